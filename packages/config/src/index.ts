@@ -1,0 +1,167 @@
+/**
+ * Configuration is read from the environment in exactly one place per service:
+ * `loadConfig(spec)` validates every variable at start and throws one ConfigError
+ * listing every bad or missing value, so a service never starts half-configured.
+ */
+
+export type Parser<T> = {
+  /** Parses a raw value; returns the value or throws Error with a human message. */
+  parse(raw: string): T;
+  /** Used when the variable is unset or empty; absent means required. */
+  default?: T;
+  describe: string;
+};
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Spec = Record<string, Parser<unknown>>;
+export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Parser<infer T> ? T : never };
+
+export function loadConfig<S extends Spec>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, parser] of Object.entries(spec)) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === "") {
+      if ("default" in parser) out[name] = parser.default;
+      else problems.push(`${name} is required (${parser.describe})`);
+      continue;
+    }
+    try {
+      out[name] = parser.parse(raw.trim());
+    } catch (err) {
+      problems.push(`${name}=${JSON.stringify(raw)} is invalid: ${(err as Error).message} (${parser.describe})`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as ConfigOf<S>;
+}
+
+function withDefault<T>(p: Omit<Parser<T>, "default">, def: T | undefined): Parser<T> {
+  return def === undefined ? p : { ...p, default: def };
+}
+
+export function str(def?: string, describe = "a string"): Parser<string> {
+  return withDefault({ describe, parse: (raw) => raw }, def);
+}
+
+export function int(def?: number, opts: { min?: number; max?: number } = {}, describe = "an integer"): Parser<number> {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = opts;
+  return withDefault(
+    {
+      describe: `${describe} between ${min} and ${max}`,
+      parse: (raw) => {
+        if (!/^-?\d+$/.test(raw)) throw new Error("not an integer");
+        const n = Number(raw);
+        if (n < min || n > max) throw new Error(`out of range ${min}..${max}`);
+        return n;
+      },
+    },
+    def,
+  );
+}
+
+export function num(def?: number, opts: { min?: number; max?: number } = {}, describe = "a number"): Parser<number> {
+  const { min = -Infinity, max = Infinity } = opts;
+  return withDefault(
+    {
+      describe: `${describe} between ${min} and ${max}`,
+      parse: (raw) => {
+        const n = Number(raw);
+        if (!Number.isFinite(n)) throw new Error("not a number");
+        if (n < min || n > max) throw new Error(`out of range ${min}..${max}`);
+        return n;
+      },
+    },
+    def,
+  );
+}
+
+export function port(def?: number): Parser<number> {
+  return int(def, { min: 0, max: 65535 }, "a TCP port");
+}
+
+export function bool(def?: boolean): Parser<boolean> {
+  return withDefault(
+    {
+      describe: "true or false",
+      parse: (raw) => {
+        const v = raw.toLowerCase();
+        if (["1", "true", "yes", "on"].includes(v)) return true;
+        if (["0", "false", "no", "off"].includes(v)) return false;
+        throw new Error("not a boolean");
+      },
+    },
+    def,
+  );
+}
+
+export function url(def?: string, protocols: string[] = [], describe = "a URL"): Parser<string> {
+  return withDefault(
+    {
+      describe: protocols.length ? `${describe} (${protocols.join(", ")})` : describe,
+      parse: (raw) => {
+        let u: URL;
+        try {
+          u = new URL(raw);
+        } catch {
+          throw new Error("not a URL");
+        }
+        if (protocols.length && !protocols.includes(u.protocol.replace(/:$/, ""))) {
+          throw new Error(`protocol must be one of ${protocols.join(", ")}`);
+        }
+        return raw;
+      },
+    },
+    def,
+  );
+}
+
+/** Comma-separated list of non-empty items, e.g. KAFKA_BROKERS=host1:9092,host2:9092. */
+export function list(def?: string[], describe = "a comma-separated list"): Parser<string[]> {
+  return withDefault(
+    {
+      describe,
+      parse: (raw) => {
+        const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+        if (items.length === 0) throw new Error("empty list");
+        return items;
+      },
+    },
+    def,
+  );
+}
+
+export function oneOf<const T extends string>(values: readonly T[], def?: T): Parser<T> {
+  return withDefault(
+    {
+      describe: `one of ${values.join(", ")}`,
+      parse: (raw) => {
+        if (!(values as readonly string[]).includes(raw)) throw new Error("unknown value");
+        return raw as T;
+      },
+    },
+    def,
+  );
+}
+
+/** The variables every service reads: infrastructure endpoints and identity. */
+export const commonSpec = {
+  NODE_ENV: oneOf(["development", "test", "production"] as const, "development"),
+  LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+  HOST: str("127.0.0.1", "interface to listen on"),
+  DATABASE_URL: url("postgresql://postgres@127.0.0.1:5432/drops", ["postgres", "postgresql"]),
+  REDIS_URL: url("redis://127.0.0.1:6379", ["redis", "rediss"]),
+  KAFKA_BROKERS: list(["127.0.0.1:9092"], "comma-separated host:port list"),
+  OTEL_ENABLED: bool(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: str("", "OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty disables export"),
+  METRICS_PORT: port(0),
+};
+
