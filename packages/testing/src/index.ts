@@ -29,7 +29,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ""}`);
+      throw new Error(`condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.name}: ${lastError.message}` : ""}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

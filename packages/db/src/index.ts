@@ -1,0 +1,1 @@
+export { createPool, checkPostgres, quoteIdent, type CreatePoolOptions } from "./pool.ts";

@@ -1,0 +1,1 @@
+export { createKafka, checkKafka, type CreateKafkaOptions } from "./client.ts";

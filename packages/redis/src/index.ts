@@ -1,0 +1,1 @@
+export { createRedis, checkRedis, type CreateRedisOptions } from "./client.ts";
