@@ -1,0 +1,30 @@
+/**
+ * Configuration shared by every service. Imports only @drops/config so a service's
+ * instrument.ts can read it before any instrumented module (fastify, http) is loaded.
+ */
+import { ConfigError, commonSpec, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
+
+/** commonSpec plus the variables of the service shell, with the service's default port. */
+export function serviceSpec(name: string, defaultPort: number) {
+  return {
+    ...commonSpec,
+    SERVICE_NAME: str(name, "service name in logs, traces and metrics"),
+    PORT: port(defaultPort),
+    SHUTDOWN_GRACE_MS: int(10_000, { min: 0, max: 600_000 }, "milliseconds allowed for a graceful shutdown"),
+    READY_TIMEOUT_MS: int(2_000, { min: 10, max: 60_000 }, "per-dependency timeout of GET /ready in milliseconds"),
+    BODY_LIMIT_BYTES: int(1_048_576, { min: 1_024, max: 104_857_600 }, "maximum request body in bytes"),
+  };
+}
+
+/** loadConfig, but a bad configuration prints every problem and exits 1 (fail fast at start). */
+export function loadConfigOrExit<S extends Record<string, Parser<unknown>>>(spec: S, env: NodeJS.ProcessEnv = process.env, name = "service"): ConfigOf<S> {
+  try {
+    return loadConfig(spec, env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

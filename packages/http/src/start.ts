@@ -1,0 +1,53 @@
+import closeWithGrace from "close-with-grace";
+import type { FastifyInstance } from "fastify";
+
+export type StartServiceOptions = {
+  name: string;
+  /** Builds the app (and everything it owns); called once. */
+  build: () => Promise<FastifyInstance>;
+  listen: { host: string; port: number };
+  /** Milliseconds allowed for a graceful close before the process is forced out. Default 10 s. */
+  graceMs?: number;
+  /** Runs first on shutdown, before the app closes (e.g. stop consumers, flush telemetry). */
+  onClose?: () => Promise<void>;
+};
+
+export type RunningService = { app: FastifyInstance; url: string; close: () => Promise<void> };
+
+/**
+ * The whole of a service's main: build, install graceful shutdown on signals and fatal errors,
+ * listen, log the URL. On failure to listen it closes what was built and sets exit code 1.
+ */
+export async function startService(opts: StartServiceOptions): Promise<RunningService> {
+  const app = await opts.build();
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      try {
+        await opts.onClose?.();
+      } finally {
+        await app.close();
+      }
+    })();
+    return closing;
+  };
+
+  const grace = closeWithGrace({ delay: opts.graceMs ?? 10_000, logger: app.log }, async ({ signal, err }) => {
+    if (err) app.log.fatal({ err }, `${opts.name} crashed, shutting down`);
+    else app.log.info({ signal }, `${opts.name} shutting down`);
+    await close();
+    app.log.info(`${opts.name} stopped`);
+  });
+  app.addHook("onClose", async () => grace.uninstall());
+
+  try {
+    const url = await app.listen({ host: opts.listen.host, port: opts.listen.port });
+    app.log.info({ url }, `${opts.name} listening on ${url}`);
+    return { app, url, close };
+  } catch (err) {
+    app.log.fatal({ err }, `${opts.name} could not listen on ${opts.listen.host}:${opts.listen.port}`);
+    await close();
+    process.exitCode = 1;
+    throw err;
+  }
+}

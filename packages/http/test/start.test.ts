@@ -1,0 +1,50 @@
+import t from "tap";
+import { createServiceApp, loadConfigOrExit, serviceSpec, startService } from "../src/index.ts";
+
+t.test("startService listens, reports the URL, and closes once", async (t) => {
+  let onCloseCalls = 0;
+  const running = await startService({
+    name: "test",
+    build: () => createServiceApp({ name: "test", logLevel: "silent" }),
+    listen: { host: "127.0.0.1", port: 0 },
+    onClose: async () => {
+      onCloseCalls++;
+    },
+  });
+  t.match(running.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const res = await fetch(`${running.url}/health`);
+  t.equal(res.status, 200);
+  await Promise.all([running.close(), running.close()]);
+  t.equal(onCloseCalls, 1);
+});
+
+t.test("startService fails cleanly when the port is taken", async (t) => {
+  const first = await startService({ name: "a", build: () => createServiceApp({ name: "a", logLevel: "silent" }), listen: { host: "127.0.0.1", port: 0 } });
+  t.teardown(() => first.close());
+  const port = Number(new URL(first.url).port);
+  let closed = false;
+  await t.rejects(
+    startService({
+      name: "b",
+      build: () => createServiceApp({ name: "b", logLevel: "silent" }),
+      listen: { host: "127.0.0.1", port },
+      onClose: async () => {
+        closed = true;
+      },
+    }),
+    { code: "EADDRINUSE" },
+  );
+  t.ok(closed);
+  t.equal(process.exitCode, 1);
+  process.exitCode = 0;
+});
+
+t.test("serviceSpec defaults and loadConfigOrExit", async (t) => {
+  const config = loadConfigOrExit(serviceSpec("gateway", 3000), {});
+  t.equal(config.PORT, 3000);
+  t.equal(config.SERVICE_NAME, "gateway");
+  t.equal(config.READY_TIMEOUT_MS, 2000);
+  const custom = loadConfigOrExit(serviceSpec("gateway", 3000), { PORT: "4000", READY_TIMEOUT_MS: "500" });
+  t.equal(custom.PORT, 4000);
+  t.equal(custom.READY_TIMEOUT_MS, 500);
+});
