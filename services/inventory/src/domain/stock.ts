@@ -1,0 +1,45 @@
+/** Pure stock vocabulary of one drop: statuses, hold states, counters and the stock invariant. */
+
+export type DropStatus = "open" | "paused" | "closed";
+
+/**
+ * Life of one order's units in a drop. `held` -> `sold` (confirm) -> `refunded` (user cancel after
+ * payment); `held` -> `released` (compensation) or `expired` (TTL sweeper); `void` is the tombstone a
+ * release leaves for an order that never reserved, so a late reserve cannot resurrect it.
+ */
+export type HoldState = "held" | "sold" | "released" | "expired" | "refunded" | "void";
+
+export const HOLD_STATES: readonly HoldState[] = ["held", "sold", "released", "expired", "refunded", "void"];
+
+export function isHoldState(s: string): s is HoldState {
+  return (HOLD_STATES as readonly string[]).includes(s);
+}
+
+export function isDropStatus(s: string): s is DropStatus {
+  return s === "open" || s === "paused" || s === "closed";
+}
+
+/** Counters of one drop. `adjustments` is the sum of explicit restock / adjust deltas since opening. */
+export type StockCounters = {
+  total: number;
+  adjustments: number;
+  available: number;
+  held: number;
+  sold: number;
+};
+
+export type InvariantCheck =
+  | { ok: true }
+  | { ok: false; expected: number; actual: number; reason: string };
+
+/** The drop invariant: available + held + sold == total + adjustments, and no counter is negative. */
+export function checkStockInvariant(c: StockCounters): InvariantCheck {
+  const expected = c.total + c.adjustments;
+  const actual = c.available + c.held + c.sold;
+  const negative = (["available", "held", "sold"] as const).filter((k) => c[k] < 0);
+  if (negative.length > 0) return { ok: false, expected, actual, reason: `negative ${negative.join(", ")}` };
+  if (actual !== expected) {
+    return { ok: false, expected, actual, reason: `available + held + sold = ${actual}, total + adjustments = ${expected}` };
+  }
+  return { ok: true };
+}

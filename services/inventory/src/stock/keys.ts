@@ -1,0 +1,29 @@
+/**
+ * Redis key layout of the live stock (see README.md). Every key of one drop carries the hash tag
+ * `{drop:<id>}` so a drop lives in one cluster slot and each script touches one slot only.
+ */
+export type DropKeys = {
+  meta: string;
+  buyers: string;
+  holds: string;
+  expiry: string;
+  events: string;
+};
+
+const DROP_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export function assertDropId(dropId: string): void {
+  if (!DROP_ID.test(dropId)) throw new TypeError(`invalid dropId ${JSON.stringify(dropId)}: 1-128 of [A-Za-z0-9_.:-]`);
+}
+
+/** `prefix` namespaces everything (tests use a unique one); production uses "". */
+export function dropKeys(dropId: string, prefix = ""): DropKeys {
+  assertDropId(dropId);
+  const tag = `${prefix}{drop:${dropId}}`;
+  return { meta: `${tag}:meta`, buyers: `${tag}:buyers`, holds: `${tag}:holds`, expiry: `${tag}:expiry`, events: `${tag}:events` };
+}
+
+/** Set of loaded drop ids: how the stream relay and the hold sweeper find every drop's keys. */
+export function dropIndexKey(prefix = ""): string {
+  return `${prefix}stock:drops`;
+}

@@ -1,0 +1,171 @@
+/**
+ * Typed API over the stock scripts: the only way live stock changes. One Redis round trip per call
+ * (openDrop: two). `nowMs` is optional everywhere: left out, the scripts use Redis server time, so
+ * every instance shares one clock; tests pass it to control time.
+ */
+import { isDropStatus } from "../domain/stock.ts";
+import type {
+  ConfirmOutcome,
+  OpenDropOutcome,
+  RefundOutcome,
+  ReleaseOutcome,
+  ReserveOutcome,
+  SetStatusOutcome,
+  StockSnapshot,
+} from "../domain/reservation.ts";
+import type { DropStatus } from "../domain/stock.ts";
+import { dropIndexKey, dropKeys } from "./keys.ts";
+import { defineStockScripts, type Redis } from "./scripts.ts";
+import {
+  parseConfirm,
+  parseOpenDrop,
+  parseOrderIds,
+  parseRefund,
+  parseRelease,
+  parseReserve,
+  parseSetStatus,
+} from "./replies.ts";
+
+export type OpenDropInput = {
+  dropId: string;
+  total: number;
+  startsAtMs: number;
+  /** 0 = no limit. */
+  perBuyerLimit: number;
+  holdMs: number;
+  /** Fencing token of the `drop:<id>:open` Redlock; default 0. */
+  fence?: number;
+  /** Default "open". */
+  status?: "open" | "paused";
+  nowMs?: number;
+};
+
+export type ReserveInput = {
+  dropId: string;
+  orderId: string;
+  buyerId: string;
+  qty: number;
+  nowMs?: number;
+  /** Hash of the request body, stored with the hold and returned on replay; [A-Za-z0-9_-]*. */
+  fingerprint?: string;
+};
+
+export type OrderRef = { dropId: string; orderId: string; nowMs?: number };
+
+export type StockStore = {
+  openDrop(input: OpenDropInput): Promise<OpenDropOutcome>;
+  reserve(input: ReserveInput): Promise<ReserveOutcome>;
+  confirm(ref: OrderRef): Promise<ConfirmOutcome>;
+  /** Compensation: a held order's units back on sale. */
+  release(ref: OrderRef): Promise<ReleaseOutcome>;
+  /** User cancel after payment (release-sold): a sold order's units back on sale. */
+  refund(ref: OrderRef): Promise<RefundOutcome>;
+  setStatus(dropId: string, status: DropStatus, nowMs?: number): Promise<SetStatusOutcome>;
+  /** Releases up to `limit` (default 500) holds of the drop that are due; returns their order ids. */
+  expireDue(dropId: string, opts?: { nowMs?: number; limit?: number }): Promise<string[]>;
+  /** null when the drop is not loaded. */
+  snapshot(dropId: string): Promise<StockSnapshot | null>;
+  /** Every loaded drop id (for the sweeper and the stream relay). */
+  dropIds(): Promise<string[]>;
+};
+
+export type StockStoreOptions = { prefix?: string };
+
+const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
+
+function nonNegInt(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  return v;
+}
+function id(name: string, v: string): string {
+  if (typeof v !== "string" || v.length === 0 || v.length > 200) throw new TypeError(`${name} must be 1-200 characters`);
+  return v;
+}
+function now(v: number | undefined): number | string {
+  return v === undefined ? "" : nonNegInt("nowMs", v);
+}
+
+export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): StockStore {
+  const prefix = opts.prefix ?? "";
+  const scripts = defineStockScripts(redis);
+  const keys = (dropId: string) => dropKeys(dropId, prefix);
+
+  return {
+    async openDrop(input) {
+      const k = keys(input.dropId);
+      if (input.holdMs < 1) throw new RangeError("holdMs must be >= 1");
+      // Indexed before the script, so no drop can have events the relay cannot find.
+      await redis.sadd(dropIndexKey(prefix), input.dropId);
+      const raw = await scripts.run("openDrop", [k.meta, k.events], [
+        input.dropId,
+        nonNegInt("total", input.total),
+        nonNegInt("startsAtMs", input.startsAtMs),
+        nonNegInt("perBuyerLimit", input.perBuyerLimit),
+        nonNegInt("holdMs", input.holdMs),
+        nonNegInt("fence", input.fence ?? 0),
+        input.status ?? "open",
+        now(input.nowMs),
+      ]);
+      return parseOpenDrop(raw);
+    },
+
+    async reserve(input) {
+      const k = keys(input.dropId);
+      const fingerprint = input.fingerprint ?? "";
+      if (!FINGERPRINT.test(fingerprint)) throw new TypeError("fingerprint must match [A-Za-z0-9_-]{0,128}");
+      if (!Number.isSafeInteger(input.qty) || input.qty < 1) throw new RangeError(`qty must be an integer >= 1, got ${input.qty}`);
+      const raw = await scripts.run("reserve", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+        input.dropId,
+        id("orderId", input.orderId),
+        id("buyerId", input.buyerId),
+        input.qty,
+        now(input.nowMs),
+        fingerprint,
+      ]);
+      return parseReserve(raw, input.orderId, fingerprint);
+    },
+
+    async confirm(ref) {
+      const k = keys(ref.dropId);
+      const raw = await scripts.run("confirm", [k.meta, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
+      return parseConfirm(raw);
+    },
+
+    async release(ref) {
+      const k = keys(ref.dropId);
+      const raw = await scripts.run("release", [k.meta, k.buyers, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
+      return parseRelease(raw);
+    },
+
+    async refund(ref) {
+      const k = keys(ref.dropId);
+      const raw = await scripts.run("refund", [k.meta, k.buyers, k.holds, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
+      return parseRefund(raw);
+    },
+
+    async setStatus(dropId, status, nowMs) {
+      const k = keys(dropId);
+      return parseSetStatus(await scripts.run("setStatus", [k.meta, k.events], [dropId, status, now(nowMs)]));
+    },
+
+    async expireDue(dropId, o = {}) {
+      const k = keys(dropId);
+      const limit = o.limit ?? 500;
+      if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError("limit must be an integer >= 1");
+      const raw = await scripts.run("expire", [k.meta, k.buyers, k.holds, k.expiry, k.events], [dropId, now(o.nowMs), limit]);
+      return parseOrderIds(raw);
+    },
+
+    async snapshot(dropId) {
+      const k = keys(dropId);
+      const [status, total, adjustments, available, held, sold] = await redis.hmget(k.meta, "status", "total", "adjustments", "available", "held", "sold");
+      if (status === null || status === undefined) return null;
+      if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
+      return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
+    },
+
+    async dropIds() {
+      return redis.smembers(dropIndexKey(prefix));
+    },
+  };
+}
