@@ -1,0 +1,19 @@
+import type { EventPayloads, EventType } from "../src/index.ts";
+
+/** One valid payload per event type. */
+export const samplePayloads: { [K in EventType]: EventPayloads[K] } = {
+  OrderPlaced: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, unitPriceCents: 4_999, amountCents: 9_998, currency: "EUR", checkoutId: "c-1" },
+  OrderConfirmed: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, amountCents: 9_998, paymentId: "p-1" },
+  OrderCancelled: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, reason: "PAYMENT_FAILED", detail: "card declined" },
+  StockReserved: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, holdExpiresAt: 1_767_225_600_000 },
+  StockRejected: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, reason: "SOLD_OUT" },
+  StockReleased: { orderId: "o-1", dropId: "d-1", quantity: 2, reason: "HOLD_EXPIRED" },
+  StockConfirmed: { orderId: "o-1", dropId: "d-1", quantity: 2 },
+  StockChanged: { dropId: "d-1", available: 8, held: 2, sold: 90, total: 100, status: "OPEN", seq: 42 },
+  PaymentRequested: { orderId: "o-1", buyerId: "b-1", amountCents: 9_998, currency: "EUR" },
+  PaymentSucceeded: { orderId: "o-1", paymentId: "p-1", amountCents: 9_998 },
+  PaymentFailed: { orderId: "o-1", amountCents: 9_998, reason: "DECLINED", detail: null },
+};
+
+export const ID = "0b6c2f7e-4a4e-4f5e-9c1a-6a2d1f0e9b3c";
+export const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
