@@ -10,6 +10,8 @@ export type StartServiceOptions = {
   graceMs?: number;
   /** Runs first on shutdown, before the app closes (e.g. stop consumers, flush telemetry). */
   onClose?: () => Promise<void>;
+  /** Runs last, after the app and its clients closed (e.g. flush telemetry). */
+  afterClose?: () => Promise<void>;
 };
 
 export type RunningService = { app: FastifyInstance; url: string; close: () => Promise<void> };
@@ -26,7 +28,11 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
       try {
         await opts.onClose?.();
       } finally {
-        await app.close();
+        try {
+          await app.close();
+        } finally {
+          await opts.afterClose?.();
+        }
       }
     })();
     return closing;

@@ -3,6 +3,7 @@ import { createServiceApp, loadConfigOrExit, serviceSpec, startService } from ".
 
 t.test("startService listens, reports the URL, and closes once", async (t) => {
   let onCloseCalls = 0;
+  let afterCloseCalls = 0;
   const running = await startService({
     name: "test",
     build: () => createServiceApp({ name: "test", logLevel: "silent" }),
@@ -10,12 +11,16 @@ t.test("startService listens, reports the URL, and closes once", async (t) => {
     onClose: async () => {
       onCloseCalls++;
     },
+    afterClose: async () => {
+      afterCloseCalls++;
+    },
   });
   t.match(running.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   const res = await fetch(`${running.url}/health`);
   t.equal(res.status, 200);
   await Promise.all([running.close(), running.close()]);
   t.equal(onCloseCalls, 1);
+  t.equal(afterCloseCalls, 1);
 });
 
 t.test("startService fails cleanly when the port is taken", async (t) => {

@@ -29,6 +29,7 @@ export type TelemetryOptions = {
 export type Telemetry = { enabled: boolean; shutdown: () => Promise<void> };
 
 let serviceName = "drops";
+let current: Telemetry | undefined;
 
 /** The service's meter (no-op unless telemetry is enabled). */
 export function meter(): Meter {
@@ -70,8 +71,14 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
   sdk.start();
 
   let stopped: Promise<void> | undefined;
-  return {
+  current = {
     enabled: true,
     shutdown: () => (stopped ??= sdk.shutdown()),
   };
+  return current;
+}
+
+/** Flushes and stops whatever startTelemetry started in this process (no-op if nothing). */
+export async function shutdownTelemetry(): Promise<void> {
+  await current?.shutdown();
 }

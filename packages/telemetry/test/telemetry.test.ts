@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import t from "tap";
-import { meter, startTelemetry, tracer } from "../src/index.ts";
+import { meter, shutdownTelemetry, startTelemetry, tracer } from "../src/index.ts";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,7 +27,7 @@ t.test("disabled telemetry is a no-op", async (t) => {
 t.test("enabled telemetry serves /metrics with a custom counter", async (t) => {
   const port = await freePort();
   const telemetry = await startTelemetry({ serviceName: "telemetry-test", enabled: true, metricsPort: port, metricsHost: "127.0.0.1" });
-  t.teardown(() => telemetry.shutdown());
+  t.teardown(() => shutdownTelemetry());
   t.equal(telemetry.enabled, true);
   const counter = meter().createCounter("drops_test_reservations", { description: "test counter" });
   counter.add(3, { outcome: "held" });

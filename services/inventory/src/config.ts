@@ -1,0 +1,20 @@
+import { list, loadConfig, type ConfigOf } from "@drops/config";
+import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+
+/** Every variable the inventory service reads (see README.md). Imports nothing instrumented. */
+export const spec = {
+  ...serviceSpec("inventory", 3002),
+    REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum"),
+};
+
+export type Config = ConfigOf<typeof spec>;
+
+/** Parses `env`; throws ConfigError listing every problem. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(spec, env);
+}
+
+/** For entry points: prints every problem and exits 1 on a bad configuration. */
+export function readConfigOrExit(): Config {
+  return loadConfigOrExit(spec, process.env, "inventory");
+}
