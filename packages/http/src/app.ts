@@ -23,7 +23,6 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
   const app = Fastify({
     logger: loggerOptions(opts.name, opts.logLevel),
     genReqId: requestId,
-    requestIdLogLabel: "reqId",
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: "idle",
