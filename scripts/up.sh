@@ -48,8 +48,7 @@ done
 
 url="http://127.0.0.1:$(service_port gateway)"
 step "The platform is up"
-info "storefront:  $url/"
-info "API docs:    $url/docs"
+info "gateway:     $url/  (liveness $url/health, readiness $url/ready)"
 info "logs:        .run/logs/"
 if [[ "${DETACH:-0}" == 1 ]]; then
   info "stop with:   bash scripts/down.sh"
