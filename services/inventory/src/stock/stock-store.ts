@@ -145,14 +145,14 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
 
     async setStatus(dropId, status, nowMs) {
       const k = keys(dropId);
-      return parseSetStatus(await scripts.run("setStatus", [k.meta, k.events], [dropId, status, now(nowMs)]));
+      return parseSetStatus(await scripts.run("setDropStatus", [k.meta, k.events], [dropId, status, now(nowMs)]));
     },
 
     async expireDue(dropId, o = {}) {
       const k = keys(dropId);
       const limit = o.limit ?? 500;
       if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError("limit must be an integer >= 1");
-      const raw = await scripts.run("expire", [k.meta, k.buyers, k.holds, k.expiry, k.events], [dropId, now(o.nowMs), limit]);
+      const raw = await scripts.run("expireHolds", [k.meta, k.buyers, k.holds, k.expiry, k.events], [dropId, now(o.nowMs), limit]);
       return parseOrderIds(raw);
     },
 

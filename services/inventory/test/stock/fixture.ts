@@ -1,4 +1,5 @@
 /** Shared set-up for the stock tests: real Redis, a unique key prefix per test, keys deleted afterwards. */
+import type { Test } from "tap";
 import { createRedis } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
 import { checkStockInvariant } from "../../src/domain/stock.ts";
@@ -6,11 +7,7 @@ import { dropKeys } from "../../src/stock/keys.ts";
 import { createStockStore, type StockStore } from "../../src/stock/stock-store.ts";
 import type { Redis } from "../../src/stock/scripts.ts";
 
-type Tap = {
-  teardown(fn: () => unknown): void;
-  ok(v: unknown, msg?: string): void;
-  same(a: unknown, b: unknown, msg?: string): void;
-};
+type Tap = Pick<Test, "teardown" | "ok" | "same">;
 
 export type StockFixture = {
   redis: Redis;

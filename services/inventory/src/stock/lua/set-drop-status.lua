@@ -1,4 +1,4 @@
--- set-status: pause, resume or close one loaded drop (admin stock control); idempotent.
+-- set-drop-status: pause, resume or close one loaded drop (admin stock control); idempotent.
 -- KEYS: 2
 --   KEYS[1] {drop:<id>}:meta hash
 --   KEYS[2] {drop:<id>}:events stream
@@ -10,7 +10,7 @@
 --   {"NOT_LOADED"} when the drop was never opened
 local status = ARGV[2]
 if status ~= "open" and status ~= "paused" and status ~= "closed" then
-  return redis.error_reply("ERR set-status: status must be open, paused or closed")
+  return redis.error_reply("ERR set-drop-status: status must be open, paused or closed")
 end
 local m = redis.call("HMGET", KEYS[1], "status", "available", "held", "sold")
 if not m[1] then return {"NOT_LOADED"} end

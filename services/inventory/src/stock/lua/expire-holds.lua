@@ -1,4 +1,4 @@
--- expire: release up to `limit` holds of one drop whose expiresAtMs <= now (held -> expired); idempotent.
+-- expire-holds: release up to `limit` holds of one drop whose expiresAtMs <= now (held -> expired); idempotent.
 -- KEYS: 5
 --   KEYS[1] {drop:<id>}:meta hash
 --   KEYS[2] {drop:<id>}:buyers hash buyerId -> units taken
@@ -12,7 +12,7 @@
 -- RETURNS: array of the orderIds released by this call (one "expired" event each). Entries that are no
 --   longer held are dropped from the zset; two sweepers at once release each hold exactly once.
 local limit = tonumber(ARGV[3])
-if not limit or limit < 1 then return redis.error_reply("ERR expire: limit must be >= 1") end
+if not limit or limit < 1 then return redis.error_reply("ERR expire-holds: limit must be >= 1") end
 local now = tonumber(ARGV[2])
 if not now then
   local t = redis.call("TIME")
