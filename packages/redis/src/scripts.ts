@@ -35,18 +35,58 @@ export function readLuaScripts(dir: string): LuaScript[] {
 
 type Command = (...args: ScriptArg[]) => Promise<unknown>;
 
+/** Lua source of each command defineScripts registered, per connection (a re-definition of the same source is allowed). */
+const defined = new WeakMap<Redis, Map<string, string>>();
+
+/**
+ * Thrown when a script name would shadow a member of the ioredis connection (`expire` is EXPIRE,
+ * `setStatus` is ioredis' connection-state method: shadowing it leaves the connection stuck), or a
+ * script with different Lua was already defined under that name on this connection.
+ */
+export class ScriptNameClashError extends Error {
+  override name = "ScriptNameClashError";
+}
+
+function checkNames(redis: Redis, list: readonly LuaScript[]): void {
+  const mine = defined.get(redis);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const s of list) {
+    if (seen.has(s.name)) throw new Error(`duplicate Lua script name ${s.name} (${s.file})`);
+    seen.add(s.name);
+    const previous = mine?.get(s.name);
+    if (previous !== undefined) {
+      if (previous !== s.lua) problems.push(`${s.name} (${s.file}) is already defined on this connection with different Lua`);
+    } else if (s.name in redis) {
+      problems.push(`${s.name} (${s.file}) would shadow the ioredis member "${s.name}"`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ScriptNameClashError(`Lua script names clash; rename the .lua files: ${problems.join("; ")}`);
+  }
+}
+
 /**
  * Registers scripts on `redis` with `defineCommand` (name, numberOfKeys from the header) and returns a
- * runner. `source` is a directory of `.lua` files, or scripts already read. Fails loudly at load on a bad
- * header or a duplicate name. Call once per connection at start-up; services keep their own `.lua` folders.
+ * runner. `source` is a directory of `.lua` files, or scripts already read. Fails loudly at load, before
+ * defining anything, on a bad header, a duplicate name, or a name that clashes with an ioredis member
+ * (ScriptNameClashError). Defining the same scripts again on one connection is allowed (same Lua).
+ * Services keep their own `.lua` folders.
  */
 export function defineScripts(redis: Redis, source: string | readonly LuaScript[]): Scripts {
   const list = typeof source === "string" ? readLuaScripts(source) : source;
+  checkNames(redis, list);
+  let mine = defined.get(redis);
+  if (!mine) {
+    mine = new Map();
+    defined.set(redis, mine);
+  }
   const scripts = new Map<string, LuaScript>();
   for (const s of list) {
-    if (scripts.has(s.name)) throw new Error(`duplicate Lua script name ${s.name} (${s.file})`);
     scripts.set(s.name, s);
+    if (mine.has(s.name)) continue;
     redis.defineCommand(s.name, { numberOfKeys: s.numberOfKeys, lua: s.lua });
+    mine.set(s.name, s.lua);
   }
   return {
     redis,

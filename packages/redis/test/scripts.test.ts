@@ -1,7 +1,7 @@
 import t from "tap";
 import { fileURLToPath } from "node:url";
 import { uniqueName, testEnv } from "@drops/testing";
-import { createRedis, defineScripts, parseLuaHeader, LuaHeaderError, readLuaScripts, scriptName, genericScripts } from "../src/index.ts";
+import { createRedis, defineScripts, parseLuaHeader, LuaHeaderError, readLuaScripts, scriptName, genericScripts, ScriptNameClashError } from "../src/index.ts";
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url));
 
@@ -45,4 +45,26 @@ t.test("load and run a script through the runner (real Redis)", async (t) => {
   await t.rejects(scripts.run("incrBoth", [`${prefix}:a`], [1]), /takes 2 keys, got 1/);
   await t.rejects(scripts.run("nope", [], []), /unknown Lua script nope/);
   t.same([...genericScripts(redis).scripts.keys()].sort(), ["fenceIncr", "fencedSet"]);
+});
+
+t.test("a script name that clashes with an ioredis member is refused before anything is defined", async (t) => {
+  const redis = createRedis(testEnv.redisUrl, { lazyConnect: true });
+  t.teardown(() => redis.disconnect());
+  const err = t.throws(() => defineScripts(redis, fixture("clash")), ScriptNameClashError) as Error;
+  t.match(err.message, /expire \(.*expire\.lua\) would shadow the ioredis member "expire"/);
+  t.match(err.message, /setStatus \(.*set-status\.lua\) would shadow the ioredis member "setStatus"/);
+  t.notMatch(err.message, /zzFine/);
+  t.equal((redis as unknown as Record<string, unknown>)["zzFine"], undefined, "nothing defined when one name clashes");
+  t.equal(typeof redis.expire, "function");
+  t.equal(redis.status, "wait", "connection state untouched");
+});
+
+t.test("the same scripts may be defined twice on one connection, different Lua under a known name may not", async (t) => {
+  const redis = createRedis(testEnv.redisUrl, { lazyConnect: true });
+  t.teardown(() => redis.disconnect());
+  const good = readLuaScripts(fixture("good"));
+  defineScripts(redis, good);
+  t.doesNotThrow(() => defineScripts(redis, good));
+  const changed = good.map((s) => ({ ...s, lua: `${s.lua}\n-- changed` }));
+  t.throws(() => defineScripts(redis, changed), { name: "ScriptNameClashError", message: /incrBoth .* already defined on this connection with different Lua/ });
 });

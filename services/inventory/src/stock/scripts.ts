@@ -4,7 +4,7 @@
  * The loader defines a command named after each file on the connection, so no file may be named like
  * an ioredis member: hence `expire-holds.lua` (not `expire`, ioredis' EXPIRE) and `set-drop-status.lua`
  * (not `set-status`: `setStatus` is ioredis' internal connection-state method, and shadowing it leaves
- * the connection hanging in "connecting"). A start-up check below refuses such a name.
+ * the connection hanging in "connecting"). defineScripts refuses such a name (ScriptNameClashError).
  */
 import { fileURLToPath } from "node:url";
 import { defineScripts, readLuaScripts, type createRedis, type ScriptArg } from "@drops/redis";
@@ -24,9 +24,6 @@ export const STOCK_LUA_DIR = fileURLToPath(new URL("./lua/", import.meta.url));
 const SCRIPTS = readLuaScripts(STOCK_LUA_DIR);
 
 export function defineStockScripts(redis: Redis): StockScripts {
-  const proto: object = Object.getPrototypeOf(redis) as object;
-  const clash = SCRIPTS.filter((s) => s.name in proto);
-  if (clash.length > 0) throw new Error(`stock scripts would shadow ioredis members: ${clash.map((s) => s.name).join(", ")}`);
   const scripts = defineScripts(redis, SCRIPTS);
   return { run: (name, keys, args) => scripts.run(name, keys, args) };
 }
