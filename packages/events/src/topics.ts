@@ -23,9 +23,21 @@ export const topics = {
     name: "drops.inventory",
     partitions: DEFAULT_PARTITIONS,
     key: "orderId",
-    events: ["StockReserved", "StockRejected", "StockReleased", "StockConfirmed"],
+    events: ["StockReserved", "StockRejected", "StockReleased", "StockConfirmed", "StockConfirmFailed"],
   },
-  payments: { name: "drops.payments", partitions: DEFAULT_PARTITIONS, key: "orderId", events: ["PaymentRequested", "PaymentSucceeded", "PaymentFailed"] },
+  /** Commands of the order saga to the inventory (the inventory consumes, nobody else). */
+  inventoryCommands: {
+    name: "drops.inventory-commands",
+    partitions: DEFAULT_PARTITIONS,
+    key: "orderId",
+    events: ["StockConfirmRequested", "StockReleaseRequested"],
+  },
+  payments: {
+    name: "drops.payments",
+    partitions: DEFAULT_PARTITIONS,
+    key: "orderId",
+    events: ["PaymentRequested", "PaymentSucceeded", "PaymentFailed", "RefundRequested", "RefundSucceeded", "RefundFailed"],
+  },
   stockChanges: {
     name: "drops.stock-changes",
     partitions: DEFAULT_PARTITIONS,

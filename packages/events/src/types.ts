@@ -9,6 +9,7 @@ export type StockRejectReason = "SOLD_OUT" | "LIMIT_REACHED" | "NOT_OPEN" | "PAU
 export type StockReleaseReason = "ORDER_CANCELLED" | "PAYMENT_FAILED" | "HOLD_EXPIRED" | "REFUNDED" | "OTHER";
 export type DropStatus = "SCHEDULED" | "OPEN" | "PAUSED" | "SOLD_OUT" | "CLOSED" | "UNKNOWN";
 export type PaymentFailReason = "DECLINED" | "INSUFFICIENT_FUNDS" | "TIMEOUT" | "ERROR" | "OTHER";
+export type StockConfirmFailReason = "HOLD_GONE" | "NOT_FOUND" | "OTHER";
 
 /** v2: checkoutId groups the orders of one cart checkout (null for a direct buy). */
 export type OrderPlaced = {
@@ -26,8 +27,20 @@ export type OrderConfirmed = { orderId: string; dropId: string; buyerId: string;
 
 export type OrderCancelled = { orderId: string; dropId: string; buyerId: string; quantity: number; reason: OrderCancelReason; detail: string | null };
 
-/** holdExpiresAt: epoch milliseconds (Avro long, logicalType timestamp-millis). */
-export type StockReserved = { orderId: string; dropId: string; buyerId: string; quantity: number; holdExpiresAt: number };
+/**
+ * holdExpiresAt: epoch milliseconds (Avro long, logicalType timestamp-millis).
+ * v2: amountCents, currency, paymentMethod of the purchase (null when the writer does not know them).
+ */
+export type StockReserved = {
+  orderId: string;
+  dropId: string;
+  buyerId: string;
+  quantity: number;
+  holdExpiresAt: number;
+  amountCents: number | null;
+  currency: string | null;
+  paymentMethod: string | null;
+};
 
 export type StockRejected = { orderId: string; dropId: string; buyerId: string; quantity: number; reason: StockRejectReason };
 
@@ -35,14 +48,31 @@ export type StockReleased = { orderId: string; dropId: string; quantity: number;
 
 export type StockConfirmed = { orderId: string; dropId: string; quantity: number };
 
+/** The inventory could not confirm the hold (gone or never reserved): the saga refunds and cancels. */
+export type StockConfirmFailed = { orderId: string; dropId: string; reason: StockConfirmFailReason; detail: string | null };
+
+/** Command (order saga -> inventory): confirm the order's hold as sold. */
+export type StockConfirmRequested = { orderId: string; dropId: string; quantity: number };
+
+/** Command (order saga -> inventory): put the order's units back on sale (held: release; sold: refund). */
+export type StockReleaseRequested = { orderId: string; dropId: string; quantity: number; reason: StockReleaseReason };
+
 /** A snapshot of a drop's counters; seq grows per drop so a reader can ignore stale snapshots. */
 export type StockChanged = { dropId: string; available: number; held: number; sold: number; total: number; status: DropStatus; seq: number };
 
-export type PaymentRequested = { orderId: string; buyerId: string; amountCents: number; currency: string };
+/** v2: paymentMethod, a provider token (pm_card_ok, ...); null = none given. */
+export type PaymentRequested = { orderId: string; buyerId: string; amountCents: number; currency: string; paymentMethod: string | null };
 
 export type PaymentSucceeded = { orderId: string; paymentId: string; amountCents: number };
 
 export type PaymentFailed = { orderId: string; amountCents: number; reason: PaymentFailReason; detail: string | null };
+
+export type RefundRequested = { orderId: string; paymentId: string; amountCents: number };
+
+export type RefundSucceeded = { orderId: string; paymentId: string; refundId: string; amountCents: number };
+
+/** The refund kept failing after every retry; the order is marked failed for an operator. */
+export type RefundFailed = { orderId: string; paymentId: string; amountCents: number; attempts: number; detail: string | null };
 
 /** Event type name -> payload shape. */
 export type EventPayloads = {
@@ -53,10 +83,16 @@ export type EventPayloads = {
   StockRejected: StockRejected;
   StockReleased: StockReleased;
   StockConfirmed: StockConfirmed;
+  StockConfirmFailed: StockConfirmFailed;
   StockChanged: StockChanged;
+  StockConfirmRequested: StockConfirmRequested;
+  StockReleaseRequested: StockReleaseRequested;
   PaymentRequested: PaymentRequested;
   PaymentSucceeded: PaymentSucceeded;
   PaymentFailed: PaymentFailed;
+  RefundRequested: RefundRequested;
+  RefundSucceeded: RefundSucceeded;
+  RefundFailed: RefundFailed;
 };
 
 export type EventType = keyof EventPayloads;
@@ -91,10 +127,16 @@ export const EVENT_TYPES = [
   "StockRejected",
   "StockReleased",
   "StockConfirmed",
+  "StockConfirmFailed",
   "StockChanged",
+  "StockConfirmRequested",
+  "StockReleaseRequested",
   "PaymentRequested",
   "PaymentSucceeded",
   "PaymentFailed",
+  "RefundRequested",
+  "RefundSucceeded",
+  "RefundFailed",
 ] as const satisfies readonly EventType[];
 
 export function isEventType(s: string): s is EventType {

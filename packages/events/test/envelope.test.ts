@@ -10,7 +10,7 @@ t.test("newEnvelope is pure and fills defaults", async (t) => {
   t.same(a, {
     eventId: ID,
     type: "StockReserved",
-    version: 1,
+    version: 2,
     occurredAt: 1_000,
     correlationId: "o-1",
     causationId: null,

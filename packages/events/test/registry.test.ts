@@ -45,6 +45,15 @@ t.test("data written with OrderPlaced v1 is read by the v2 reader (checkoutId de
   t.same(decoded.payload, { ...samplePayloads.OrderPlaced, checkoutId: null }, "v1 bytes carry no checkoutId");
 });
 
+t.test("StockReserved v1 and PaymentRequested v1 data read as v2 with the new fields null", async (t) => {
+  const { amountCents: _a, currency: _c, paymentMethod: _p, ...reservedV1 } = samplePayloads.StockReserved;
+  const raw = registry.get("StockReserved", 1)!.avroType.toBuffer(reservedV1);
+  t.same(registry.read("StockReserved", 1, raw), { ...reservedV1, amountCents: null, currency: null, paymentMethod: null });
+  const { paymentMethod: _m, ...requestedV1 } = samplePayloads.PaymentRequested;
+  const raw2 = registry.get("PaymentRequested", 1)!.avroType.toBuffer(requestedV1);
+  t.same(registry.read("PaymentRequested", 1, raw2), { ...requestedV1, paymentMethod: null });
+});
+
 t.test("the registry rejects a v2 that cannot read v1 data", async (t) => {
   const addedWithoutDefault = withFields(orderPlacedV1, (f) => f.push({ name: "channel", type: "string" }));
   const changedType = withFields(orderPlacedV1, (f) => {
