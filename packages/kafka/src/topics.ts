@@ -16,7 +16,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly EnsureTopicSpec
       .filter((s) => !existing.has(s.topic))
       .map((s) => ({ topic: s.topic, numPartitions: s.numPartitions, replicationFactor: s.replicationFactor ?? -1, configEntries: s.configEntries ?? [] }));
     // createTopics ignores TOPIC_ALREADY_EXISTS, so a concurrent creator is not an error.
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // waitForLeaders is off: on a KRaft broker kafkajs's wait sees a transient
+    // UNKNOWN_TOPIC_OR_PARTITION and fails instead of retrying; the loop below waits instead.
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: false });
 
     const names = specs.map((s) => s.topic);
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
