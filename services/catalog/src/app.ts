@@ -2,10 +2,16 @@ import type { FastifyInstance } from "fastify";
 import { createServiceApp } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
+import { rejectNul, strictValidatorCompiler } from "./validation.ts";
+import { userRoutes } from "./users/routes.ts";
+import { sellerRoutes } from "./sellers/routes.ts";
+import { productRoutes } from "./products/routes.ts";
+import { dropRoutes } from "./drops/routes.ts";
 
 /**
  * The catalog service's HTTP app: the shared shell (errors, /health, /ready on
- * PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
+ * PostgreSQL, Kafka) plus its internal API (users, sellers, products, drops), reached only
+ * through the gateway. Never listens; closing it closes its clients.
  */
 export async function buildApp(config: Config, clients: Clients = openClients(config)): Promise<FastifyInstance> {
   try {
@@ -18,6 +24,13 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     });
     clients.setLogger(app.log);
     app.addHook("onClose", async () => clients.close());
+    app.setValidatorCompiler(strictValidatorCompiler());
+    app.addHook("preValidation", rejectNul);
+    const deps = { db: clients.db };
+    await app.register(userRoutes, deps);
+    await app.register(sellerRoutes, deps);
+    await app.register(productRoutes, deps);
+    await app.register(dropRoutes, deps);
     return app;
   } catch (err) {
     await clients.close();

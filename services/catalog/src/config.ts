@@ -1,9 +1,16 @@
-import { loadConfig, type ConfigOf } from "@drops/config";
+import { loadConfig, str, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+
+/** The documented development defaults of the seeded admin (README); change them in production. */
+export const DEFAULT_ADMIN_EMAIL = "admin@drops.local";
+export const DEFAULT_ADMIN_PASSWORD = "admin-password-change-me";
 
 /** Every variable the catalog service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("catalog", 3001),
+  DB_SCHEMA: str("catalog", "PostgreSQL schema holding the catalog's tables"),
+  ADMIN_EMAIL: str(DEFAULT_ADMIN_EMAIL, "e-mail of the admin ensured at start"),
+  ADMIN_PASSWORD: str(DEFAULT_ADMIN_PASSWORD, "password of the admin when it is created"),
 };
 
 export type Config = ConfigOf<typeof spec>;

@@ -2,13 +2,20 @@
 import { startService } from "@drops/http";
 import { shutdownTelemetry } from "@drops/telemetry";
 import { buildApp } from "./app.ts";
+import { openClients } from "./clients.ts";
 import { readConfigOrExit } from "./config.ts";
+import { seedAdmin } from "./seed-admin.ts";
 
 const config = readConfigOrExit();
 try {
   await startService({
     name: config.SERVICE_NAME,
-    build: () => buildApp(config),
+    build: async () => {
+      const clients = openClients(config);
+      const app = await buildApp(config, clients);
+      await seedAdmin(clients.db, config, app.log);
+      return app;
+    },
     listen: { host: config.HOST, port: config.PORT },
     graceMs: config.SHUTDOWN_GRACE_MS,
     afterClose: shutdownTelemetry,

@@ -1,0 +1,42 @@
+import { badRequest, notFound } from "@drops/http";
+import type { Db } from "../db/prisma.ts";
+import { ownedProduct } from "../products/products.ts";
+import { dropView, productForView, type DropStatus, type DropView } from "./view.ts";
+
+/** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
+export const START_GRACE_MS = 30_000;
+
+export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number };
+
+/** The product's approved owner schedules a drop; `startsAt` now or later (units, limit, hold bounds by schema). */
+export async function createDrop(db: Db, userId: string, input: DropInput, nowMs = Date.now()): Promise<DropView> {
+  const startsAt = new Date(input.startsAt);
+  if (Number.isNaN(startsAt.getTime())) throw badRequest("startsAt is not a valid date-time", "VALIDATION_FAILED", { field: "startsAt" });
+  if (startsAt.getTime() < nowMs - START_GRACE_MS) throw badRequest("startsAt must be now or in the future", "STARTS_IN_PAST", { field: "startsAt" });
+  await ownedProduct(db, userId, input.productId);
+  const drop = await db.drop.create({
+    data: {
+      productId: input.productId, startsAt, units: input.units, available: input.units,
+      perBuyerLimit: input.perBuyerLimit, holdSeconds: input.holdSeconds,
+    },
+    include: { product: productForView },
+  });
+  return dropView(drop, nowMs);
+}
+
+export async function getDrop(db: Db, dropId: string): Promise<DropView> {
+  const drop = await db.drop.findUnique({ where: { id: dropId }, include: { product: productForView } });
+  if (!drop) throw notFound("drop not found", "DROP_NOT_FOUND");
+  return dropView(drop);
+}
+
+/**
+ * The seam for live stock: the catalog's last known `available` (and status) of a drop, meant to be
+ * called by a consumer of the inventory's StockChanged events. Until then `available` stays `units`.
+ */
+export async function recordStock(db: Db, dropId: string, available: number, status?: DropStatus): Promise<void> {
+  await db.drop.updateMany({
+    where: { id: dropId },
+    data: { available: { set: Math.max(0, available) }, ...(status ? { status } : {}) },
+  });
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from "fastify";
+import type { Db } from "../db/prisma.ts";
+import { callerOf } from "../auth/caller.ts";
+import { idParams, strictObject } from "../schemas.ts";
+import { createProduct, getProduct, myProducts, updateProduct, type ProductInput } from "./products.ts";
+
+export const productFields = {
+  name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" },
+  description: { type: "string", maxLength: 5000 },
+  priceCents: { type: "integer", minimum: 0, maximum: 100_000_000 },
+} as const;
+const createBody = strictObject(productFields, ["name", "description", "priceCents"]);
+const patchBody = { ...strictObject(productFields, []), minProperties: 1 } as const;
+const pageQuery = strictObject(
+  { page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 }, pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+  [],
+);
+
+/** Products: create (approved seller), read (anyone), edit and list own (owner only). */
+export async function productRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+  const { db } = opts;
+
+  app.post<{ Body: ProductInput }>("/products", { schema: { body: createBody } }, async (request, reply) => {
+    const product = await createProduct(db, callerOf(request).userId, request.body);
+    return reply.status(201).send(product);
+  });
+
+  app.get<{ Params: { productId: string } }>("/products/:productId", { schema: { params: idParams("productId") } }, async (request) => {
+    return getProduct(db, request.params.productId);
+  });
+
+  app.patch<{ Params: { productId: string }; Body: Partial<ProductInput> }>(
+    "/products/:productId",
+    { schema: { params: idParams("productId"), body: patchBody } },
+    async (request) => updateProduct(db, callerOf(request).userId, request.params.productId, request.body),
+  );
+
+  app.get<{ Querystring: { page: number; pageSize: number } }>("/sellers/me/products", { schema: { querystring: pageQuery } }, async (request) => {
+    return myProducts(db, callerOf(request).userId, request.query.page, request.query.pageSize);
+  });
+}

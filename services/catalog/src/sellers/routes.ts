@@ -1,0 +1,51 @@
+import type { FastifyInstance } from "fastify";
+import { notFound } from "@drops/http";
+import type { Db } from "../db/prisma.ts";
+import { adminOf, callerOf } from "../auth/caller.ts";
+import { email, idParams, strictObject } from "../schemas.ts";
+import { applyAsSeller, decideSeller, listSellers, sellerOfUser, type ApplyInput, type SellerStatus } from "./sellers.ts";
+
+const applyBody = strictObject(
+  { businessName: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, contactEmail: email },
+  ["businessName", "contactEmail"],
+);
+const listQuery = strictObject(
+  {
+    status: { type: "string", enum: ["pending", "approved", "rejected"] },
+    page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
+    pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+  },
+  [],
+);
+
+/** Seller onboarding: apply (signed-in user), see own application, admin list / approve / reject. */
+export async function sellerRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
+  const { db } = opts;
+
+  app.post<{ Body: ApplyInput }>("/sellers", { schema: { body: applyBody } }, async (request, reply) => {
+    const seller = await applyAsSeller(db, callerOf(request).userId, request.body);
+    return reply.status(201).send(seller);
+  });
+
+  app.get("/sellers/me", async (request) => {
+    const seller = await sellerOfUser(db, callerOf(request).userId);
+    if (!seller) throw notFound("no seller application", "SELLER_NOT_FOUND");
+    return seller;
+  });
+
+  app.get<{ Querystring: { status?: SellerStatus; page: number; pageSize: number } }>(
+    "/admin/sellers",
+    { schema: { querystring: listQuery } },
+    async (request) => {
+      adminOf(request);
+      return listSellers(db, request.query);
+    },
+  );
+
+  for (const [action, status] of [["approve", "approved"], ["reject", "rejected"]] as const) {
+    app.post<{ Params: { sellerId: string } }>(`/admin/sellers/:sellerId/${action}`, { schema: { params: idParams("sellerId") } }, async (request) => {
+      adminOf(request);
+      return decideSeller(db, request.params.sellerId, status);
+    });
+  }
+}

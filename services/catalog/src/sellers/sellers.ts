@@ -1,0 +1,69 @@
+import { conflict, forbidden, notFound } from "@drops/http";
+import type { Db } from "../db/prisma.ts";
+import { isUniqueViolation } from "../db/errors.ts";
+import { grantRole } from "../users/users.ts";
+
+export type SellerStatus = "pending" | "approved" | "rejected";
+export type SellerView = { sellerId: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: string };
+type SellerRow = { id: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: Date };
+
+export function sellerView(s: SellerRow): SellerView {
+  return { sellerId: s.id, userId: s.userId, businessName: s.businessName, contactEmail: s.contactEmail, status: s.status, createdAt: s.createdAt.toISOString() };
+}
+
+export type ApplyInput = { businessName: string; contactEmail: string };
+
+/**
+ * A user applies to sell: a pending seller. One seller per user: a pending or approved application
+ * is 409 SELLER_EXISTS; a rejected one may apply again (back to pending with the new details).
+ */
+export async function applyAsSeller(db: Db, userId: string, input: ApplyInput): Promise<SellerView> {
+  const data = { businessName: input.businessName.trim(), contactEmail: input.contactEmail.trim().toLowerCase() };
+  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
+  if (!user) throw notFound("user not found", "USER_NOT_FOUND");
+  const existing = await db.seller.findUnique({ where: { userId } });
+  if (existing && existing.status !== "rejected") {
+    throw conflict(`this user already has a ${existing.status} seller application`, "SELLER_EXISTS", { sellerId: existing.id, status: existing.status });
+  }
+  if (existing) {
+    const updated = await db.seller.update({ where: { id: existing.id }, data: { ...data, status: "pending", decidedAt: null } });
+    return sellerView(updated);
+  }
+  try {
+    return sellerView(await db.seller.create({ data: { ...data, userId } }));
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict("this user already has a seller application", "SELLER_EXISTS");
+    throw err;
+  }
+}
+
+/** An admin's decision; approving also grants the user the `seller` role. Idempotent. */
+export async function decideSeller(db: Db, sellerId: string, status: "approved" | "rejected"): Promise<SellerView> {
+  const seller = await db.seller.findUnique({ where: { id: sellerId } });
+  if (!seller) throw notFound("seller not found", "SELLER_NOT_FOUND");
+  const updated = seller.status === status ? seller : await db.seller.update({ where: { id: sellerId }, data: { status, decidedAt: new Date() } });
+  if (status === "approved") await grantRole(db, updated.userId, "seller");
+  return sellerView(updated);
+}
+
+export async function sellerOfUser(db: Db, userId: string): Promise<SellerView | undefined> {
+  const seller = await db.seller.findUnique({ where: { userId } });
+  return seller ? sellerView(seller) : undefined;
+}
+
+/** The caller's seller, which must be approved to sell: 403 NOT_A_SELLER / SELLER_NOT_APPROVED otherwise. */
+export async function approvedSellerOf(db: Db, userId: string): Promise<SellerView> {
+  const seller = await sellerOfUser(db, userId);
+  if (!seller) throw forbidden("apply as a seller first", "NOT_A_SELLER");
+  if (seller.status !== "approved") throw forbidden(`seller application is ${seller.status}`, "SELLER_NOT_APPROVED");
+  return seller;
+}
+
+export async function listSellers(db: Db, opts: { status?: SellerStatus; page: number; pageSize: number }): Promise<{ items: SellerView[]; total: number }> {
+  const where = opts.status ? { status: opts.status } : {};
+  const [rows, total] = await Promise.all([
+    db.seller.findMany({ where, orderBy: [{ createdAt: "asc" }, { id: "asc" }], skip: (opts.page - 1) * opts.pageSize, take: opts.pageSize }),
+    db.seller.count({ where }),
+  ]);
+  return { items: rows.map(sellerView), total };
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { testEnv } from "@drops/testing";
+import { withTestSchema } from "@drops/db/testing";
+import { buildApp } from "../src/app.ts";
+import { openClients } from "../src/clients.ts";
+import { readConfig } from "../src/config.ts";
+import type { Db } from "../src/db/prisma.ts";
+import { ensureAdmin } from "../src/users/users.ts";
+
+export const migrationsDir = new URL("../prisma/migrations", import.meta.url).pathname;
+
+type Teardown = { teardown: (fn: () => unknown) => void };
+export type Identity = { userId: string; roles: string[] };
+export type Catalog = {
+  app: FastifyInstance;
+  db: Db;
+  schema: string;
+  admin: Identity;
+  /** The headers the gateway would set for `who`. */
+  as: (who: Identity) => Record<string, string>;
+  call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { who?: Identity; body?: unknown }) => Promise<LightMyRequestResponse>;
+  /** A signed-up buyer with a unique e-mail. */
+  user: (name?: string) => Promise<Identity & { email: string }>;
+  /** A user with an approved seller; returns its identity and seller id. */
+  seller: (name?: string) => Promise<Identity & { sellerId: string }>;
+  product: (seller: Identity, fields?: Partial<{ name: string; description: string; priceCents: number }>) => Promise<string>;
+};
+
+let counter = 0;
+
+/** A catalog app on a fresh migrated schema, an admin, and helpers; everything torn down with `t`. */
+export async function testCatalog(t: Teardown): Promise<Catalog> {
+  const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
+  t.teardown(schema.cleanup);
+  const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, KAFKA_BROKERS: testEnv.kafkaBrokers.join(",") });
+  const clients = openClients(config);
+  const app = await buildApp(config, clients);
+  t.teardown(() => app.close());
+  const db = clients.db;
+  const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");
+  const admin = { userId, roles: ["buyer", "admin"] };
+  const as = (who: Identity) => ({ "x-user-id": who.userId, "x-user-roles": who.roles.join(",") });
+  const call: Catalog["call"] = (method, url, opts = {}) =>
+    app.inject({ method, url, headers: opts.who ? as(opts.who) : {}, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
+  const user: Catalog["user"] = async (name = "user") => {
+    const email = `${name}-${++counter}@test.local`;
+    const res = await call("POST", "/users", { body: { email, password: "password-123", displayName: name } });
+    if (res.statusCode !== 201) throw new Error(`signup failed: ${res.body}`);
+    const body = res.json<{ userId: string; roles: string[] }>();
+    return { userId: body.userId, roles: body.roles, email };
+  };
+  const seller: Catalog["seller"] = async (name = "seller") => {
+    const u = await user(name);
+    const applied = await call("POST", "/sellers", { who: u, body: { businessName: `${name} ltd`, contactEmail: u.email } });
+    const { sellerId } = applied.json<{ sellerId: string }>();
+    const approved = await call("POST", `/admin/sellers/${sellerId}/approve`, { who: admin });
+    if (approved.statusCode !== 200) throw new Error(`approve failed: ${approved.body}`);
+    return { userId: u.userId, roles: ["buyer", "seller"], sellerId };
+  };
+  const product: Catalog["product"] = async (who, fields = {}) => {
+    const res = await call("POST", "/products", { who, body: { name: "Sneaker", description: "A shoe", priceCents: 12_000, ...fields } });
+    if (res.statusCode !== 201) throw new Error(`product failed: ${res.body}`);
+    return res.json<{ productId: string }>().productId;
+  };
+  return { app, db, schema: schema.schema, admin, as, call, user, seller, product };
+}
+
+export function inSeconds(s: number): string {
+  return new Date(Date.now() + s * 1000).toISOString();
+}
