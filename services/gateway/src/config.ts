@@ -1,19 +1,40 @@
-import { loadConfig, type ConfigOf } from "@drops/config";
+import { int, loadConfig, str, url, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+
+/** The development default of JWT_SECRET; refused when NODE_ENV=production. */
+export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
 
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("gateway", 3000),
+  JWT_SECRET: str(DEV_JWT_SECRET, "HS256 secret signing access tokens (at least 32 characters)"),
+  JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
+  CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),
+  CATALOG_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the catalog in milliseconds"),
 };
 
 export type Config = ConfigOf<typeof spec>;
 
-/** Parses `env`; throws ConfigError listing every problem. */
+function checked(config: Config): Config {
+  if (config.JWT_SECRET.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
+  if (config.NODE_ENV === "production" && config.JWT_SECRET === DEV_JWT_SECRET) {
+    throw new Error("JWT_SECRET must be set in production (the default is public)");
+  }
+  return config;
+}
+
+/** Parses `env`; throws ConfigError listing every problem (or Error for an unsafe JWT secret). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(spec, env);
+  return checked(loadConfig(spec, env));
 }
 
 /** For entry points: prints every problem and exits 1 on a bad configuration. */
 export function readConfigOrExit(): Config {
-  return loadConfigOrExit(spec, process.env, "gateway");
+  const config = loadConfigOrExit(spec, process.env, "gateway");
+  try {
+    return checked(config);
+  } catch (err) {
+    process.stderr.write(`gateway: Invalid configuration:\n  - ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }

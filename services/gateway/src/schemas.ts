@@ -1,0 +1,103 @@
+/** JSON schemas of the public API (validation + OpenAPI). Bodies reject unknown properties. */
+
+export const uuid = { type: "string", format: "uuid" } as const;
+export const email = { type: "string", format: "email", minLength: 3, maxLength: 254 } as const;
+const nonBlank = (maxLength: number) => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" }) as const;
+
+export function strictObject<P extends Record<string, object>, R extends readonly (keyof P & string)[]>(properties: P, required: R) {
+  return { type: "object", additionalProperties: false, properties, required } as const;
+}
+export function idParams<K extends string>(name: K) {
+  return strictObject({ [name]: uuid } as Record<K, typeof uuid>, [name] as const);
+}
+/** An answer object: documents the fields, keeps any others the catalog adds. */
+function answer<P extends Record<string, object>>(properties: P, required: readonly (keyof P & string)[]) {
+  return { type: "object", properties, required } as const;
+}
+
+export const errorBody = {
+  type: "object",
+  description: "every error: a stable code and a human message",
+  required: ["code", "message"],
+  properties: { code: { type: "string" }, message: { type: "string" } },
+  additionalProperties: true,
+} as const;
+export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, errorBody]));
+export const bearer = [{ bearerAuth: [] }];
+
+export const page = { type: "integer", minimum: 1, maximum: 100_000, default: 1 } as const;
+export const pageSize = { type: "integer", minimum: 1, maximum: 100, default: 20 } as const;
+
+// auth
+export const signupBody = strictObject(
+  { email, password: { type: "string", minLength: 8, maxLength: 128 }, displayName: nonBlank(100) },
+  ["email", "password", "displayName"],
+);
+export const loginBody = strictObject(
+  { email: { type: "string", minLength: 1, maxLength: 254 }, password: { type: "string", minLength: 1, maxLength: 128 } },
+  ["email", "password"],
+);
+export const tokenAnswer = answer({ userId: uuid, accessToken: { type: "string" } }, ["userId", "accessToken"]);
+export const meAnswer = answer(
+  { userId: uuid, email: { type: "string" }, displayName: { type: "string" }, roles: { type: "array", items: { type: "string" } } },
+  ["userId", "email", "displayName", "roles"],
+);
+
+// sellers
+const sellerStatus = { type: "string", enum: ["pending", "approved", "rejected"] } as const;
+export const applyBody = strictObject({ businessName: nonBlank(200), contactEmail: email }, ["businessName", "contactEmail"]);
+export const sellerStatusAnswer = answer({ sellerId: uuid, status: sellerStatus }, ["sellerId", "status"]);
+export const sellerAnswer = answer(
+  { sellerId: uuid, userId: uuid, businessName: { type: "string" }, contactEmail: { type: "string" }, status: sellerStatus, createdAt: { type: "string", format: "date-time" } },
+  ["sellerId", "userId", "businessName", "contactEmail", "status"],
+);
+export const sellerListQuery = strictObject({ status: sellerStatus, page, pageSize }, []);
+
+// products
+const productFields = {
+  name: nonBlank(200),
+  description: { type: "string", maxLength: 5000 },
+  priceCents: { type: "integer", minimum: 0, maximum: 100_000_000 },
+} as const;
+export const productBody = strictObject(productFields, ["name", "description", "priceCents"]);
+export const productPatch = { ...strictObject(productFields, []), minProperties: 1 } as const;
+export const productAnswer = answer(
+  { productId: uuid, sellerId: uuid, ...productFields, createdAt: { type: "string" }, updatedAt: { type: "string" } },
+  ["productId", "sellerId", "name", "description", "priceCents"],
+);
+export const pageQuery = strictObject({ page, pageSize }, []);
+
+// drops
+export const dropBody = strictObject(
+  {
+    productId: uuid,
+    startsAt: { type: "string", format: "date-time", maxLength: 40, description: "RFC 3339 with a time zone; now or later" },
+    units: { type: "integer", minimum: 1, maximum: 1_000_000 },
+    perBuyerLimit: { type: "integer", minimum: 1, maximum: 1_000_000 },
+    holdSeconds: { type: "integer", minimum: 30, maximum: 3600 },
+  },
+  ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"],
+);
+const dropStatus = { type: "string", enum: ["scheduled", "open", "paused", "closed", "sold_out"] } as const;
+export const dropAnswer = answer(
+  {
+    dropId: uuid, productId: uuid, name: { type: "string" }, startsAt: { type: "string", format: "date-time" },
+    units: { type: "integer" }, available: { type: "integer" }, status: dropStatus,
+    description: { type: "string" }, priceCents: { type: "integer" }, perBuyerLimit: { type: "integer" }, holdSeconds: { type: "integer" },
+    sellerId: uuid,
+  },
+  ["dropId", "productId", "name", "startsAt", "units", "available", "status"],
+);
+export const dropSearchQuery = strictObject(
+  {
+    q: { type: "string", maxLength: 200, description: "keywords split on spaces; each must appear (any case) in the name or description" },
+    sort: { type: "string", enum: ["startsAt", "-startsAt", "available"], default: "startsAt", description: "startsAt: soonest first; -startsAt: latest first; available: most units left first" },
+    status: { type: "string", enum: ["scheduled", "open", "paused", "closed"] },
+    sellerId: uuid,
+    productId: uuid,
+    page,
+    pageSize,
+  },
+  [],
+);
+export const listOf = (item: object) => answer({ items: { type: "array", items: item }, total: { type: "integer" } }, ["items", "total"]);

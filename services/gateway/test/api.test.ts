@@ -1,0 +1,115 @@
+import t from "tap";
+import { inSeconds, testStack } from "./helpers.ts";
+
+t.test("auth: signup 201, login 200, wrong password 401, duplicate 409, bearer checks", async (t) => {
+  const s = await testStack(t);
+  const res = await s.call("POST", "/api/auth/signup", { body: { email: "Eve@Example.com", password: "password-123", displayName: "Eve" } });
+  t.equal(res.statusCode, 201, res.body);
+  const eve = res.json();
+  t.same(Object.keys(eve as object).sort(), ["accessToken", "userId"]);
+
+  const login = await s.call("POST", "/api/auth/login", { body: { email: "eve@example.com", password: "password-123" } });
+  t.equal(login.statusCode, 200);
+  t.equal(login.json().userId, eve.userId);
+  const wrong = await s.call("POST", "/api/auth/login", { body: { email: "eve@example.com", password: "password-999" } });
+  t.equal(wrong.statusCode, 401);
+  t.equal(wrong.json().code, "INVALID_CREDENTIALS");
+  const dup = await s.call("POST", "/api/auth/signup", { body: { email: "EVE@example.COM", password: "password-123", displayName: "Eve 2" } });
+  t.equal(dup.statusCode, 409);
+  t.equal(dup.json().code, "EMAIL_TAKEN");
+
+  const me = await s.call("GET", "/api/me", { token: login.json().accessToken });
+  t.match(me.json(), { userId: eve.userId, email: "eve@example.com", roles: ["buyer"] });
+  t.equal((await s.call("GET", "/api/me")).json().code, "UNAUTHORIZED");
+  t.equal((await s.call("GET", "/api/me", { token: "x.y.z" })).json().code, "INVALID_TOKEN");
+  t.equal((await s.call("GET", "/api/me", { headers: { authorization: `Basic ${eve.accessToken}` } })).statusCode, 401);
+  const spoof = await s.call("POST", "/api/sellers", { headers: { "x-user-id": eve.userId, "x-user-roles": "admin" }, body: { businessName: "x", contactEmail: "a@b.co" } });
+  t.equal(spoof.statusCode, 401, "identity headers from outside are ignored");
+});
+
+t.test("sellers, admin approval, products and drops through the gateway", async (t) => {
+  const s = await testStack(t);
+  const admin = await s.admin();
+  const ann = await s.signup("ann");
+  const applied = await s.call("POST", "/api/sellers", { token: ann.accessToken, body: { businessName: "Ann's", contactEmail: ann.email } });
+  t.equal(applied.statusCode, 201);
+  const { sellerId } = applied.json();
+  t.same(applied.json(), { sellerId, status: "pending" });
+
+  const product = { name: "Poster", description: "Screen print", priceCents: 4000 };
+  const early = await s.call("POST", "/api/products", { token: ann.accessToken, body: product });
+  t.equal(early.statusCode, 403, "a pending seller cannot create products");
+  t.equal(early.json().code, "SELLER_NOT_APPROVED");
+
+  t.equal((await s.call("POST", `/api/admin/sellers/${sellerId}/approve`, { token: ann.accessToken })).statusCode, 403, "buyers are not admins");
+  t.equal((await s.call("POST", `/api/admin/sellers/${sellerId}/approve`)).statusCode, 401);
+  const approved = await s.call("POST", `/api/admin/sellers/${sellerId}/approve`, { token: admin.accessToken });
+  t.equal(approved.statusCode, 200);
+  t.same(approved.json(), { sellerId, status: "approved" });
+  t.equal((await s.call("GET", "/api/admin/sellers?status=approved", { token: admin.accessToken })).json().total, 1);
+
+  // the old token (roles: buyer) still works: the catalog decides who is an approved seller
+  const created = await s.call("POST", "/api/products", { token: ann.accessToken, body: product });
+  t.equal(created.statusCode, 201, created.body);
+  const { productId } = created.json();
+  t.same(created.json(), { productId });
+
+  const bob = await s.seller("bob");
+  const patchByBob = await s.call("PATCH", `/api/products/${productId}`, { token: bob.accessToken, body: { priceCents: 1 } });
+  t.equal(patchByBob.statusCode, 403);
+  t.equal(patchByBob.json().code, "NOT_OWNER");
+  const dropBody = { productId, startsAt: inSeconds(120), units: 100, perBuyerLimit: 2, holdSeconds: 120 };
+  const dropByBob = await s.call("POST", "/api/drops", { token: bob.accessToken, body: dropBody });
+  t.equal(dropByBob.statusCode, 403, "bob cannot drop ann's product");
+  t.equal((await s.call("GET", "/api/sellers/me/products", { token: bob.accessToken })).json().total, 0);
+
+  const drop = await s.call("POST", "/api/drops", { token: ann.accessToken, body: dropBody });
+  t.equal(drop.statusCode, 201, drop.body);
+  const { dropId } = drop.json();
+  t.same(drop.json(), { dropId });
+  const read = await s.call("GET", `/api/drops/${dropId}`);
+  t.equal(read.statusCode, 200);
+  t.same(read.json(), {
+    dropId, productId, name: "Poster", startsAt: dropBody.startsAt, units: 100, available: 100, status: "scheduled",
+    description: "Screen print", priceCents: 4000, perBuyerLimit: 2, holdSeconds: 120, sellerId,
+  });
+  const list = await s.call("GET", "/api/drops?q=SCREEN%20poster&sort=-startsAt&page=1&pageSize=10");
+  t.equal(list.statusCode, 200);
+  t.equal(list.json().total, 1);
+  t.same(list.json().items[0], read.json());
+  t.same((await s.call("GET", "/api/drops?q=poster+velvet")).json(), { items: [], total: 0 });
+  t.equal((await s.call("GET", "/api/drops/00000000-0000-4000-8000-000000000000")).statusCode, 404);
+  t.equal((await s.call("GET", `/api/products/${productId}`)).json().name, "Poster");
+});
+
+t.test("the live-stock seam overrides the catalog's figures", async (t) => {
+  const s = await testStack(t, { stock: { snapshot: async (ids) => new Map(ids.map((id) => [id, { available: 3, status: "open" }])) } });
+  const seller = await s.seller();
+  const productId = (await s.call("POST", "/api/products", { token: seller.accessToken, body: { name: "Cap", description: "", priceCents: 100 } })).json().productId;
+  const { dropId } = (await s.call("POST", "/api/drops", { token: seller.accessToken, body: { productId, startsAt: inSeconds(60), units: 10, perBuyerLimit: 1, holdSeconds: 60 } })).json();
+  t.match((await s.call("GET", `/api/drops/${dropId}`)).json(), { units: 10, available: 3, status: "open" });
+  t.match((await s.call("GET", "/api/drops")).json().items[0], { dropId, available: 3 });
+});
+
+t.test("catalog unreachable: 503 UNAVAILABLE", async (t) => {
+  const s = await testStack(t);
+  await s.catalog.app.close();
+  for (const [method, url, body] of [["GET", "/api/drops", undefined], ["POST", "/api/auth/login", { email: "a@b.co", password: "password-1" }]] as const) {
+    const res = await s.call(method, url, { body });
+    t.equal(res.statusCode, 503, url);
+    t.same(res.json(), { code: "UNAVAILABLE", message: "the catalog is unavailable; retry shortly" });
+  }
+});
+
+t.test("OpenAPI at /docs", async (t) => {
+  const s = await testStack(t);
+  const spec = await s.call("GET", "/docs/json");
+  t.equal(spec.statusCode, 200);
+  const paths = Object.keys(spec.json<{ paths: object }>().paths);
+  for (const p of ["/api/auth/signup", "/api/auth/login", "/api/sellers", "/api/admin/sellers/{sellerId}/approve", "/api/products", "/api/drops", "/api/drops/{dropId}"]) {
+    t.ok(paths.includes(p), p);
+  }
+  const ui = await s.call("GET", "/docs/");
+  t.equal(ui.statusCode, 200);
+  t.match(ui.body, /swagger/i);
+});
