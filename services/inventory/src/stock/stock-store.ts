@@ -48,6 +48,17 @@ export type ReserveInput = {
   nowMs?: number;
   /** Hash of the request body, stored with the hold and returned on replay; [A-Za-z0-9_-]*. */
   fingerprint?: string;
+  /** What the saga needs to charge the buyer; copied into the "reserved" stream entry (StockReserved v2). */
+  purchase?: PurchaseInfo;
+  /** W3C traceparent of the request, copied into the stream entry so the relayed event joins the trace. */
+  traceparent?: string;
+};
+
+export type PurchaseInfo = { amountCents?: number; currency?: string; paymentMethod?: string };
+
+export type ReleaseInput = OrderRef & {
+  /** Why the units go back (StockReleased.reason): ORDER_CANCELLED, PAYMENT_FAILED, ... Default none. */
+  reason?: string;
 };
 
 export type OrderRef = { dropId: string; orderId: string; nowMs?: number };
@@ -57,7 +68,7 @@ export type StockStore = {
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   confirm(ref: OrderRef): Promise<ConfirmOutcome>;
   /** Compensation: a held order's units back on sale. */
-  release(ref: OrderRef): Promise<ReleaseOutcome>;
+  release(ref: ReleaseInput): Promise<ReleaseOutcome>;
   /** User cancel after payment (release-sold): a sold order's units back on sale. */
   refund(ref: OrderRef): Promise<RefundOutcome>;
   setStatus(dropId: string, status: DropStatus, nowMs?: number): Promise<SetStatusOutcome>;
@@ -72,6 +83,8 @@ export type StockStore = {
 export type StockStoreOptions = { prefix?: string };
 
 const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
+const TOKEN = /^[A-Za-z0-9_.:/-]{0,128}$/;
+const TRACEPARENT = /^$|^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 function nonNegInt(name: string, v: number): number {
   if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
@@ -80,6 +93,16 @@ function nonNegInt(name: string, v: number): number {
 function id(name: string, v: string): string {
   if (typeof v !== "string" || v.length === 0 || v.length > 200) throw new TypeError(`${name} must be 1-200 characters`);
   return v;
+}
+function token(name: string, v: string | undefined): string {
+  if (v === undefined) return "";
+  if (!TOKEN.test(v)) throw new TypeError(`${name} must match ${TOKEN.source}`);
+  return v;
+}
+function purchaseArgs(p: PurchaseInfo | undefined, traceparent: string | undefined): string[] {
+  if (traceparent !== undefined && !TRACEPARENT.test(traceparent)) throw new TypeError("traceparent is not a W3C traceparent");
+  const amount = p?.amountCents === undefined ? "" : String(nonNegInt("amountCents", p.amountCents));
+  return [amount, token("currency", p?.currency), token("paymentMethod", p?.paymentMethod), traceparent ?? ""];
 }
 function now(v: number | undefined): number | string {
   return v === undefined ? "" : nonNegInt("nowMs", v);
@@ -121,6 +144,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
         input.qty,
         now(input.nowMs),
         fingerprint,
+        ...purchaseArgs(input.purchase, input.traceparent),
       ]);
       return parseReserve(raw, input.orderId, fingerprint);
     },
@@ -133,7 +157,12 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
 
     async release(ref) {
       const k = keys(ref.dropId);
-      const raw = await scripts.run("release", [k.meta, k.buyers, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
+      const raw = await scripts.run("release", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+        ref.dropId,
+        id("orderId", ref.orderId),
+        now(ref.nowMs),
+        token("reason", ref.reason),
+      ]);
       return parseRelease(raw);
     },
 

@@ -9,6 +9,7 @@
 --   ARGV[1] dropId
 --   ARGV[2] orderId
 --   ARGV[3] nowMs ("" = Redis server time)
+--   ARGV[4] reason recorded in the "released" event (ORDER_CANCELLED, PAYMENT_FAILED, ...; "" = none)
 -- RETURNS: {"RELEASED", buyerId, qty, replay, state} (replay 0: units back on sale, one "released"
 --   event; replay 1: already released/expired/void, nothing written); {"NOT_HELD", state} when the
 --   order is sold or refunded (use refund); {"VOIDED"} when the order never reserved: a "void"
@@ -36,5 +37,5 @@ if redis.call("HINCRBY", KEYS[2], b, -qty) <= 0 then redis.call("HDEL", KEYS[2],
 redis.call("HSET", KEYS[3], orderId, b .. "|" .. q .. "|" .. e .. "|released|" .. f)
 redis.call("ZREM", KEYS[4], orderId)
 redis.call("XADD", KEYS[5], "*", "v", "1", "type", "released", "dropId", ARGV[1], "orderId", orderId, "buyerId", b,
-  "qty", q, "available", available, "held", held, "sold", sold, "at", string.format("%d", now))
+  "qty", q, "available", available, "held", held, "sold", sold, "at", string.format("%d", now), "reason", ARGV[4])
 return {"RELEASED", b, qty, 0, "released"}

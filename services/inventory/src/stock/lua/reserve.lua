@@ -12,6 +12,10 @@
 --   ARGV[4] qty (integer >= 1)
 --   ARGV[5] nowMs ("" = Redis server time)
 --   ARGV[6] request fingerprint stored with the hold, [A-Za-z0-9_-]* ("" = none)
+--   ARGV[7] amountCents of the purchase, copied to the "reserved" event for the saga ("" = unknown)
+--   ARGV[8] currency ("" = unknown)
+--   ARGV[9] paymentMethod token ("" = unknown)
+--   ARGV[10] W3C traceparent of the request, so the relayed event joins the purchase's trace ("" = none)
 -- RETURNS: {"HELD", qty, expiresAtMs, available} new hold (writes + one "reserved" event);
 --   {"EXISTING", state, buyerId, qty, expiresAtMs, available, fingerprint} orderId already known (replay);
 --   {"NOT_OPEN", startsAtMs} (0 = drop not loaded); {"PAUSED"}; {"CLOSED"};
@@ -56,6 +60,15 @@ redis.call("HSET", KEYS[1], "available", available, "held", held)
 redis.call("HINCRBY", KEYS[2], buyerId, qty)
 redis.call("HSET", KEYS[3], orderId, buyerId .. "|" .. qty .. "|" .. expiresAt .. "|held|" .. ARGV[6])
 redis.call("ZADD", KEYS[4], expiresAt, orderId)
-redis.call("XADD", KEYS[5], "*", "v", "1", "type", "reserved", "dropId", ARGV[1], "orderId", orderId, "buyerId", buyerId,
-  "qty", qty, "available", available, "held", held, "sold", m[7], "at", string.format("%d", now), "expiresAtMs", expiresAt)
+local entry = {"v", "1", "type", "reserved", "dropId", ARGV[1], "orderId", orderId, "buyerId", buyerId,
+  "qty", qty, "available", available, "held", held, "sold", m[7], "at", string.format("%d", now), "expiresAtMs", expiresAt}
+local optional = {"amountCents", "currency", "paymentMethod", "traceparent"}
+for i, name in ipairs(optional) do
+  local v = ARGV[6 + i]
+  if v and v ~= "" then
+    entry[#entry + 1] = name
+    entry[#entry + 1] = v
+  end
+end
+redis.call("XADD", KEYS[5], "*", unpack(entry))
 return {"HELD", qty, tonumber(expiresAt), available}
