@@ -1,0 +1,31 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import t from "tap";
+import { withTestSchema } from "@drops/db/testing";
+import { createDb } from "../src/db/prisma.ts";
+import { migrationsDir } from "./helpers.ts";
+
+const run = promisify(execFile);
+const seedScript = new URL("../../../scripts/seed.ts", import.meta.url).pathname;
+
+t.test("scripts/seed.ts: admin, approved demo seller, product and an upcoming drop, idempotently", async (t) => {
+  const schema = await withTestSchema(migrationsDir, { prefix: "seed" });
+  t.teardown(schema.cleanup);
+  const env = { PATH: process.env["PATH"] ?? "", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, DEMO_DROP_DELAY_SECONDS: "30" };
+  const first = await run(process.execPath, [seedScript], { env });
+  const id = /DEMO_DROP_ID=([0-9a-f-]{36})/.exec(first.stdout)?.[1];
+  t.ok(id, first.stdout);
+  t.match(first.stdout, /admin admin@drops\.local created/);
+  const second = await run(process.execPath, [seedScript], { env });
+  t.match(second.stdout, `DEMO_DROP_ID=${id}`, "an upcoming demo drop is reused");
+
+  const db = createDb(schema.url, schema.schema);
+  t.teardown(() => db.$disconnect());
+  t.equal(await db.user.count(), 2);
+  t.same((await db.user.findUnique({ where: { email: "admin@drops.local" } }))?.roles, ["buyer", "admin"]);
+  t.equal((await db.seller.findFirst())?.status, "approved");
+  t.equal(await db.product.count(), 1);
+  const drop = await db.drop.findUniqueOrThrow({ where: { id: id! } });
+  t.match(drop, { units: 100, available: 100, perBuyerLimit: 2, holdSeconds: 120, status: "scheduled" });
+  t.ok(drop.startsAt.getTime() > Date.now(), "starts shortly after seeding");
+});
