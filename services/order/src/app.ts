@@ -2,12 +2,16 @@ import type { FastifyInstance } from "fastify";
 import { createServiceApp } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
+import { sagaDeps, type Overrides } from "./deps.ts";
+import { createOrderQueries } from "./read/order-queries.ts";
+import { orderRoutes } from "./routes/orders.ts";
+import { cancelOrder } from "./saga/cancel-order.ts";
 
 /**
  * The order service's HTTP app: the shared shell (errors, /health, /ready on
  * PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
  */
-export async function buildApp(config: Config, clients: Clients = openClients(config)): Promise<FastifyInstance> {
+export async function buildApp(config: Config, clients: Clients = openClients(config), overrides: Overrides = {}): Promise<FastifyInstance> {
   try {
     const app = await createServiceApp({
       name: config.SERVICE_NAME,
@@ -18,6 +22,11 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     });
     clients.setLogger(app.log);
     app.addHook("onClose", async () => clients.close());
+    const deps = sagaDeps(config, clients, overrides);
+    await app.register(orderRoutes, {
+      queries: createOrderQueries(clients.prisma),
+      cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId),
+    });
     return app;
   } catch (err) {
     await clients.close();

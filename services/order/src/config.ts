@@ -1,9 +1,21 @@
-import { loadConfig, type ConfigOf } from "@drops/config";
+import { int, loadConfig, num, str, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** Every variable the order service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("order", 3003),
+  DATABASE_SCHEMA: str("orders", "PostgreSQL schema of the order tables"),
+  PAYMENT_TIMEOUT_MS: int(10_000, { min: 100, max: 600_000 }, "ms a charge may take before the saga cancels the order"),
+  PAYMENT_DECLINE_RATE: num(0, { min: 0, max: 1 }, "probability that the simulated provider declines an approvable charge"),
+  PAYMENT_LATENCY_MS: int(50, { min: 0, max: 60_000 }, "latency of every simulated provider answer in ms"),
+  PAYMENT_CONCURRENCY: int(6, { min: 1, max: 64 }, "payment-topic partitions charged in parallel per instance"),
+  DEFAULT_CURRENCY: str("EUR", "currency of an order whose reservation carries none"),
+  OUTBOX_POLL_MS: int(50, { min: 5, max: 60_000 }, "ms the outbox relay waits when it found nothing to publish"),
+  OUTBOX_BATCH_SIZE: int(200, { min: 1, max: 5_000 }, "outbox rows published per relay round"),
+  SAGA_SWEEP_MS: int(500, { min: 10, max: 60_000 }, "ms between sweeps for payments past their deadline"),
+  CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered (a refund: marked failed)"),
+  SAGA_CONSUMER_GROUP: str("order-saga", "Kafka consumer group of the saga"),
+  PAYMENT_CONSUMER_GROUP: str("order-payments", "Kafka consumer group of the payment worker"),
 };
 
 export type Config = ConfigOf<typeof spec>;

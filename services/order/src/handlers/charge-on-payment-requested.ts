@@ -1,0 +1,78 @@
+/**
+ * Payment worker, PaymentRequested -> charge the buyer -> PaymentSucceeded / PaymentFailed (outbox).
+ * 1. One transaction: the order moves held -> payment_pending (deadline set) and the payment row is
+ *    `processing`; an order that is no longer payable (cancelled, expired) is not charged.
+ * 2. The provider call, cut off at the order's deadline (pm_card_timeout never answers).
+ * 3. One transaction: the payment row settled and the result event in the outbox.
+ * A crash between 1 and 3 replays the message: the charge is repeated with the same order id, which
+ * the provider treats as the same payment. A payment already settled is not charged again.
+ */
+import type { Handler } from "@drops/kafka";
+import type { PaymentRequested } from "@drops/events";
+import { outgoing } from "../domain/order.ts";
+import type { Order } from "../domain/order.ts";
+import type { PaymentDeps } from "../payment/deps.ts";
+import type { ChargeResult } from "../payment/provider.ts";
+import { envelopes } from "../saga/envelopes.ts";
+import type { Cause } from "../saga/envelopes.ts";
+import { applyInTx, causeOf } from "../saga/step.ts";
+import { appendOutbox } from "../store/outbox.ts";
+import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
+import { inTransaction } from "../store/tx.ts";
+
+async function begin(deps: PaymentDeps, req: PaymentRequested, cause: Cause): Promise<Order | null> {
+  return inTransaction(deps.pool, async (tx) => {
+    const now = deps.now();
+    const payment = await lockPayment(tx, req.orderId);
+    if (payment !== null && payment.status !== "processing") return null; // settled before: a redelivery
+    const { order } = await applyInTx(tx, deps, req.orderId, { type: "PaymentStarted", deadlineAt: now + deps.paymentTimeoutMs }, cause);
+    const base = { orderId: req.orderId, amountCents: req.amountCents, paymentMethod: req.paymentMethod, now };
+    if (order === null || order.status !== "payment_pending") {
+      await skipPayment(tx, { ...base, reason: `order is ${order?.status ?? "unknown"}` });
+      return null;
+    }
+    await startPayment(tx, base);
+    return order;
+  });
+}
+
+async function charge(deps: PaymentDeps, req: PaymentRequested, order: Order): Promise<ChargeResult> {
+  const remaining = Math.max(0, (order.paymentDeadlineAt ?? deps.now()) - deps.now());
+  const signal = AbortSignal.timeout(remaining);
+  try {
+    return await deps.provider.charge({ orderId: req.orderId, amountCents: req.amountCents, currency: req.currency, paymentMethod: req.paymentMethod }, signal);
+  } catch (err) {
+    if (!signal.aborted) throw err; // provider error: runConsumer retries the message
+    return { status: "declined", reason: "TIMEOUT", detail: `no answer from the payment provider within ${deps.paymentTimeoutMs} ms` };
+  }
+}
+
+async function settle(deps: PaymentDeps, req: PaymentRequested, result: ChargeResult, cause: Cause): Promise<void> {
+  await inTransaction(deps.pool, async (tx) => {
+    const now = deps.now();
+    const payment = await lockPayment(tx, req.orderId);
+    if (payment?.status !== "processing") return;
+    const message =
+      result.status === "approved"
+        ? outgoing("PaymentSucceeded", { orderId: req.orderId, paymentId: result.paymentId, amountCents: req.amountCents })
+        : outgoing("PaymentFailed", { orderId: req.orderId, amountCents: req.amountCents, reason: result.reason, detail: result.detail });
+    await settlePayment(tx, {
+      orderId: req.orderId,
+      status: result.status === "approved" ? "succeeded" : "failed",
+      providerRef: result.status === "approved" ? result.paymentId : null,
+      error: result.status === "approved" ? null : `${result.reason}: ${result.detail}`,
+      now,
+    });
+    await appendOutbox(tx, envelopes(deps, req.orderId, [message], cause, now));
+  });
+}
+
+export function chargeOnPaymentRequested(deps: PaymentDeps): Handler<"PaymentRequested"> {
+  return async (event) => {
+    const cause = causeOf(event);
+    const order = await begin(deps, event.payload, cause);
+    if (order === null) return;
+    const result = await charge(deps, event.payload, order);
+    await settle(deps, event.payload, result, cause);
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Outbox relay: publishes unpublished outbox rows to Kafka, oldest first, and marks them published
+ * in the same transaction that locked them (FOR UPDATE SKIP LOCKED), after Kafka acked them. Several
+ * relays (instances) share the table: each row is locked by one of them at a time. A crash between
+ * the ack and the commit publishes the rows again (at-least-once; consumers dedupe by event id).
+ */
+import type { EventProducer } from "@drops/kafka";
+import type pg from "pg";
+import { lockUnpublished, markPublished } from "../store/outbox.ts";
+import { inTransaction } from "../store/tx.ts";
+import { startLoop } from "../loop.ts";
+import type { Loop, LoopLogger } from "../loop.ts";
+
+export type RelayOptions = { pool: pg.Pool; producer: EventProducer; batchSize: number; pollMs: number; logger?: LoopLogger };
+
+/** One round: publishes up to batchSize rows; returns how many. */
+export async function relayOnce(opts: Pick<RelayOptions, "pool" | "producer" | "batchSize">): Promise<number> {
+  return inTransaction(opts.pool, async (tx) => {
+    const rows = await lockUnpublished(tx, opts.batchSize);
+    if (rows.length === 0) return 0;
+    await Promise.all(rows.map((r) => opts.producer.publishNow(r.topic, r.key, r.envelope)));
+    await markPublished(tx, rows.map((r) => r.id));
+    return rows.length;
+  });
+}
+
+export function startOutboxRelay(opts: RelayOptions): Loop {
+  return startLoop("outbox relay", {
+    idleMs: opts.pollMs,
+    logger: opts.logger,
+    round: async () => (await relayOnce(opts)) === opts.batchSize,
+  });
+}

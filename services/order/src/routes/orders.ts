@@ -1,0 +1,79 @@
+/**
+ * The order service's own HTTP API (the gateway authenticates and passes the buyer id in x-user-id):
+ *   GET  /orders/:orderId          the buyer's order (404 for anyone else's)
+ *   GET  /orders?buyerId=&page=&pageSize=&status=   the buyer's orders, newest first, {items, total}
+ *   POST /orders/:orderId/cancel   cancel (before payment) or refund (after): {orderId, status}
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { conflict, forbidden, notFound, unauthorized } from "@drops/http";
+import { ORDER_STATUSES } from "../domain/order.ts";
+import type { OrderQueries } from "../read/order-queries.ts";
+import type { CancelResult } from "../saga/cancel-order.ts";
+
+export type OrderRoutesOptions = {
+  queries: OrderQueries;
+  cancel: (orderId: string, buyerId: string) => Promise<CancelResult>;
+};
+
+export const USER_HEADER = "x-user-id";
+
+const ID = { type: "string", minLength: 1, maxLength: 200, pattern: "^[A-Za-z0-9_:.\\-]+$" } as const;
+
+function userOf(req: FastifyRequest): string {
+  const raw = req.headers[USER_HEADER];
+  const user = Array.isArray(raw) ? raw[0] : raw;
+  if (user === undefined || user === "" || user.length > 200) throw unauthorized(`the ${USER_HEADER} header is required`);
+  return user;
+}
+
+export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions): Promise<void> {
+  app.get<{ Params: { orderId: string } }>(
+    "/orders/:orderId",
+    { schema: { params: { type: "object", properties: { orderId: ID }, required: ["orderId"] } } },
+    async (req) => {
+      const user = userOf(req);
+      const order = await opts.queries.byId(req.params.orderId);
+      if (order === null || order.buyerId !== user) throw notFound("order not found", "ORDER_NOT_FOUND");
+      return order;
+    },
+  );
+
+  app.get<{ Querystring: { buyerId?: string; page: number; pageSize: number; status?: string } }>(
+    "/orders",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            buyerId: ID,
+            page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
+            pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            status: { type: "string", enum: [...ORDER_STATUSES] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const user = userOf(req);
+      const buyerId = req.query.buyerId ?? user;
+      if (buyerId !== user) throw forbidden("a buyer sees only their own orders");
+      const { page, pageSize, status } = req.query;
+      return opts.queries.byBuyer(buyerId, { skip: (page - 1) * pageSize, take: pageSize, ...(status !== undefined ? { status } : {}) });
+    },
+  );
+
+  app.post<{ Params: { orderId: string } }>(
+    "/orders/:orderId/cancel",
+    { schema: { params: { type: "object", properties: { orderId: ID }, required: ["orderId"] } } },
+    async (req) => {
+      const user = userOf(req);
+      const result = await opts.cancel(req.params.orderId, user);
+      if (!result.ok) {
+        if (result.rejection.code === "NOT_FOUND") throw notFound(result.rejection.message, "ORDER_NOT_FOUND");
+        throw conflict(result.rejection.message, "NOT_CANCELLABLE");
+      }
+      return { orderId: result.orderId, status: result.status };
+    },
+  );
+}

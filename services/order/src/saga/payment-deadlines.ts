@@ -1,0 +1,29 @@
+/**
+ * The saga's payment timeout: orders still payment_pending after their deadline are cancelled and
+ * their stock released (PaymentTimedOut). Rows are locked with SKIP LOCKED, so any number of
+ * instances sweep without doing an order twice, and the step is idempotent anyway.
+ */
+import { startLoop } from "../loop.ts";
+import type { Loop, LoopLogger } from "../loop.ts";
+import { lockOverduePayments } from "../store/orders.ts";
+import { inTransaction } from "../store/tx.ts";
+import type { SagaDeps } from "./deps.ts";
+import { applyInTx } from "./step.ts";
+
+/** One sweep; returns how many orders timed out. */
+export async function sweepPaymentDeadlines(deps: SagaDeps, limit = 100): Promise<number> {
+  return inTransaction(deps.pool, async (tx) => {
+    const ids = await lockOverduePayments(tx, deps.now(), limit);
+    for (const id of ids) await applyInTx(tx, deps, id, { type: "PaymentTimedOut" }, null);
+    return ids.length;
+  });
+}
+
+export function startPaymentDeadlineSweeper(deps: SagaDeps, opts: { intervalMs: number; limit?: number; logger?: LoopLogger }): Loop {
+  const limit = opts.limit ?? 100;
+  return startLoop("payment deadline sweeper", {
+    idleMs: opts.intervalMs,
+    logger: opts.logger,
+    round: async () => (await sweepPaymentDeadlines(deps, limit)) === limit,
+  });
+}

@@ -1,0 +1,85 @@
+/** Order rows: lock, insert, versioned update. SQL in the order schema (search_path). */
+import { isOrderStatus } from "../domain/order.ts";
+import type { Order } from "../domain/order.ts";
+import type { Tx } from "./tx.ts";
+
+type OrderRow = {
+  id: string;
+  drop_id: string;
+  buyer_id: string;
+  quantity: number;
+  amount_cents: string;
+  currency: string;
+  payment_method: string | null;
+  status: string;
+  hold_expires_at: Date;
+  payment_deadline_at: Date | null;
+  payment_id: string | null;
+  cancel_reason: string | null;
+  failure_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+};
+
+export function orderFromRow(r: OrderRow): Order {
+  if (!isOrderStatus(r.status)) throw new Error(`order ${r.id} has unknown status ${r.status}`);
+  return {
+    id: r.id,
+    dropId: r.drop_id,
+    buyerId: r.buyer_id,
+    quantity: r.quantity,
+    amountCents: Number(r.amount_cents),
+    currency: r.currency,
+    paymentMethod: r.payment_method,
+    status: r.status,
+    holdExpiresAt: r.hold_expires_at.getTime(),
+    paymentDeadlineAt: r.payment_deadline_at?.getTime() ?? null,
+    paymentId: r.payment_id,
+    cancelReason: r.cancel_reason,
+    failureReason: r.failure_reason,
+    createdAt: r.created_at.getTime(),
+    updatedAt: r.updated_at.getTime(),
+    version: r.version,
+  };
+}
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+/** The order, row-locked until the transaction ends; null when unknown. */
+export async function lockOrder(tx: Tx, id: string): Promise<Order | null> {
+  const res = await tx.query<OrderRow>("SELECT * FROM orders WHERE id = $1 FOR UPDATE", [id]);
+  const row = res.rows[0];
+  return row === undefined ? null : orderFromRow(row);
+}
+
+export async function insertOrder(tx: Tx, o: Order): Promise<void> {
+  await tx.query(
+    `INSERT INTO orders (id, drop_id, buyer_id, quantity, amount_cents, currency, payment_method, status, hold_expires_at,
+       payment_deadline_at, payment_id, cancel_reason, failure_reason, created_at, updated_at, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    [o.id, o.dropId, o.buyerId, o.quantity, o.amountCents, o.currency, o.paymentMethod, o.status, date(o.holdExpiresAt),
+      date(o.paymentDeadlineAt), o.paymentId, o.cancelReason, o.failureReason, date(o.createdAt), date(o.updatedAt), o.version],
+  );
+}
+
+/** Writes `o` over the row at version o.version - 1; throws when someone else changed it meanwhile. */
+export async function updateOrder(tx: Tx, o: Order): Promise<void> {
+  const res = await tx.query(
+    `UPDATE orders SET status = $2, payment_deadline_at = $3, payment_id = $4, cancel_reason = $5, failure_reason = $6,
+       updated_at = $7, version = $8
+     WHERE id = $1 AND version = $9`,
+    [o.id, o.status, date(o.paymentDeadlineAt), o.paymentId, o.cancelReason, o.failureReason, date(o.updatedAt), o.version, o.version - 1],
+  );
+  if (res.rowCount !== 1) throw new Error(`order ${o.id} changed concurrently (expected version ${o.version - 1})`);
+}
+
+/** Ids of orders whose payment deadline passed, locked (others skip them) until the transaction ends. */
+export async function lockOverduePayments(tx: Tx, now: number, limit: number): Promise<string[]> {
+  const res = await tx.query<{ id: string }>(
+    `SELECT id FROM orders WHERE status = 'payment_pending' AND payment_deadline_at <= $1
+     ORDER BY payment_deadline_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [new Date(now), limit],
+  );
+  return res.rows.map((r) => r.id);
+}

@@ -1,0 +1,58 @@
+/** Payment rows of the payment worker: one per order (the charge), with its refund. */
+import type { Tx } from "./tx.ts";
+
+export type PaymentStatus = "processing" | "succeeded" | "failed" | "skipped" | "refunded" | "refund_failed";
+
+export type PaymentRow = {
+  orderId: string;
+  status: PaymentStatus;
+  providerRef: string | null;
+  attempts: number;
+  refundAttempts: number;
+};
+
+export async function lockPayment(tx: Tx, orderId: string): Promise<PaymentRow | null> {
+  const res = await tx.query<{ order_id: string; status: PaymentStatus; provider_ref: string | null; attempts: number; refund_attempts: number }>(
+    "SELECT order_id, status, provider_ref, attempts, refund_attempts FROM payments WHERE order_id = $1 FOR UPDATE",
+    [orderId],
+  );
+  const r = res.rows[0];
+  return r === undefined ? null : { orderId: r.order_id, status: r.status, providerRef: r.provider_ref, attempts: r.attempts, refundAttempts: r.refund_attempts };
+}
+
+/** Records a charge attempt (first or repeated) as processing. */
+export async function startPayment(tx: Tx, p: { orderId: string; amountCents: number; paymentMethod: string | null; now: number }): Promise<void> {
+  await tx.query(
+    `INSERT INTO payments (order_id, status, amount_cents, payment_method, attempts, created_at, updated_at)
+     VALUES ($1, 'processing', $2, $3, 1, $4, $4)
+     ON CONFLICT (order_id) DO UPDATE SET attempts = payments.attempts + 1, updated_at = EXCLUDED.updated_at`,
+    [p.orderId, p.amountCents, p.paymentMethod, new Date(p.now)],
+  );
+}
+
+/** A payment request for an order that is no longer payable: nothing charged. */
+export async function skipPayment(tx: Tx, p: { orderId: string; amountCents: number; paymentMethod: string | null; now: number; reason: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO payments (order_id, status, amount_cents, payment_method, last_error, created_at, updated_at)
+     VALUES ($1, 'skipped', $2, $3, $4, $5, $5) ON CONFLICT (order_id) DO NOTHING`,
+    [p.orderId, p.amountCents, p.paymentMethod, p.reason, new Date(p.now)],
+  );
+}
+
+export async function settlePayment(tx: Tx, p: { orderId: string; status: "succeeded" | "failed"; providerRef: string | null; error: string | null; now: number }): Promise<void> {
+  await tx.query("UPDATE payments SET status = $2, provider_ref = COALESCE($3, provider_ref), last_error = $4, updated_at = $5 WHERE order_id = $1", [
+    p.orderId,
+    p.status,
+    p.providerRef,
+    p.error,
+    new Date(p.now),
+  ]);
+}
+
+export async function recordRefund(tx: Tx, p: { orderId: string; status: "refunded" | "refund_failed" | null; refundRef: string | null; error: string | null; now: number }): Promise<void> {
+  await tx.query(
+    `UPDATE payments SET status = COALESCE($2, status), refund_ref = COALESCE($3, refund_ref), refund_attempts = refund_attempts + 1,
+       last_error = $4, updated_at = $5 WHERE order_id = $1`,
+    [p.orderId, p.status, p.refundRef, p.error, new Date(p.now)],
+  );
+}

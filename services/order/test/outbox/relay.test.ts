@@ -1,0 +1,76 @@
+/** The outbox relay on real PostgreSQL + Kafka: two relays racing publish every row exactly once. */
+import t from "tap";
+import { createPool } from "@drops/db";
+import { withTestSchema } from "@drops/db/testing";
+import { createProducer } from "@drops/kafka";
+import { eventually, uniqueName } from "@drops/testing";
+import { relayOnce, startOutboxRelay } from "../../src/outbox/relay.ts";
+import { appendOutbox } from "../../src/store/outbox.ts";
+import { inTransaction } from "../../src/store/tx.ts";
+import { collect, envelope, makeSagaTopics, migrationsDir, testKafka } from "../helpers.ts";
+
+t.test("two relays racing publish each of 400 rows once and mark them published", async (t) => {
+  const db = await withTestSchema(migrationsDir, { prefix: "outbox" });
+  t.teardown(db.cleanup);
+  const kafka = testKafka();
+  const topics = await makeSagaTopics(t, kafka);
+  const seen = await collect(t, kafka, [topics.orders]);
+
+  const pools = [createPool(db.url, { schema: db.schema }), createPool(db.url, { schema: db.schema })];
+  const producers = [createProducer(kafka), createProducer(kafka)];
+  t.teardown(async () => {
+    await Promise.all(producers.map((p) => p.close()));
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  const N = 400;
+  const ids: string[] = [];
+  // Written in chunks while the relays already run, like saga steps committing under load.
+  const relays = pools.map((pool, i) => startOutboxRelay({ pool, producer: producers[i]!, batchSize: 25, pollMs: 5 }));
+  t.teardown(() => Promise.all(relays.map((r) => r.stop())));
+  for (let chunk = 0; chunk < N / 50; chunk++) {
+    const rows = Array.from({ length: 50 }, () => {
+      const orderId = uniqueName("o");
+      const event = envelope("OrderCancelled", { orderId, dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null });
+      ids.push(event.eventId);
+      return { topic: topics.orders, event };
+    });
+    await inTransaction(pools[0]!, (tx) => appendOutbox(tx, rows));
+  }
+
+  await eventually(async () => {
+    const res = await pools[0]!.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL");
+    return res.rows[0]!.n === 0;
+  }, 30_000);
+  await eventually(() => seen.length >= N, 30_000);
+  await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to show up
+  const counts = new Map<string, number>();
+  for (const e of seen) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
+  t.equal(seen.length, N, "no duplicates on the topic");
+  t.same([...counts.values()].filter((n) => n !== 1), [], "each event once");
+  t.same([...counts.keys()].sort(), [...ids].sort(), "every row published");
+  t.ok(producers.every((p) => p.stats().sent > 0), `both relays published (${producers.map((p) => p.stats().sent).join(" + ")})`);
+  t.equal(await relayOnce({ pool: pools[1]!, producer: producers[1]!, batchSize: 10 }), 0, "nothing left");
+});
+
+t.test("a failed publish leaves the rows unpublished for the next round", async (t) => {
+  const db = await withTestSchema(migrationsDir, { prefix: "outbox" });
+  t.teardown(db.cleanup);
+  const pool = createPool(db.url, { schema: db.schema });
+  t.teardown(() => pool.end());
+  const event = envelope("OrderCancelled", { orderId: "o-1", dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null });
+  await inTransaction(pool, (tx) => appendOutbox(tx, [{ topic: "nowhere", event }]));
+  const failing = { publishNow: async () => Promise.reject(new Error("broker down")) } as unknown as Parameters<typeof relayOnce>[0]["producer"];
+  await t.rejects(relayOnce({ pool, producer: failing, batchSize: 10 }), /broker down/);
+  const res = await pool.query("SELECT published_at FROM outbox");
+  t.equal(res.rows[0].published_at, null);
+});
+
+t.test("appendOutbox refuses an event that does not fit its schema", async (t) => {
+  const db = await withTestSchema(migrationsDir, { prefix: "outbox" });
+  t.teardown(db.cleanup);
+  const pool = createPool(db.url, { schema: db.schema });
+  t.teardown(() => pool.end());
+  const bad = envelope("OrderCancelled", { orderId: "o-1", dropId: "d", buyerId: "b", quantity: 1.5, reason: "OTHER", detail: null });
+  await t.rejects(inTransaction(pool, (tx) => appendOutbox(tx, [{ topic: "x", event: bad }])), { name: "EventEncodeError" });
+});
