@@ -1,0 +1,77 @@
+/** Drop schedules in PostgreSQL (`drops`): what the opener loads into Redis, and when. */
+import type { Pool } from "../db.ts";
+
+export type DropSchedule = {
+  dropId: string;
+  total: number;
+  startsAtMs: number;
+  /** 0 = no limit. */
+  perBuyerLimit: number;
+  holdMs: number;
+};
+
+export type DropRow = DropSchedule & { status: "scheduled" | "loaded"; loadedAtMs: number | null };
+
+type Row = { id: string; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date; status: "scheduled" | "loaded"; loaded_at: Date | null };
+
+const toDrop = (r: Row): DropRow => ({
+  dropId: r.id,
+  total: r.total,
+  perBuyerLimit: r.per_buyer_limit,
+  holdMs: r.hold_ms,
+  startsAtMs: r.starts_at.getTime(),
+  status: r.status,
+  loadedAtMs: r.loaded_at?.getTime() ?? null,
+});
+
+export type ScheduleResult =
+  | { status: "CREATED" | "UPDATED" | "UNCHANGED"; drop: DropRow }
+  /** Stock is already in Redis: the schedule can no longer change (restock / adjust instead). */
+  | { status: "ALREADY_LOADED"; drop: DropRow };
+
+const same = (a: DropSchedule, b: DropSchedule): boolean =>
+  a.total === b.total && a.startsAtMs === b.startsAtMs && a.perBuyerLimit === b.perBuyerLimit && a.holdMs === b.holdMs;
+
+/** Creates or changes a drop's schedule while it is not loaded; idempotent for the same values. */
+export async function scheduleDrop(pool: Pool, s: DropSchedule): Promise<ScheduleResult> {
+  const inserted = await pool.query<Row>(
+    `INSERT INTO drops (id, total, per_buyer_limit, hold_ms, starts_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs)],
+  );
+  if (inserted.rows[0]) return { status: "CREATED", drop: toDrop(inserted.rows[0]) };
+  const updated = await pool.query<Row>(
+    `UPDATE drops SET total = $2, per_buyer_limit = $3, hold_ms = $4, starts_at = $5, updated_at = now()
+     WHERE id = $1 AND status = 'scheduled' AND (total, per_buyer_limit, hold_ms, starts_at) IS DISTINCT FROM ($2, $3, $4, $5)
+     RETURNING *`,
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs)],
+  );
+  if (updated.rows[0]) return { status: "UPDATED", drop: toDrop(updated.rows[0]) };
+  const drop = await findDrop(pool, s.dropId);
+  if (!drop) throw new Error(`drop ${s.dropId} vanished while scheduling`);
+  if (drop.status === "loaded") return { status: same(drop, s) ? "UNCHANGED" : "ALREADY_LOADED", drop };
+  return { status: "UNCHANGED", drop };
+}
+
+export async function findDrop(pool: Pool, dropId: string): Promise<DropRow | null> {
+  const r = await pool.query<Row>("SELECT * FROM drops WHERE id = $1", [dropId]);
+  return r.rows[0] ? toDrop(r.rows[0]) : null;
+}
+
+/** Scheduled (not yet loaded) drops starting at or before `untilMs`, earliest first. */
+export async function dueDrops(pool: Pool, untilMs: number, limit = 100): Promise<DropRow[]> {
+  const r = await pool.query<Row>(
+    "SELECT * FROM drops WHERE status = 'scheduled' AND starts_at <= $1 ORDER BY starts_at LIMIT $2",
+    [new Date(untilMs), limit],
+  );
+  return r.rows.map(toDrop);
+}
+
+export async function markLoaded(pool: Pool, dropId: string): Promise<void> {
+  await pool.query("UPDATE drops SET status = 'loaded', loaded_at = COALESCE(loaded_at, now()), updated_at = now() WHERE id = $1", [dropId]);
+}
+
+export async function allDropIds(pool: Pool): Promise<string[]> {
+  const r = await pool.query<{ id: string }>("SELECT id FROM drops ORDER BY id");
+  return r.rows.map((x) => x.id);
+}

@@ -1,0 +1,119 @@
+/**
+ * The hold-expiry sweeper: every ~250 ms, releases the due holds of every loaded drop (`stock:drops`)
+ * with the expire-holds script. One instance sweeps at a time: it holds the Redlock `sweeper:holds`
+ * (auto-extended) for as long as it runs, the others stand by and take over when that lock is lost.
+ * Two sweepers at once would still be safe: expire-holds is atomic and only releases holds still
+ * `held`, so each hold is released exactly once.
+ */
+import type { LockHandle, Locker } from "@drops/redis";
+import { LockNotAcquiredError } from "@drops/redis";
+import type { StockStore } from "../stock/stock-store.ts";
+
+export const SWEEPER_LOCK = "sweeper:holds";
+
+export type SweeperLogger = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+
+export type SweeperOptions = {
+  store: Pick<StockStore, "dropIds" | "expireDue">;
+  locker: Pick<Locker, "acquire">;
+  /** Default 250 ms. */
+  intervalMs?: number;
+  /** Lock TTL (auto-extended while sweeping). Default 3 000 ms. */
+  lockTtlMs?: number;
+  /** Holds per expire-holds call. Default 500. */
+  batch?: number;
+  /** Called with the order ids each drop released. */
+  onExpired?: (dropId: string, orderIds: readonly string[]) => void;
+  logger?: SweeperLogger;
+};
+
+export type SweeperStats = { rounds: number; expired: number; errors: number; active: boolean; token: number | null };
+
+export type Sweeper = {
+  /** One sweep of every drop, without the lock (safe anyway: expire-holds is idempotent). */
+  sweepOnce(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+  stats(): SweeperStats;
+};
+
+export function createSweeper(opts: SweeperOptions): Sweeper {
+  const intervalMs = opts.intervalMs ?? 250;
+  const ttl = opts.lockTtlMs ?? 3_000;
+  const batch = opts.batch ?? 500;
+  const stats: SweeperStats = { rounds: 0, expired: 0, errors: 0, active: false, token: null };
+  let handle: LockHandle | undefined;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round: Promise<void> = Promise.resolve();
+
+  async function sweepOnce(): Promise<number> {
+    let n = 0;
+    for (const dropId of await opts.store.dropIds()) {
+      for (;;) {
+        const ids = await opts.store.expireDue(dropId, { limit: batch });
+        if (ids.length > 0) {
+          n += ids.length;
+          opts.onExpired?.(dropId, ids);
+        }
+        if (ids.length < batch) break;
+      }
+    }
+    stats.rounds += 1;
+    stats.expired += n;
+    return n;
+  }
+
+  async function leadership(): Promise<boolean> {
+    if (handle && !handle.signal.aborted) return true;
+    if (handle) {
+      opts.logger?.warn({ token: handle.token }, "hold sweeper lost its lock; standing by");
+      handle = undefined;
+      stats.active = false;
+      stats.token = null;
+    }
+    try {
+      handle = await opts.locker.acquire(SWEEPER_LOCK, ttl, { retryCount: 0 });
+    } catch (err) {
+      if (err instanceof LockNotAcquiredError) return false;
+      throw err;
+    }
+    stats.active = true;
+    stats.token = handle.token;
+    opts.logger?.info({ token: handle.token }, "hold sweeper active");
+    return true;
+  }
+
+  const tick = (): void => {
+    if (!running) return;
+    round = (async () => {
+      try {
+        if (await leadership()) await sweepOnce();
+      } catch (err) {
+        stats.errors += 1;
+        opts.logger?.warn({ err }, "hold sweep failed; retrying");
+      }
+    })().finally(() => {
+      if (running) timer = setTimeout(tick, intervalMs);
+    });
+  };
+
+  return {
+    sweepOnce,
+    stats: () => ({ ...stats }),
+    start() {
+      if (running) return;
+      running = true;
+      tick();
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await round;
+      await handle?.release();
+      handle = undefined;
+      stats.active = false;
+      stats.token = null;
+    },
+  };
+}

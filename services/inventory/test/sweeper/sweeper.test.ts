@@ -1,0 +1,62 @@
+import t from "tap";
+import { eventually } from "@drops/testing";
+import { stockFixture, HOUR } from "../stock/fixture.ts";
+import { lockerFactory } from "../lock-fixture.ts";
+import { createSweeper } from "../../src/sweeper/sweeper.ts";
+
+t.setTimeout(60_000);
+
+t.test("a hold with a 1 s TTL is released by the sweeper and its unit returns", async (t) => {
+  const f = stockFixture(t);
+  const newLocker = lockerFactory(t, f.prefix);
+  await f.store.openDrop({ dropId: "ttl", total: 1, startsAtMs: 0, perBuyerLimit: 1, holdMs: 1_000 });
+  t.match(await f.store.reserve({ dropId: "ttl", orderId: "o1", buyerId: "b", qty: 1 }), { status: "HELD" });
+  t.match(await f.store.reserve({ dropId: "ttl", orderId: "o2", buyerId: "c", qty: 1 }), { status: "SOLD_OUT" });
+  const expired: string[] = [];
+  const sweeper = createSweeper({ store: f.store, locker: newLocker(), intervalMs: 50, onExpired: (_d, ids) => expired.push(...ids) });
+  t.teardown(() => sweeper.stop());
+  const started = Date.now();
+  sweeper.start();
+  await eventually(async () => (await f.store.snapshot("ttl"))?.available === 1, 5_000);
+  t.ok(Date.now() - started >= 700, "not before the TTL");
+  t.same(expired, ["o1"]);
+  t.ok(sweeper.stats().active);
+  t.match(await f.store.reserve({ dropId: "ttl", orderId: "o2", buyerId: "c", qty: 1 }), { status: "HELD" }, "the unit is back on sale");
+  t.equal((await f.events("ttl")).filter((e) => e["type"] === "expired").length, 1);
+  await f.assertInvariant("ttl");
+});
+
+t.test("two sweepers: one active, the other stands by and takes over; both at once release each hold once", async (t) => {
+  const f = stockFixture(t);
+  const newLocker = lockerFactory(t, f.prefix);
+  await f.store.openDrop({ dropId: "two", total: 200, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
+  for (let i = 0; i < 120; i++) await f.store.reserve({ dropId: "two", orderId: `o${i}`, buyerId: `b${i}`, qty: 1 });
+
+  const a = createSweeper({ store: f.client(), locker: newLocker(), intervalMs: 30, lockTtlMs: 1_000 });
+  const b = createSweeper({ store: f.client(), locker: newLocker(), intervalMs: 30, lockTtlMs: 1_000 });
+  a.start();
+  await eventually(() => a.stats().active, 5_000);
+  b.start();
+  await new Promise((r) => setTimeout(r, 300));
+  t.ok(a.stats().active && !b.stats().active, "only one sweeper is active");
+  await a.stop();
+  await eventually(() => b.stats().active, 5_000);
+  t.ok(b.stats().token! > 0, "b took over with its own fencing token");
+  await b.stop();
+  t.match(await f.store.snapshot("two"), { held: 120 }, "nothing due yet");
+
+  // Idempotence without the lock: two sweepers sweep the same due holds at the same moment (an hour later).
+  const later = (store: ReturnType<typeof f.client>) => ({
+    dropIds: () => store.dropIds(),
+    expireDue: (dropId: string, o: { limit?: number } = {}) => store.expireDue(dropId, { ...o, nowMs: Date.now() + 2 * HOUR }),
+  });
+  const c = createSweeper({ store: later(f.client()), locker: newLocker(), batch: 7 });
+  const d = createSweeper({ store: later(f.client()), locker: newLocker(), batch: 7 });
+  const results = await Promise.all([c.sweepOnce(), d.sweepOnce(), c.sweepOnce(), d.sweepOnce()]);
+  t.equal(results.reduce((x, y) => x + y, 0), 120, `each of the 120 due holds released once (${results.join(", ")})`);
+  const expired = (await f.events("two")).filter((e) => e["type"] === "expired").map((e) => e["orderId"]);
+  t.equal(expired.length, 120);
+  t.equal(new Set(expired).size, 120);
+  t.match(await f.store.snapshot("two"), { available: 200, held: 0 });
+  await f.assertInvariant("two");
+});
