@@ -6,6 +6,7 @@ import { createTokenSigner } from "./auth/jwt.ts";
 import { createCatalogClient } from "./catalog/client.ts";
 import { catalogOnlyStock, type StockSource } from "./catalog/stock.ts";
 import { registerDocs } from "./docs.ts";
+import { acceptEmptyJsonBodies } from "./json-body.ts";
 import { rejectNul, strictValidatorCompiler } from "./validation.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
@@ -35,6 +36,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     app.addHook("onClose", async () => clients.close());
     app.setValidatorCompiler(strictValidatorCompiler());
     app.addHook("preValidation", rejectNul);
+    acceptEmptyJsonBodies(app);
     await registerDocs(app);
     const deps = {
       catalog: createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log),

@@ -46,6 +46,10 @@ t.test("sellers, admin approval, products and drops through the gateway", async 
   const approved = await s.call("POST", `/api/admin/sellers/${sellerId}/approve`, { token: admin.accessToken });
   t.equal(approved.statusCode, 200);
   t.same(approved.json(), { sellerId, status: "approved" });
+  const again = await s.call("POST", `/api/admin/sellers/${sellerId}/approve`, { token: admin.accessToken, headers: { "content-type": "application/json" } });
+  t.same([again.statusCode, again.json()], [200, { sellerId, status: "approved" }], "an empty JSON body is no body");
+  const emptySignup = await s.call("POST", "/api/auth/signup", { headers: { "content-type": "application/json" } });
+  t.same([emptySignup.statusCode, emptySignup.json().code], [400, "VALIDATION_FAILED"], "a route that needs a body says so");
   t.equal((await s.call("GET", "/api/admin/sellers?status=approved", { token: admin.accessToken })).json().total, 1);
 
   // the old token (roles: buyer) still works: the catalog decides who is an approved seller
