@@ -26,9 +26,10 @@ async function begin(deps: PaymentDeps, req: PaymentRequested, cause: Cause): Pr
     const payment = await lockPayment(tx, req.orderId);
     if (payment !== null && payment.status !== "processing") return null; // settled before: a redelivery
     const { order } = await applyInTx(tx, deps, req.orderId, { type: "PaymentStarted", deadlineAt: now + deps.paymentTimeoutMs }, cause);
+    if (order === null) return null; // not an order of this service: nothing to charge
     const base = { orderId: req.orderId, amountCents: req.amountCents, paymentMethod: req.paymentMethod, now };
-    if (order === null || order.status !== "payment_pending") {
-      await skipPayment(tx, { ...base, reason: `order is ${order?.status ?? "unknown"}` });
+    if (order.status !== "payment_pending") {
+      await skipPayment(tx, { ...base, reason: `order is ${order.status}` });
       return null;
     }
     await startPayment(tx, base);

@@ -196,3 +196,18 @@ t.test("GET /orders lists the buyer's orders newest first with a total", async (
   t.equal((await env.app.inject({ url: `/orders?buyerId=${buyerId}`, headers: { "x-user-id": "other" } })).statusCode, 403);
   t.equal((await env.app.inject({ url: `/orders?pageSize=1000`, headers: { "x-user-id": buyerId } })).statusCode, 400);
 });
+
+t.test("a payment request for an unknown order is handled as a no-op, not dead-lettered", async (t) => {
+  const orderId = uniqueName("ghost");
+  const before = env.runtime.payments.stats().handled;
+  await env.publish(env.topics.payments, envelope("PaymentRequested", { orderId, buyerId: "b", amountCents: 1, currency: "EUR", paymentMethod: "pm_card_ok" }));
+  await eventually(() => env.runtime.payments.stats().handled > before, 10_000);
+  t.equal(eventsOf(env.seen, orderId, "PaymentSucceeded").length, 0);
+  const rows = await env.clients.pool.query("SELECT 1 FROM payments WHERE order_id = $1", [orderId]);
+  t.equal(rows.rowCount, 0);
+});
+
+t.test("no message of the whole run was dead-lettered", async (t) => {
+  t.equal(env.runtime.saga.stats().deadLettered, 0, "saga");
+  t.equal(env.runtime.payments.stats().deadLettered, 0, "payment worker");
+});
