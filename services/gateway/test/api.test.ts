@@ -1,4 +1,6 @@
 import t from "tap";
+import { createTokenSigner } from "../src/auth/jwt.ts";
+import { DEV_JWT_SECRET } from "../src/config.ts";
 import { inSeconds, testStack } from "./helpers.ts";
 
 t.test("auth: signup 201, login 200, wrong password 401, duplicate 409, bearer checks", async (t) => {
@@ -22,6 +24,8 @@ t.test("auth: signup 201, login 200, wrong password 401, duplicate 409, bearer c
   t.match(me.json(), { userId: eve.userId, email: "eve@example.com", roles: ["buyer"] });
   t.equal((await s.call("GET", "/api/me")).json().code, "UNAUTHORIZED");
   t.equal((await s.call("GET", "/api/me", { token: "x.y.z" })).json().code, "INVALID_TOKEN");
+  const stale = createTokenSigner(DEV_JWT_SECRET, 3600).sign({ userId: eve.userId, roles: ["buyer"] }, Date.now() - 2 * 3600_000);
+  t.same((await s.call("GET", "/api/me", { token: stale })).json(), { code: "TOKEN_EXPIRED", message: "the access token has expired; log in again" });
   t.equal((await s.call("GET", "/api/me", { headers: { authorization: `Basic ${eve.accessToken}` } })).statusCode, 401);
   const spoof = await s.call("POST", "/api/sellers", { headers: { "x-user-id": eve.userId, "x-user-roles": "admin" }, body: { businessName: "x", contactEmail: "a@b.co" } });
   t.equal(spoof.statusCode, 401, "identity headers from outside are ignored");
