@@ -45,7 +45,7 @@ export async function kafkaFixture(t: Tap): Promise<KafkaFixture> {
         kafka,
         groupId: uniqueName("inv_collect"),
         topics: [topics.orders, topics.changes],
-        handlers: { StockReserved: push, StockConfirmed: push, StockReleased: push, StockChanged: push },
+        handlers: { StockReserved: push, StockConfirmed: push, StockReleased: push, StockChanged: push, StockConfirmFailed: push },
       });
       t.teardown(() => runner.stop());
       await runner.joined;

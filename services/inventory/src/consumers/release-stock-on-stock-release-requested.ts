@@ -1,0 +1,29 @@
+/**
+ * StockReleaseRequested (order saga compensation, or buyer cancel) -> put the order's units back on
+ * sale: a hold is released (with the command's reason), a sold order is refunded (release-sold).
+ * Idempotent: both scripts answer a replay without a second stream entry; the relay publishes
+ * StockReleased (and a StockChanged snapshot) from the stream. An order that never reserved leaves a
+ * void tombstone so a late reserve cannot hold stock for it.
+ */
+import type { EventEnvelope } from "@drops/events";
+import type { Handler } from "@drops/kafka";
+import type { CommandDeps } from "./deps.ts";
+
+export function releaseStockOnStockReleaseRequested(deps: CommandDeps): Handler<"StockReleaseRequested"> {
+  return async (cmd: EventEnvelope<"StockReleaseRequested">) => {
+    const { orderId, dropId, reason } = cmd.payload;
+    const r = await deps.store.release({ dropId, orderId, reason });
+    if (r.status === "RELEASED") return;
+    if (r.status === "VOIDED") {
+      deps.logger?.info({ orderId, dropId }, "release of an order that never reserved: tombstone written");
+      return;
+    }
+    if (r.state === "refunded") return;
+    const refund = await deps.store.refund({ dropId, orderId });
+    if (refund.status !== "REFUNDED") {
+      // NOT_SOLD / NOT_FOUND right after NOT_HELD(sold) cannot happen (scripts are atomic per drop);
+      // throwing lets the consumer retry and then dead-letter it for an operator.
+      throw new Error(`release of ${orderId} in ${dropId}: refund answered ${refund.status}`);
+    }
+  };
+}
