@@ -9,19 +9,22 @@ import type pg from "pg";
 import { lockUnpublished, markPublished } from "../store/outbox.ts";
 import { inTransaction } from "../store/tx.ts";
 import { startLoop } from "../loop.ts";
+import { observePublished } from "../metrics.ts";
 import type { Loop, LoopLogger } from "../loop.ts";
 
 export type RelayOptions = { pool: pg.Pool; producer: EventProducer; batchSize: number; pollMs: number; logger?: LoopLogger };
 
 /** One round: publishes up to batchSize rows; returns how many. */
 export async function relayOnce(opts: Pick<RelayOptions, "pool" | "producer" | "batchSize">): Promise<number> {
-  return inTransaction(opts.pool, async (tx) => {
+  const n = await inTransaction(opts.pool, async (tx) => {
     const rows = await lockUnpublished(tx, opts.batchSize);
     if (rows.length === 0) return 0;
     await Promise.all(rows.map((r) => opts.producer.publishNow(r.topic, r.key, r.envelope)));
     await markPublished(tx, rows.map((r) => r.id));
     return rows.length;
   });
+  observePublished(n);
+  return n;
 }
 
 export function startOutboxRelay(opts: RelayOptions): Loop {

@@ -8,15 +8,20 @@ import type { Loop, LoopLogger } from "../loop.ts";
 import { lockOverduePayments } from "../store/orders.ts";
 import { inTransaction } from "../store/tx.ts";
 import type { SagaDeps } from "./deps.ts";
+import { observeStep } from "../metrics.ts";
 import { applyInTx } from "./step.ts";
+import type { StepResult } from "./step.ts";
 
 /** One sweep; returns how many orders timed out. */
 export async function sweepPaymentDeadlines(deps: SagaDeps, limit = 100): Promise<number> {
-  return inTransaction(deps.pool, async (tx) => {
+  const results = await inTransaction(deps.pool, async (tx) => {
     const ids = await lockOverduePayments(tx, deps.now(), limit);
-    for (const id of ids) await applyInTx(tx, deps, id, { type: "PaymentTimedOut" }, null);
-    return ids.length;
+    const done: StepResult[] = [];
+    for (const id of ids) done.push(await applyInTx(tx, deps, id, { type: "PaymentTimedOut" }, null));
+    return done;
   });
+  for (const r of results) observeStep("PaymentTimedOut", r, deps.now());
+  return results.length;
 }
 
 export function startPaymentDeadlineSweeper(deps: SagaDeps, opts: { intervalMs: number; limit?: number; logger?: LoopLogger }): Loop {

@@ -11,6 +11,7 @@ import { appendOutbox } from "../store/outbox.ts";
 import { markProcessed } from "../store/processed-events.ts";
 import { inTransaction } from "../store/tx.ts";
 import type { Tx } from "../store/tx.ts";
+import { observeStep } from "../metrics.ts";
 import type { SagaDeps } from "./deps.ts";
 import { envelopes } from "./envelopes.ts";
 import type { Cause } from "./envelopes.ts";
@@ -41,12 +42,14 @@ export async function applyInTx(tx: Tx, deps: SagaDeps, orderId: string, input: 
  * consumer in the same transaction, so a redelivered event changes nothing.
  */
 export async function runSagaStep(deps: SagaDeps, orderId: string, input: SagaInput, cause: Cause, dedupe?: { consumer: string }): Promise<StepResult> {
-  return inTransaction(deps.pool, async (tx) => {
+  const result = await inTransaction(deps.pool, async (tx) => {
     if (dedupe !== undefined && cause !== null && !(await markProcessed(tx, dedupe.consumer, cause.eventId))) {
       return { duplicate: true, order: null, decision: null };
     }
     return applyInTx(tx, deps, orderId, input, cause);
   });
+  if (!result.duplicate) observeStep(input.type, result, deps.now());
+  return result;
 }
 
 /** The cause of a step taken for a consumed event. */
