@@ -7,13 +7,19 @@ import { userRoutes } from "./users/routes.ts";
 import { sellerRoutes } from "./sellers/routes.ts";
 import { productRoutes } from "./products/routes.ts";
 import { dropRoutes } from "./drops/routes.ts";
+import { httpDropScheduler, type DropScheduler } from "./drops/inventory.ts";
+
+export type CatalogOptions = {
+  /** Where new drops' schedules go; default: the inventory over HTTP (INVENTORY_URL). */
+  scheduler?: DropScheduler;
+};
 
 /**
  * The catalog service's HTTP app: the shared shell (errors, /health, /ready on
  * PostgreSQL, Kafka) plus its internal API (users, sellers, products, drops), reached only
  * through the gateway. Never listens; closing it closes its clients.
  */
-export async function buildApp(config: Config, clients: Clients = openClients(config)): Promise<FastifyInstance> {
+export async function buildApp(config: Config, clients: Clients = openClients(config), opts: CatalogOptions = {}): Promise<FastifyInstance> {
   try {
     const app = await createServiceApp({
       name: config.SERVICE_NAME,
@@ -30,7 +36,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     await app.register(userRoutes, deps);
     await app.register(sellerRoutes, deps);
     await app.register(productRoutes, deps);
-    await app.register(dropRoutes, deps);
+    const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+    await app.register(dropRoutes, { ...deps, scheduler });
     return app;
   } catch (err) {
     await clients.close();

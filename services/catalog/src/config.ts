@@ -1,4 +1,4 @@
-import { loadConfig, str, type ConfigOf } from "@drops/config";
+import { int, loadConfig, str, url, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** The documented development defaults of the seeded admin (README); change them in production. */
@@ -11,6 +11,8 @@ export const spec = {
   DB_SCHEMA: str("catalog", "PostgreSQL schema holding the catalog's tables"),
   ADMIN_EMAIL: str(DEFAULT_ADMIN_EMAIL, "e-mail of the admin ensured at start"),
   ADMIN_PASSWORD: str(DEFAULT_ADMIN_PASSWORD, "password of the admin when it is created"),
+  INVENTORY_URL: url("http://127.0.0.1:3002", ["http", "https"], "base URL of the inventory (drop schedules)"),
+  INVENTORY_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of the inventory call when a drop is created"),
 };
 
 export type Config = ConfigOf<typeof spec>;

@@ -1,5 +1,6 @@
 import t from "tap";
 import { recordStock } from "../src/drops/drops.ts";
+import { unavailable } from "@drops/http";
 import { inSeconds, testCatalog } from "./helpers.ts";
 
 t.test("drop creation: owner only, validations, read back", async (t) => {
@@ -16,6 +17,7 @@ t.test("drop creation: owner only, validations, read back", async (t) => {
     dropId: String, productId, sellerId: a.sellerId, name: "Air Max", description: "Limited colourway", priceCents: 19_900,
     startsAt: valid.startsAt, units: 100, available: 100, perBuyerLimit: 2, holdSeconds: 120, status: "scheduled",
   });
+  t.same(c.scheduled, [drop], "handed to the inventory");
   const read = await c.call("GET", `/drops/${drop.dropId}`);
   t.equal(read.statusCode, 200);
   t.same(read.json(), drop);
@@ -61,4 +63,14 @@ t.test("drop creation: owner only, validations, read back", async (t) => {
 
   await recordStock(c.db, drop.dropId as string, 7);
   t.equal((await c.call("GET", `/drops/${drop.dropId}`)).json().available, 7, "the live-stock seam");
+});
+
+t.test("a drop the inventory could not schedule is not created", async (t) => {
+  const c = await testCatalog(t, { scheduler: async () => { throw unavailable("the inventory is unavailable; the drop was not created, retry shortly"); } });
+  const s = await c.seller();
+  const productId = await c.product(s);
+  const res = await c.call("POST", "/drops", { who: s, body: { productId, startsAt: inSeconds(60), units: 5, perBuyerLimit: 1, holdSeconds: 60 } });
+  t.equal(res.statusCode, 503);
+  t.equal(res.json().code, "UNAVAILABLE");
+  t.equal(await c.db.drop.count(), 0, "rolled back");
 });

@@ -2,6 +2,8 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { testEnv } from "@drops/testing";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
+import type { DropScheduler } from "../src/drops/inventory.ts";
+import type { DropView } from "../src/drops/view.ts";
 import { openClients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
 import type { Db } from "../src/db/prisma.ts";
@@ -16,6 +18,8 @@ export type Catalog = {
   db: Db;
   schema: string;
   admin: Identity;
+  /** Drops handed to the (recording) inventory scheduler, in order. */
+  scheduled: DropView[];
   /** The headers the gateway would set for `who`. */
   as: (who: Identity) => Record<string, string>;
   call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { who?: Identity; body?: unknown }) => Promise<LightMyRequestResponse>;
@@ -29,12 +33,14 @@ export type Catalog = {
 let counter = 0;
 
 /** A catalog app on a fresh migrated schema, an admin, and helpers; everything torn down with `t`. */
-export async function testCatalog(t: Teardown): Promise<Catalog> {
+export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler } = {}): Promise<Catalog> {
   const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
   t.teardown(schema.cleanup);
   const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, KAFKA_BROKERS: testEnv.kafkaBrokers.join(",") });
   const clients = openClients(config);
-  const app = await buildApp(config, clients);
+  const scheduled: DropView[] = [];
+  const scheduler: DropScheduler = opts.scheduler ?? (async (drop) => void scheduled.push(drop));
+  const app = await buildApp(config, clients, { scheduler });
   t.teardown(() => app.close());
   const db = clients.db;
   const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");
@@ -62,7 +68,7 @@ export async function testCatalog(t: Teardown): Promise<Catalog> {
     if (res.statusCode !== 201) throw new Error(`product failed: ${res.body}`);
     return res.json<{ productId: string }>().productId;
   };
-  return { app, db, schema: schema.schema, admin, as, call, user, seller, product };
+  return { app, db, schema: schema.schema, admin, scheduled, as, call, user, seller, product };
 }
 
 export function inSeconds(s: number): string {

@@ -1,17 +1,21 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import t from "tap";
+import { createPool } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
 import { createDb } from "../src/db/prisma.ts";
 import { migrationsDir } from "./helpers.ts";
 
 const run = promisify(execFile);
+const inventoryMigrations = new URL("../../inventory/prisma/migrations", import.meta.url).pathname;
 const seedScript = new URL("../../../scripts/seed.ts", import.meta.url).pathname;
 
 t.test("scripts/seed.ts: admin, approved demo seller, product and an upcoming drop, idempotently", async (t) => {
   const schema = await withTestSchema(migrationsDir, { prefix: "seed" });
   t.teardown(schema.cleanup);
-  const env = { PATH: process.env["PATH"] ?? "", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, DEMO_DROP_DELAY_SECONDS: "30" };
+  const inventory = await withTestSchema(inventoryMigrations, { prefix: "seedinv" });
+  t.teardown(inventory.cleanup);
+  const env = { PATH: process.env["PATH"] ?? "", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, INVENTORY_DB_SCHEMA: inventory.schema, DEMO_DROP_DELAY_SECONDS: "30" };
   const first = await run(process.execPath, [seedScript], { env });
   const id = /DEMO_DROP_ID=([0-9a-f-]{36})/.exec(first.stdout)?.[1];
   t.ok(id, first.stdout);
@@ -28,4 +32,11 @@ t.test("scripts/seed.ts: admin, approved demo seller, product and an upcoming dr
   const drop = await db.drop.findUniqueOrThrow({ where: { id: id! } });
   t.match(drop, { units: 100, available: 100, perBuyerLimit: 2, holdSeconds: 120, status: "scheduled" });
   t.ok(drop.startsAt.getTime() > Date.now(), "starts shortly after seeding");
+
+  const pool = createPool(schema.url, { schema: inventory.schema, max: 1 });
+  t.teardown(() => pool.end());
+  const { rows } = await pool.query<{ id: string; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date }>("select * from drops");
+  t.equal(rows.length, 1, "the inventory has the schedule once");
+  t.match(rows[0], { id: id!, total: 100, per_buyer_limit: 2, hold_ms: 120_000 });
+  t.equal(rows[0]!.starts_at.getTime(), drop.startsAt.getTime());
 });

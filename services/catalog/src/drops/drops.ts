@@ -1,6 +1,7 @@
 import { badRequest, notFound } from "@drops/http";
 import type { Db } from "../db/prisma.ts";
 import { ownedProduct } from "../products/products.ts";
+import type { DropScheduler } from "./inventory.ts";
 import { dropView, productForView, type DropStatus, type DropView } from "./view.ts";
 
 /** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
@@ -8,20 +9,34 @@ export const START_GRACE_MS = 30_000;
 
 export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number };
 
-/** The product's approved owner schedules a drop; `startsAt` now or later (units, limit, hold bounds by schema). */
-export async function createDrop(db: Db, userId: string, input: DropInput, nowMs = Date.now()): Promise<DropView> {
+/** Longest a drop's creation may hold its transaction open (the inventory call included). */
+const CREATE_TX_TIMEOUT_MS = 65_000;
+
+/**
+ * The product's approved owner schedules a drop; `startsAt` now or later (units, limit, hold bounds by
+ * schema). The drop row and the inventory's schedule go together: the row is inserted, `schedule`
+ * hands it to the inventory, then the transaction commits; if the inventory call fails nothing is created.
+ */
+export async function createDrop(db: Db, userId: string, input: DropInput, schedule: DropScheduler, nowMs = Date.now()): Promise<DropView> {
   const startsAt = new Date(input.startsAt);
   if (Number.isNaN(startsAt.getTime())) throw badRequest("startsAt is not a valid date-time", "VALIDATION_FAILED", { field: "startsAt" });
   if (startsAt.getTime() < nowMs - START_GRACE_MS) throw badRequest("startsAt must be now or in the future", "STARTS_IN_PAST", { field: "startsAt" });
   await ownedProduct(db, userId, input.productId);
-  const drop = await db.drop.create({
-    data: {
-      productId: input.productId, startsAt, units: input.units, available: input.units,
-      perBuyerLimit: input.perBuyerLimit, holdSeconds: input.holdSeconds,
+  return db.$transaction(
+    async (tx) => {
+      const drop = await tx.drop.create({
+        data: {
+          productId: input.productId, startsAt, units: input.units, available: input.units,
+          perBuyerLimit: input.perBuyerLimit, holdSeconds: input.holdSeconds,
+        },
+        include: { product: productForView },
+      });
+      const view = dropView(drop, nowMs);
+      await schedule(view);
+      return view;
     },
-    include: { product: productForView },
-  });
-  return dropView(drop, nowMs);
+    { maxWait: 5_000, timeout: CREATE_TX_TIMEOUT_MS },
+  );
 }
 
 export async function getDrop(db: Db, dropId: string): Promise<DropView> {

@@ -3,6 +3,7 @@ import type { Db } from "../db/prisma.ts";
 import { callerOf } from "../auth/caller.ts";
 import { idParams, strictObject, uuid } from "../schemas.ts";
 import { createDrop, getDrop, type DropInput } from "./drops.ts";
+import type { DropScheduler } from "./inventory.ts";
 import { searchDrops, type DropSearch } from "./search.ts";
 
 export const dropFields = {
@@ -28,11 +29,11 @@ export const searchQuery = strictObject(
 );
 
 /** Drops: schedule (the product's approved owner), read and search (anyone). */
-export async function dropRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
-  const { db } = opts;
+export async function dropRoutes(app: FastifyInstance, opts: { db: Db; scheduler: DropScheduler }): Promise<void> {
+  const { db, scheduler } = opts;
 
   app.post<{ Body: DropInput }>("/drops", { schema: { body: createBody } }, async (request, reply) => {
-    const drop = await createDrop(db, callerOf(request).userId, request.body);
+    const drop = await createDrop(db, callerOf(request).userId, request.body, scheduler);
     return reply.status(201).send(drop);
   });
 
