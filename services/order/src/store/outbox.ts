@@ -3,7 +3,7 @@ import { encodeEvent, keyFor } from "@drops/events";
 import type { DropsEvent } from "@drops/events";
 import type { Tx } from "./tx.ts";
 
-export type OutboxRow = { id: string; topic: string; key: string; envelope: DropsEvent };
+export type OutboxRow = { id: string; topic: string; key: string; envelope: DropsEvent; seq: string };
 
 export async function appendOutbox(tx: Tx, events: readonly { topic: string; event: DropsEvent }[]): Promise<void> {
   if (events.length === 0) return;
@@ -20,10 +20,39 @@ export async function appendOutbox(tx: Tx, events: readonly { topic: string; eve
 /** Up to `limit` unpublished rows, oldest first, locked; rows another relay holds are skipped. */
 export async function lockUnpublished(tx: Tx, limit: number): Promise<OutboxRow[]> {
   const res = await tx.query<OutboxRow>(
-    "SELECT id, topic, key, envelope FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
+    "SELECT id, topic, key, envelope, seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
     [limit],
   );
   return res.rows;
+}
+
+/**
+ * Of `rows` (oldest first), those that may leave now without overtaking an earlier row of the same
+ * key (order id): the key must be free (a transaction-scoped advisory lock, so two relays never
+ * publish one key at once), and only rows before the key's first unpublished row outside this batch
+ * (one another relay holds) qualify. The rest wait for a later round.
+ */
+export async function claimKeys(tx: Tx, rows: readonly OutboxRow[]): Promise<OutboxRow[]> {
+  const keys = [...new Set(rows.map((r) => r.key))];
+  const locked = await tx.query<{ key: string }>(
+    "SELECT k AS key FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock(hashtext('outbox'), hashtext(k))",
+    [keys],
+  );
+  const claimed = locked.rows.map((r) => r.key);
+  if (claimed.length === 0) return [];
+  const foreign = await tx.query<{ key: string; first: string }>(
+    `SELECT key, min(seq)::text AS first FROM outbox
+     WHERE key = ANY($1::text[]) AND published_at IS NULL AND NOT (id = ANY($2::uuid[]))
+     GROUP BY key`,
+    [claimed, rows.map((r) => r.id)],
+  );
+  const firstForeign = new Map(foreign.rows.map((r) => [r.key, BigInt(r.first)]));
+  const free = new Set(claimed);
+  return rows.filter((r) => {
+    if (!free.has(r.key)) return false;
+    const first = firstForeign.get(r.key);
+    return first === undefined || BigInt(r.seq) < first;
+  });
 }
 
 export async function markPublished(tx: Tx, ids: readonly string[]): Promise<void> {

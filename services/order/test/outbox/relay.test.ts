@@ -9,7 +9,7 @@ import { appendOutbox } from "../../src/store/outbox.ts";
 import { inTransaction } from "../../src/store/tx.ts";
 import { collect, envelope, makeSagaTopics, migrationsDir, testKafka } from "../helpers.ts";
 
-t.test("two relays racing publish each of 400 rows once and mark them published", async (t) => {
+t.test("two relays racing publish each of 400 rows once, in order per key, and mark them published", async (t) => {
   const db = await withTestSchema(migrationsDir, { prefix: "outbox" });
   t.teardown(db.cleanup);
   const kafka = testKafka();
@@ -28,10 +28,13 @@ t.test("two relays racing publish each of 400 rows once and mark them published"
   // Written in chunks while the relays already run, like saga steps committing under load.
   const relays = pools.map((pool, i) => startOutboxRelay({ pool, producer: producers[i]!, batchSize: 25, pollMs: 5 }));
   t.teardown(() => Promise.all(relays.map((r) => r.stop())));
+  // 40 orders with 10 events each; each event's detail is its sequence number within its order.
+  const orderIds = Array.from({ length: 40 }, () => uniqueName("o"));
   for (let chunk = 0; chunk < N / 50; chunk++) {
-    const rows = Array.from({ length: 50 }, () => {
-      const orderId = uniqueName("o");
-      const event = envelope("OrderCancelled", { orderId, dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null });
+    const rows = Array.from({ length: 50 }, (_, i) => {
+      const n = chunk * 50 + i;
+      const orderId = orderIds[n % 40]!;
+      const event = envelope("OrderCancelled", { orderId, dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: String(Math.floor(n / 40)) });
       ids.push(event.eventId);
       return { topic: topics.orders, event };
     });
@@ -49,6 +52,11 @@ t.test("two relays racing publish each of 400 rows once and mark them published"
   t.equal(seen.length, N, "no duplicates on the topic");
   t.same([...counts.values()].filter((n) => n !== 1), [], "each event once");
   t.same([...counts.keys()].sort(), [...ids].sort(), "every row published");
+  for (const orderId of orderIds) {
+    const details = seen.filter((e) => e.type === "OrderCancelled" && e.payload.orderId === orderId).map((e) => (e.payload as { detail: string }).detail);
+    if (details.join() !== "0,1,2,3,4,5,6,7,8,9") t.fail(`order ${orderId} out of order: ${details.join()}`);
+  }
+  t.pass("each order's events arrived in the order they were written");
   t.ok(producers.every((p) => p.stats().sent > 0), `both relays published (${producers.map((p) => p.stats().sent).join(" + ")})`);
   t.equal(await relayOnce({ pool: pools[1]!, producer: producers[1]!, batchSize: 10 }), 0, "nothing left");
 });
