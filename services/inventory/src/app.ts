@@ -1,13 +1,22 @@
 import type { FastifyInstance } from "fastify";
 import { createServiceApp } from "@drops/http";
+import { createLock } from "@drops/redis";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
+import { createStockStore } from "./stock/stock-store.ts";
+import { scheduleRoute } from "./opening/schedule-route.ts";
+import { adminRoutes } from "./admin/routes.ts";
+import { createWorkers, type Workers } from "./workers.ts";
+
+export type InventoryService = { app: FastifyInstance; workers: Workers };
 
 /**
- * The inventory service's HTTP app: the shared shell (errors, /health, /ready on
- * Redis, PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
+ * The inventory service: the shared shell (errors, /health, /ready on Redis, PostgreSQL, Kafka), its
+ * internal routes (drop schedules, stock check, resync) and its background workers (relay, opener,
+ * sweeper, command consumer), which the caller starts after building and stops before closing.
+ * Never listens; closing the app stops the workers and closes the clients.
  */
-export async function buildApp(config: Config, clients: Clients = openClients(config)): Promise<FastifyInstance> {
+export async function buildService(config: Config, clients: Clients = openClients(config)): Promise<InventoryService> {
   try {
     const app = await createServiceApp({
       name: config.SERVICE_NAME,
@@ -17,10 +26,23 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       checks: clients.checks,
     });
     clients.setLogger(app.log);
-    app.addHook("onClose", async () => clients.close());
-    return app;
+    const store = createStockStore(clients.redis);
+    const locker = createLock(clients.lockClients, { onError: (err) => app.log.warn({ err }, "redlock error") });
+    const workers = createWorkers({ config, clients, store, locker, logger: app.log });
+    await scheduleRoute(app, { pool: clients.pool });
+    await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker });
+    app.addHook("onClose", async () => {
+      await workers.stop();
+      await clients.close();
+    });
+    return { app, workers };
   } catch (err) {
     await clients.close();
     throw err;
   }
+}
+
+/** The app alone (workers not started), e.g. for route tests. */
+export async function buildApp(config: Config, clients: Clients = openClients(config)): Promise<FastifyInstance> {
+  return (await buildService(config, clients)).app;
 }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { checkRedis, createRedis } from "@drops/redis";
+import { checkRedis, createLockClients, createRedis } from "@drops/redis";
 import { checkPostgres, createPool } from "@drops/db";
 import { checkKafka, createKafka } from "@drops/kafka";
 import type { ReadinessChecks } from "@drops/http";
@@ -9,6 +9,8 @@ import type { Config } from "./config.ts";
 export type Clients = {
   redis: ReturnType<typeof createRedis>;
   pool: ReturnType<typeof createPool>;
+  /** One connection per Redlock node (REDLOCK_URLS). */
+  lockClients: ReturnType<typeof createLockClients>;
   kafka: ReturnType<typeof createKafka>;
   /** Readiness probes, one per dependency, for GET /ready. */
   checks: ReadinessChecks;
@@ -22,11 +24,13 @@ export function openClients(config: Config): Clients {
   let log: FastifyBaseLogger | undefined;
   const redis = createRedis(config.REDIS_URL, { lazyConnect: true, connectionName: config.SERVICE_NAME });
   redis.on("error", (err: Error) => log?.warn({ err, client: "redis" }, "redis connection error"));
-  const pool = createPool(config.DATABASE_URL, { applicationName: config.SERVICE_NAME });
+  const pool = createPool(config.DATABASE_URL, { applicationName: config.SERVICE_NAME, schema: config.DB_SCHEMA });
+  const lockClients = createLockClients(config.REDLOCK_URLS);
+  for (const c of lockClients) c.on("error", (err: Error) => log?.warn({ err, client: "redlock" }, "redlock connection error"));
   pool.on("error", (err: Error) => log?.warn({ err, client: "postgres" }, "idle postgres client error"));
   const kafka = createKafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS });
   return {
-    redis, pool, kafka,
+    redis, pool, kafka, lockClients,
     checks: { redis: () => checkRedis(redis), postgres: () => checkPostgres(pool), kafka: () => checkKafka(kafka) },
     setLogger: (logger) => {
       log = logger;
@@ -34,6 +38,12 @@ export function openClients(config: Config): Clients {
     close: async () => {
       if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
       else redis.disconnect();
+      await Promise.all(
+        lockClients.map(async (c) => {
+          if (c.status === "ready") await c.quit().catch(() => c.disconnect());
+          else c.disconnect();
+        }),
+      );
       await pool.end();
     },
   };

@@ -1,10 +1,16 @@
-import { list, loadConfig, type ConfigOf } from "@drops/config";
+import { bool, int, list, loadConfig, str, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** Every variable the inventory service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("inventory", 3002),
-    REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum"),
+  REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum"),
+  DB_SCHEMA: str("inventory", "PostgreSQL schema holding the inventory's tables"),
+  WORKERS_ENABLED: bool(true),
+  OPENER_LEAD_MS: int(5_000, { min: 0, max: 3_600_000 }, "load a drop's stock this long before its start"),
+  OPENER_INTERVAL_MS: int(200, { min: 10, max: 60_000 }, "drop opener period"),
+  SWEEPER_INTERVAL_MS: int(250, { min: 10, max: 60_000 }, "hold-expiry sweeper period"),
+  RELAY_BLOCK_MS: int(200, { min: 1, max: 10_000 }, "stock stream relay XREADGROUP BLOCK"),
 };
 
 export type Config = ConfigOf<typeof spec>;

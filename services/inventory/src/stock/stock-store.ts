@@ -13,7 +13,7 @@ import type {
   SetStatusOutcome,
   StockSnapshot,
 } from "../domain/reservation.ts";
-import type { DropStatus } from "../domain/stock.ts";
+import type { DropStatus, StockCounters } from "../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis } from "./scripts.ts";
 import {
@@ -76,9 +76,28 @@ export type StockStore = {
   expireDue(dropId: string, opts?: { nowMs?: number; limit?: number }): Promise<string[]>;
   /** null when the drop is not loaded. */
   snapshot(dropId: string): Promise<StockSnapshot | null>;
+  /** Rebuilds the drop's live stock from ledger figures (admin resync); see resync-drop.lua. */
+  resync(input: ResyncInput): Promise<ResyncOutcome>;
   /** Every loaded drop id (for the sweeper and the stream relay). */
   dropIds(): Promise<string[]>;
 };
+
+export type ResyncHold = { orderId: string; buyerId: string; qty: number; expiresAtMs: number; state: "held" | "sold" | "released" | "expired" | "refunded" };
+
+export type ResyncInput = {
+  dropId: string;
+  /** Fencing token of the `drop:<id>:resync` Redlock (>= 1). */
+  fence: number;
+  /** Last entry id of the drop's stream the ledger includes ("" when the stream does not exist). */
+  lastStreamId: string;
+  counters: StockCounters;
+  /** Used only when the meta hash is gone (Redis lost the drop). */
+  schedule: { startsAtMs: number; perBuyerLimit: number; holdMs: number };
+  holds: readonly ResyncHold[];
+  nowMs?: number;
+};
+
+export type ResyncOutcome = { status: "RESYNCED" } | { status: "STALE_FENCE"; fence: number } | { status: "CHANGED"; lastStreamId: string };
 
 export type StockStoreOptions = { prefix?: string };
 
@@ -191,6 +210,33 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       if (status === null || status === undefined) return null;
       if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
       return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
+    },
+
+    async resync(input) {
+      const k = keys(input.dropId);
+      const c = input.counters;
+      await redis.sadd(dropIndexKey(prefix), input.dropId);
+      const holdArgs = input.holds.flatMap((h) => [id("orderId", h.orderId), h.buyerId, nonNegInt("qty", h.qty), nonNegInt("expiresAtMs", h.expiresAtMs), h.state]);
+      const raw = (await scripts.run("resyncDrop", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+        input.dropId,
+        nonNegInt("fence", input.fence),
+        input.lastStreamId,
+        c.total,
+        c.adjustments,
+        c.available,
+        c.held,
+        c.sold,
+        nonNegInt("startsAtMs", input.schedule.startsAtMs),
+        nonNegInt("perBuyerLimit", input.schedule.perBuyerLimit),
+        nonNegInt("holdMs", input.schedule.holdMs),
+        now(input.nowMs),
+        input.holds.length,
+        ...holdArgs,
+      ])) as [string, string | number | undefined];
+      if (raw[0] === "RESYNCED") return { status: "RESYNCED" };
+      if (raw[0] === "STALE_FENCE") return { status: "STALE_FENCE", fence: Number(raw[1]) };
+      if (raw[0] === "CHANGED") return { status: "CHANGED", lastStreamId: String(raw[1] ?? "") };
+      throw new Error(`resync-drop: unexpected reply ${JSON.stringify(raw)}`);
     },
 
     async dropIds() {

@@ -1,0 +1,69 @@
+import t from "tap";
+import { testEnv, uniqueName } from "@drops/testing";
+import { createLock } from "@drops/redis";
+import { buildApp } from "../src/app.ts";
+import { openClients } from "../src/clients.ts";
+import { readConfig } from "../src/config.ts";
+import { createOpener } from "../src/opening/opener.ts";
+import { createStockStore } from "../src/stock/stock-store.ts";
+import { dropKeys, dropIndexKey } from "../src/stock/keys.ts";
+import { dbFixture } from "./db-fixture.ts";
+
+t.setTimeout(60_000);
+
+t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), resync", async (t) => {
+  const db = await dbFixture(t);
+  const config = readConfig({
+    LOG_LEVEL: "silent",
+    DATABASE_URL: db.url,
+    DB_SCHEMA: db.schema,
+    REDIS_URL: testEnv.redisUrl,
+    REDLOCK_URLS: testEnv.redisUrl,
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+  });
+  const clients = openClients(config);
+  const app = await buildApp(config, clients);
+  t.teardown(() => app.close());
+  const dropId = uniqueName("drop");
+  t.teardown(async () => {
+    const k = dropKeys(dropId);
+    await clients.redis.del(k.meta, k.buyers, k.holds, k.expiry, k.events, `{drop:${dropId}}:relay`, `lock:drop:${dropId}:open`, `fence:drop:${dropId}:open`, `lock:drop:${dropId}:resync`, `fence:drop:${dropId}:resync`);
+    await clients.redis.srem(dropIndexKey(), dropId);
+  });
+
+  const startsAt = new Date(Date.now() + 1_000).toISOString();
+  const body = { total: 5, startsAt, perBuyerLimit: 1, holdSeconds: 60 };
+  const put = (b: unknown, id = dropId) => app.inject({ method: "PUT", url: `/internal/drops/${id}`, payload: b as object });
+  const created = await put(body);
+  t.equal(created.statusCode, 201, created.body);
+  t.match(created.json(), { dropId, total: 5, startsAt, perBuyerLimit: 1, holdSeconds: 60, status: "scheduled", result: "created" });
+  t.match((await put(body)).json(), { result: "unchanged" });
+  const updated = await put({ ...body, total: 6 });
+  t.equal(updated.statusCode, 200);
+  t.match(updated.json(), { total: 6, result: "updated" });
+  const bad = await put({ ...body, total: -1 });
+  t.equal(bad.statusCode, 400);
+  t.equal(bad.json().code, "VALIDATION_FAILED");
+  t.equal((await put({ ...body, startsAt: "tomorrow" })).statusCode, 400);
+  t.equal((await put(body, "bad%20id")).statusCode, 400);
+
+  const before = await app.inject({ url: `/internal/drops/${dropId}/stock` });
+  t.equal(before.statusCode, 200, before.body);
+  t.match(before.json(), { loaded: false, consistent: true, total: 0 });
+  t.equal((await app.inject({ url: `/internal/drops/${uniqueName("nope")}/stock` })).statusCode, 404);
+
+  const store = createStockStore(clients.redis);
+  const opener = createOpener({ pool: clients.pool, store, locker: createLock(clients.lockClients, { retryCount: 0 }) });
+  t.match(await opener.runOnce(), { loaded: 1 });
+  t.equal((await put(body)).statusCode, 409, "a loaded drop's schedule cannot change");
+  t.equal((await put({ ...body, total: 6 })).statusCode, 200, "the same values again are fine");
+
+  const stock = await app.inject({ url: `/internal/drops/${dropId}/stock` });
+  t.match(stock.json(), { available: 6, held: 0, sold: 0, total: 6, consistent: true, loaded: true, status: "open", unrelayed: 1 });
+
+  const resync = await app.inject({ method: "POST", url: `/internal/drops/${dropId}/resync` });
+  t.equal(resync.statusCode, 200, resync.body);
+  t.match(resync.json(), { dropId, status: "RESYNCED", available: 6, total: 6 });
+  t.match((await app.inject({ url: `/internal/drops/${dropId}/stock` })).json(), { available: 6, consistent: true });
+  t.equal((await app.inject({ method: "POST", url: `/internal/drops/${uniqueName("nope")}/resync` })).statusCode, 404);
+});
