@@ -1,12 +1,13 @@
 /**
- * The order service's background work: the saga consumer, the payment worker, the outbox relay and
- * the payment-deadline sweeper. Every part is safe with several instances running.
+ * The order service's background work: the saga consumer, the payment worker, the outbox relay,
+ * the payment-deadline sweeper and the retention janitor. Every part is safe with several instances running.
  */
 import type { ConsumerRunner, Logger } from "@drops/kafka";
 import type { Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { startPaymentWorker, startSagaConsumer } from "./consumers.ts";
 import { paymentDeps, sagaDeps, type Overrides } from "./deps.ts";
+import { startJanitor } from "./janitor.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
 import { startPaymentDeadlineSweeper } from "./saga/payment-deadlines.ts";
 
@@ -18,10 +19,18 @@ export async function startRuntime(config: Config, clients: Clients, logger: Log
   const common = { kafka: clients.kafka, producer: clients.producer, logger, retry };
   const relay = startOutboxRelay({ pool: clients.pool, producer: clients.producer, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, logger });
   const sweeper = startPaymentDeadlineSweeper(saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
+  const janitor = startJanitor({
+    pool: clients.pool,
+    now: saga.now,
+    outboxRetentionMs: config.OUTBOX_RETENTION_MS,
+    processedRetentionMs: config.PROCESSED_EVENTS_RETENTION_MS,
+    intervalMs: config.JANITOR_INTERVAL_MS,
+    logger,
+  });
   const started: ConsumerRunner[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(started.map((c) => c.stop()));
-    await Promise.allSettled([relay.stop(), sweeper.stop()]);
+    await Promise.allSettled([relay.stop(), sweeper.stop(), janitor.stop()]);
   };
   try {
     const sagaConsumer = await startSagaConsumer(saga, { ...common, groupId: config.SAGA_CONSUMER_GROUP, partitionsConsumedConcurrently: 6 });

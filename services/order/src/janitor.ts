@@ -1,0 +1,33 @@
+/**
+ * Retention: published outbox rows older than OUTBOX_RETENTION_MS and processed-event ids older than
+ * PROCESSED_EVENTS_RETENTION_MS are deleted in batches. The processed-event retention must exceed
+ * how long Kafka may redeliver an event (the topics' retention), or a very late duplicate would be
+ * applied again (decide still ignores inputs an order has moved past).
+ */
+import type pg from "pg";
+import { startLoop } from "./loop.ts";
+import type { Loop, LoopLogger } from "./loop.ts";
+import { deleteProcessedEvents, deletePublishedOutbox } from "./store/retention.ts";
+
+export type JanitorOptions = {
+  pool: pg.Pool;
+  now: () => number;
+  outboxRetentionMs: number;
+  processedRetentionMs: number;
+  intervalMs: number;
+  batch?: number;
+  logger?: LoopLogger;
+};
+
+/** One round; true when a batch was full (more to delete). */
+export async function cleanOnce(opts: JanitorOptions): Promise<boolean> {
+  const batch = opts.batch ?? 5_000;
+  const now = opts.now();
+  const outbox = await deletePublishedOutbox(opts.pool, now - opts.outboxRetentionMs, batch);
+  const processed = await deleteProcessedEvents(opts.pool, now - opts.processedRetentionMs, batch);
+  return outbox === batch || processed === batch;
+}
+
+export function startJanitor(opts: JanitorOptions): Loop {
+  return startLoop("retention janitor", { idleMs: opts.intervalMs, logger: opts.logger, round: () => cleanOnce(opts) });
+}
