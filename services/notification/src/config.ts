@@ -1,9 +1,13 @@
-import { loadConfig, type ConfigOf } from "@drops/config";
+import { int, loadConfig, str, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** Every variable the notification service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("notification", 3005),
+  DATABASE_SCHEMA: str("notification", "PostgreSQL schema of the notification tables"),
+  CONSUMER_GROUP: str("notification", "Kafka consumer group of the notification consumers"),
+  CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered"),
+  SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "ms between SSE keep-alive comments"),
 };
 
 export type Config = ConfigOf<typeof spec>;

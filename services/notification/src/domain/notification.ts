@@ -1,0 +1,69 @@
+/** What a notification says for each event (pure: no I/O, no clock). */
+import type { OrderCancelled, OrderConfirmed, StockReleased } from "@drops/events";
+
+export const NOTIFICATION_KINDS = [
+  "order_confirmed",
+  "order_cancelled",
+  "order_refunded",
+  "order_expired",
+  "back_in_stock",
+  "drop_opening_soon",
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** A notification before it is stored (id and time are given by the store). */
+export type Draft = {
+  buyerId: string;
+  orderId: string | null;
+  dropId: string | null;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+};
+
+function units(n: number): string {
+  return n === 1 ? "1 unit" : `${n} units`;
+}
+
+export function orderConfirmedDraft(p: OrderConfirmed): Draft {
+  return {
+    buyerId: p.buyerId,
+    orderId: p.orderId,
+    dropId: p.dropId,
+    kind: "order_confirmed",
+    title: "Order confirmed",
+    body: `Your order ${p.orderId} for ${units(p.quantity)} is confirmed and paid.`,
+  };
+}
+
+/** The cancel reason decides the kind: expired hold, refund, or a plain cancellation. */
+export function orderCancelledDraft(p: OrderCancelled): Draft {
+  const base = { buyerId: p.buyerId, orderId: p.orderId, dropId: p.dropId };
+  const order = `Your order ${p.orderId} for ${units(p.quantity)}`;
+  switch (p.reason) {
+    case "HOLD_EXPIRED":
+      return { ...base, kind: "order_expired", title: "Order expired", body: `${order} expired: the hold ran out before payment.` };
+    case "REFUNDED":
+      return { ...base, kind: "order_refunded", title: "Order refunded", body: `${order} was cancelled and refunded.` };
+    case "PAYMENT_FAILED":
+      return { ...base, kind: "order_cancelled", title: "Order cancelled", body: `${order} was cancelled: the payment failed.` };
+    case "BUYER_CANCELLED":
+      return { ...base, kind: "order_cancelled", title: "Order cancelled", body: `${order} was cancelled as you asked.` };
+    case "STOCK_REJECTED":
+      return { ...base, kind: "order_cancelled", title: "Order cancelled", body: `${order} was cancelled: the stock could not be reserved.` };
+    case "OTHER":
+      return { ...base, kind: "order_cancelled", title: "Order cancelled", body: `${order} was cancelled.` };
+  }
+}
+
+export function backInStockDraft(p: StockReleased, buyerId: string): Draft {
+  return {
+    buyerId,
+    orderId: null,
+    dropId: p.dropId,
+    kind: "back_in_stock",
+    title: "Back in stock",
+    body: `${units(p.quantity)} of drop ${p.dropId} ${p.quantity === 1 ? "is" : "are"} back on sale.`,
+  };
+}

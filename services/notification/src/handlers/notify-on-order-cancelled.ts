@@ -1,0 +1,11 @@
+/** OrderCancelled -> "order cancelled" / "order expired" / "order refunded" by reason, for the buyer. */
+import type { Handler } from "@drops/kafka";
+import type { NotifyDeps } from "../deps.ts";
+import { orderCancelledDraft } from "../domain/notification.ts";
+import { notifyOnce } from "../notify.ts";
+
+export function notifyOnOrderCancelled(deps: NotifyDeps, consumer: string): Handler<"OrderCancelled"> {
+  return async (event) => {
+    await notifyOnce(deps, consumer, event.eventId, async () => [orderCancelledDraft(event.payload)]);
+  };
+}

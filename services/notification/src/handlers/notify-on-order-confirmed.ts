@@ -1,0 +1,11 @@
+/** OrderConfirmed -> "order confirmed" for the buyer. */
+import type { Handler } from "@drops/kafka";
+import type { NotifyDeps } from "../deps.ts";
+import { orderConfirmedDraft } from "../domain/notification.ts";
+import { notifyOnce } from "../notify.ts";
+
+export function notifyOnOrderConfirmed(deps: NotifyDeps, consumer: string): Handler<"OrderConfirmed"> {
+  return async (event) => {
+    await notifyOnce(deps, consumer, event.eventId, async () => [orderConfirmedDraft(event.payload)]);
+  };
+}

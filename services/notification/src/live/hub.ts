@@ -1,0 +1,29 @@
+/**
+ * In-process fan-out of stored notifications to the SSE streams of this instance, by buyer.
+ * One instance only: with several instances, a notification stored by one is pushed only to
+ * streams connected to that one (the next step is Redis pub/sub behind this same interface).
+ */
+import { EventEmitter } from "node:events";
+import type { NotificationView } from "../read/notification-view.ts";
+
+export type Listener = (n: NotificationView) => void;
+
+export type LiveHub = {
+  publish(n: NotificationView): void;
+  /** Returns the unsubscribe function. */
+  subscribe(buyerId: string, listener: Listener): () => void;
+  listeners(buyerId: string): number;
+};
+
+export function createLiveHub(): LiveHub {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0); // one per open stream; unbounded by design
+  return {
+    publish: (n) => void emitter.emit(n.buyerId, n),
+    subscribe(buyerId, listener) {
+      emitter.on(buyerId, listener);
+      return () => void emitter.off(buyerId, listener);
+    },
+    listeners: (buyerId) => emitter.listenerCount(buyerId),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Stores the notifications caused by one consumed event, once: the event id is recorded for the
+ * consumer in the same transaction as the inserts (a redelivery stores nothing), and each insert is
+ * also unique per (event, buyer). Only after the commit are the new rows pushed to live streams.
+ */
+import type { Draft } from "./domain/notification.ts";
+import type { NotifyDeps } from "./deps.ts";
+import { notificationView, type NotificationView } from "./read/notification-view.ts";
+import { insertNotifications } from "./store/notifications.ts";
+import { markProcessed } from "./store/processed-events.ts";
+import { inTransaction, type Tx } from "./store/tx.ts";
+
+export type Drafting = (tx: Tx, now: Date) => Promise<Draft[]>;
+
+export async function notifyOnce(deps: NotifyDeps, consumer: string, eventId: string, drafting: Drafting): Promise<NotificationView[]> {
+  const rows = await inTransaction(deps.pool, async (tx) => {
+    if (!(await markProcessed(tx, consumer, eventId))) return [];
+    const now = new Date(deps.now());
+    const drafts = await drafting(tx, now);
+    return insertNotifications(tx, drafts.map((d) => ({ ...d, id: deps.newId(), sourceEventId: eventId, createdAt: now })));
+  });
+  const views = rows.map(notificationView);
+  for (const v of views) deps.hub.publish(v);
+  return views;
+}

@@ -1,0 +1,45 @@
+/** SQL (pg) for storing notifications inside a consumer's transaction. */
+import type { Draft } from "../domain/notification.ts";
+import type { NotificationRow } from "../read/notification-view.ts";
+import type { Tx } from "./tx.ts";
+
+export type NewNotification = Draft & { id: string; sourceEventId: string; createdAt: Date };
+
+type Row = {
+  id: string;
+  buyer_id: string;
+  order_id: string | null;
+  drop_id: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  created_at: Date;
+  read_at: Date | null;
+};
+
+function fromRow(r: Row): NotificationRow {
+  return {
+    id: r.id, buyerId: r.buyer_id, orderId: r.order_id, dropId: r.drop_id,
+    kind: r.kind, title: r.title, body: r.body, createdAt: r.created_at, readAt: r.read_at,
+  };
+}
+
+/**
+ * Inserts each notification unless one already exists for its (source event, buyer), and returns
+ * the rows actually inserted (a redelivered event inserts and returns nothing).
+ */
+export async function insertNotifications(tx: Tx, items: readonly NewNotification[]): Promise<NotificationRow[]> {
+  const inserted: NotificationRow[] = [];
+  for (const n of items) {
+    const res = await tx.query<Row>(
+      `INSERT INTO notifications (id, buyer_id, order_id, drop_id, kind, title, body, source_event_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (source_event_id, buyer_id) DO NOTHING
+       RETURNING id, buyer_id, order_id, drop_id, kind, title, body, created_at, read_at`,
+      [n.id, n.buyerId, n.orderId, n.dropId, n.kind, n.title, n.body, n.sourceEventId, n.createdAt],
+    );
+    const row = res.rows[0];
+    if (row !== undefined) inserted.push(fromRow(row));
+  }
+  return inserted;
+}

@@ -1,0 +1,114 @@
+import t from "tap";
+import { countFor, envelope, eventually, ids, startNotifyEnv } from "./helpers.ts";
+import type { NotifyEnv } from "./helpers.ts";
+
+type Page = { items: { id: string; kind: string; orderId: string | null; dropId: string | null; readAt: string | null }[]; total: number };
+
+const list = async (env: NotifyEnv, buyerId: string, query = ""): Promise<Page> => {
+  const res = await env.app.inject({ url: `/notifications${query}`, headers: { "x-user-id": buyerId } });
+  if (res.statusCode !== 200) throw new Error(res.body);
+  return res.json<Page>();
+};
+
+t.test("notifications from order events on the real topics", async (t) => {
+  const env = await startNotifyEnv(t);
+
+  t.test("OrderConfirmed delivered twice -> stored once", async (t) => {
+    const { orderId, buyerId, dropId } = ids();
+    const event = envelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 2500, paymentId: `pay_${orderId}` });
+    await env.publish(event);
+    await eventually(async () => (await countFor(env, buyerId)) === 1);
+    const handled = env.handledAtLeast(1);
+    await env.publish(event); // same event id: a redelivery
+    await handled;
+    t.equal(await countFor(env, buyerId), 1, "the redelivery stored nothing");
+    const page = await list(env, buyerId);
+    t.equal(page.total, 1);
+    t.match(page.items[0], { kind: "order_confirmed", orderId, dropId, readAt: null });
+  });
+
+  t.test("OrderCancelled: kind by reason, newest first, each once", async (t) => {
+    const { buyerId, dropId } = ids();
+    const reasons = [
+      ["PAYMENT_FAILED", "order_cancelled"],
+      ["HOLD_EXPIRED", "order_expired"],
+      ["REFUNDED", "order_refunded"],
+    ] as const;
+    const orderIds: string[] = [];
+    const handled = env.handledAtLeast(2 * reasons.length);
+    for (const [reason] of reasons) {
+      const { orderId } = ids();
+      orderIds.push(orderId);
+      const event = envelope("OrderCancelled", { orderId, dropId, buyerId, quantity: 1, reason, detail: null });
+      await env.publish(event);
+      await env.publish(event);
+      const expected = orderIds.length;
+      await eventually(async () => (await countFor(env, buyerId)) === expected);
+    }
+    await handled;
+    const page = await list(env, buyerId);
+    t.equal(page.total, 3);
+    t.same(page.items.map((n) => n.orderId), [...orderIds].reverse(), "newest first");
+    t.same(page.items.map((n) => n.kind), reasons.map(([, kind]) => kind).reverse());
+
+    const paged = await list(env, buyerId, "?page=2&pageSize=2");
+    t.equal(paged.total, 3);
+    t.same(paged.items.map((n) => n.orderId), [orderIds[0]], "page 2 holds the oldest");
+  });
+
+  t.test("another buyer sees none of them and cannot mark them read", async (t) => {
+    const { orderId, buyerId, dropId } = ids();
+    await env.publish(envelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 100, paymentId: `pay_${orderId}` }));
+    await eventually(async () => (await countFor(env, buyerId)) === 1);
+    const [mine] = (await list(env, buyerId)).items;
+    t.ok(mine);
+    const other = `buyer_other_${orderId}`;
+    t.same(await list(env, other), { items: [], total: 0 });
+    const steal = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": other } });
+    t.equal(steal.statusCode, 404);
+    t.equal(steal.json().code, "NOTIFICATION_NOT_FOUND");
+
+    const read = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": buyerId } });
+    t.equal(read.statusCode, 200, read.body);
+    const readAt = read.json().readAt as string;
+    t.ok(readAt);
+    const again = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": buyerId } });
+    t.equal(again.json().readAt, readAt, "marking read twice keeps the first time");
+    t.equal((await list(env, buyerId, "?unread=true")).total, 0);
+  });
+
+  t.test("StockReleased -> back in stock for the drop's watchers, once per watch", async (t) => {
+    const { dropId, buyerId: watcher } = ids();
+    const { buyerId: stranger } = ids();
+    const put = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    t.equal(put.statusCode, 200, put.body);
+    t.same(put.json(), { dropId, buyerId: watcher, watching: true });
+
+    const release = envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "PAYMENT_FAILED" });
+    await env.publish(release);
+    await env.publish(release);
+    await eventually(async () => (await countFor(env, watcher)) === 1);
+    const [notice] = (await list(env, watcher)).items;
+    t.match(notice, { kind: "back_in_stock", dropId, orderId: null });
+    t.equal(await countFor(env, stranger), 0);
+
+    // a second release while the watch is spent: nothing; re-armed: notified again
+    const handled = env.handledAtLeast(2);
+    await env.publish(envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 2, reason: "HOLD_EXPIRED" }));
+    await env.publish(release);
+    await handled;
+    t.equal(await countFor(env, watcher), 1, "a spent watch is not notified again");
+    await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    await env.publish(envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "REFUNDED" }));
+    await eventually(async () => (await countFor(env, watcher)) === 2);
+
+    const del = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    t.equal(del.statusCode, 204);
+    const delAgain = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    t.equal(delAgain.statusCode, 404);
+  });
+
+  t.test("nothing was dead-lettered", async (t) => {
+    t.equal(env.runtime.consumer.stats().deadLettered, 0);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Integration-test fixture: a fresh PostgreSQL schema, the notification app and its consumer on the
+ * real platform topics (drops.orders, drops.inventory) in a uniquely named consumer group, and a
+ * producer that publishes as the order service / inventory would. Tests use unique order, buyer and
+ * drop ids, so other events on those topics never match what they look for.
+ */
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { withTestSchema } from "@drops/db/testing";
+import { newEnvelope, topicFor, topicSpecs, topics } from "@drops/events";
+import type { DropsEvent, EventPayloads, EventType } from "@drops/events";
+import { createKafka, createProducer, ensureTopics, silentLogger } from "@drops/kafka";
+import { eventually, testEnv, uniqueName } from "@drops/testing";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/app.ts";
+import { openClients, type Clients } from "../src/clients.ts";
+import { readConfig, type Config } from "../src/config.ts";
+import { startRuntime, type Runtime } from "../src/runtime.ts";
+
+export type Tap = { teardown(fn: () => unknown): void };
+
+export const migrationsDir = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
+
+export function envelope<K extends EventType>(type: K, payload: EventPayloads[K], id = randomUUID()): DropsEvent {
+  const orderId = (payload as { orderId?: string }).orderId ?? "none";
+  return newEnvelope({ type, payload, correlationId: orderId, now: Date.now(), id }) as DropsEvent;
+}
+
+export type NotifyEnv = {
+  config: Config;
+  clients: Clients;
+  app: FastifyInstance;
+  runtime: Runtime;
+  /** Publishes to the real topic of the event's type. */
+  publish: (event: DropsEvent) => Promise<void>;
+  /** Resolves once the consumer handled (or skipped) at least `n` more messages than when called. */
+  handledAtLeast: (n: number) => Promise<void>;
+};
+
+export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): Promise<NotifyEnv> {
+  const db = await withTestSchema(migrationsDir, { prefix: "notification" });
+  t.teardown(db.cleanup);
+  const kafka = createKafka({ clientId: uniqueName("notification_test"), brokers: testEnv.kafkaBrokers });
+  const mine = [topics.orders.name, topics.inventory.name];
+  await ensureTopics(kafka, topicSpecs().filter((s) => mine.some((name) => s.topic === name || s.topic === `${name}.dlq`)));
+  const config = readConfig({
+    LOG_LEVEL: "silent",
+    DATABASE_URL: db.url,
+    DATABASE_SCHEMA: db.schema,
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+    CONSUMER_GROUP: uniqueName("notification"),
+    CONSUMER_RETRY_ATTEMPTS: "3",
+    SSE_HEARTBEAT_MS: "200",
+    ...env,
+  });
+  const clients = openClients(config);
+  const app = await buildApp(config, clients);
+  const runtime = await startRuntime(config, clients, silentLogger);
+  t.teardown(async () => {
+    await runtime.stop();
+    await app.close();
+  });
+  await runtime.consumer.joined;
+  const producer = createProducer(kafka, { lingerMs: 0 });
+  t.teardown(() => producer.close());
+  const seen = (): number => {
+    const s = runtime.consumer.stats();
+    return s.handled + s.skipped + s.deadLettered;
+  };
+  return {
+    config, clients, app, runtime,
+    publish: (event) => producer.publishNow(topicFor(event.type), null, event),
+    handledAtLeast: async (n) => {
+      const target = seen() + n;
+      await eventually(() => seen() >= target, 15_000);
+    },
+  };
+}
+
+export function ids(): { orderId: string; buyerId: string; dropId: string } {
+  return { orderId: `ord_${randomUUID()}`, buyerId: `buyer_${randomUUID()}`, dropId: `drop_${randomUUID()}` };
+}
+
+export async function countFor(env: NotifyEnv, buyerId: string): Promise<number> {
+  const res = await env.clients.pool.query<{ n: string }>("SELECT count(*) AS n FROM notifications WHERE buyer_id = $1", [buyerId]);
+  return Number(res.rows[0]?.n ?? 0);
+}
+
+export { eventually };
