@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import { createStockStore } from "./stock/stock-store.ts";
 import { scheduleRoute } from "./opening/schedule-route.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { statusRoute } from "./admin/status-route.ts";
 import { createWorkers, type Workers } from "./workers.ts";
 
 export type InventoryService = { app: FastifyInstance; workers: Workers };
@@ -31,6 +32,7 @@ export async function buildService(config: Config, clients: Clients = openClient
     const workers = createWorkers({ config, clients, store, locker, logger: app.log });
     await scheduleRoute(app, { pool: clients.pool });
     await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker });
+    await statusRoute(app, { store });
     app.addHook("onClose", async () => {
       await workers.stop();
       await clients.close();

@@ -60,9 +60,8 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
     async stop() {
       if (!started) return;
       started = false;
-      await commands?.stop();
-      await Promise.all([opener.stop(), sweeper.stop()]);
-      await relay.stop();
+      // In parallel (leaving the consumer group takes seconds); the producer last, as handlers publish.
+      await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), relay.stop()]);
       await producer.close();
     },
   };

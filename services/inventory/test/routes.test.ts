@@ -66,4 +66,12 @@ t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), res
   t.match(resync.json(), { dropId, status: "RESYNCED", available: 6, total: 6 });
   t.match((await app.inject({ url: `/internal/drops/${dropId}/stock` })).json(), { available: 6, consistent: true });
   t.equal((await app.inject({ method: "POST", url: `/internal/drops/${uniqueName("nope")}/resync` })).statusCode, 404);
+
+  const status = (s: string, id = dropId) => app.inject({ method: "PUT", url: `/internal/drops/${id}/status`, payload: { status: s } });
+  t.same((await status("paused")).json(), { dropId, status: "paused", previous: "open" });
+  t.match(await store.reserve({ dropId, orderId: "x", buyerId: "b", qty: 1, nowMs: Date.now() + 5_000 }), { status: "PAUSED" });
+  t.same((await status("paused")).json(), { dropId, status: "paused", previous: null });
+  t.same((await status("open")).json(), { dropId, status: "open", previous: "paused" });
+  t.equal((await status("gone")).statusCode, 400);
+  t.equal((await status("open", uniqueName("nope"))).json().code, "DROP_NOT_LOADED");
 });
