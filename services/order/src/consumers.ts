@@ -24,6 +24,7 @@ export type ConsumerOptions = {
   logger?: Logger;
   retry: { attempts: number; initialDelayMs: number; maxDelayMs: number };
   partitionsConsumedConcurrently?: number;
+  consumerConfig?: RunConsumerOptions["consumerConfig"];
 };
 
 export async function startSagaConsumer(deps: SagaDeps, opts: ConsumerOptions): Promise<ConsumerRunner> {
