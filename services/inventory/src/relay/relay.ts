@@ -84,6 +84,22 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
   const ready = new Set<string>();
   let running = false;
   let loop: Promise<void> | undefined;
+  let keeper: NodeJS.Timeout | undefined;
+
+  /**
+   * Renews the leases held, on its own timer: a round stuck on a Kafka outage must not let its
+   * leases lapse (another instance would then publish the same drop's entries concurrently).
+   */
+  async function keepLeases(): Promise<void> {
+    for (const dropId of [...owned.keys()]) {
+      const r = await group.lease(dropId, leaseMs);
+      if (r === "busy") {
+        owned.delete(dropId);
+        ready.delete(dropId);
+        log.warn({ dropId }, "relay lease lost");
+      } else owned.set(dropId, Date.now());
+    }
+  }
 
   async function relay(dropId: string, raw: readonly RawEntry[]): Promise<number> {
     if (raw.length === 0) return 0;
@@ -159,6 +175,10 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
     start() {
       if (running) return;
       running = true;
+      keeper = setInterval(() => {
+        keepLeases().catch((err: unknown) => log.warn({ err }, "relay lease renewal failed"));
+      }, Math.max(50, Math.floor(leaseMs / 3)));
+      keeper.unref();
       loop = (async () => {
         while (running) {
           try {
@@ -175,6 +195,7 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
     },
     async stop() {
       running = false;
+      clearInterval(keeper);
       await loop;
       for (const dropId of owned.keys()) await group.releaseLease(dropId).catch(() => undefined);
       owned.clear();
