@@ -6,8 +6,9 @@ import type { ReadinessChecks } from "@drops/http";
 import type { Config } from "./config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { createLiveHub, type LiveHub } from "./live/hub.ts";
+import { createRedisLiveHub } from "./live/redis-hub.ts";
 
-/** The clients the notification service owns: PostgreSQL (pg pool + Prisma), Kafka, the live hub. */
+/** The clients the notification service owns: PostgreSQL (pg pool + Prisma), Kafka, the live hub (Redis pub/sub). */
 export type Clients = {
   /** pg pool on the notification schema: consumer transactions (dedupe + insert). */
   pool: ReturnType<typeof createPool>;
@@ -16,7 +17,7 @@ export type Clients = {
   kafka: ReturnType<typeof createKafka>;
   /** Dead letters of the consumers. */
   producer: EventProducer;
-  /** Pushes stored notifications to this instance's SSE streams. */
+  /** Pushes stored notifications to the SSE streams of every instance (LIVE_PUSH=redis) or of this one (memory). */
   hub: LiveHub;
   /** Readiness probes, one per dependency, for GET /ready. */
   checks: ReadinessChecks;
@@ -33,15 +34,18 @@ export function openClients(config: Config): Clients {
   const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DATABASE_SCHEMA) });
   const kafka = createKafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS });
   const producer = createProducer(kafka, { lingerMs: 2 });
+  const hub = config.LIVE_PUSH === "redis"
+    ? createRedisLiveHub({ url: config.REDIS_URL, channel: config.LIVE_CHANNEL, onError: (err) => log?.warn({ err, client: "redis" }, "live push error") })
+    : createLiveHub();
   return {
-    pool, prisma, kafka, producer,
-    hub: createLiveHub(),
+    pool, prisma, kafka, producer, hub,
     checks: { postgres: () => checkPostgres(pool), kafka: () => checkKafka(kafka) },
     setLogger: (logger) => {
       log = logger;
     },
     close: async () => {
       await producer.close().catch(() => {});
+      await hub.close().catch(() => {});
       await prisma.$disconnect().catch(() => {});
       await pool.end();
     },

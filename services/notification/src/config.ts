@@ -1,4 +1,4 @@
-import { int, loadConfig, str, type ConfigOf } from "@drops/config";
+import { int, loadConfig, oneOf, str, type ConfigOf } from "@drops/config";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** Every variable the notification service reads (see README.md). Imports nothing instrumented. */
@@ -7,6 +7,8 @@ export const spec = {
   DATABASE_SCHEMA: str("notification", "PostgreSQL schema of the notification tables"),
   CONSUMER_GROUP: str("notification", "Kafka consumer group of the notification consumers"),
   CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered"),
+  LIVE_PUSH: oneOf(["redis", "memory"] as const, "redis"),
+  LIVE_CHANNEL: str("notification:live", "Redis pub/sub channel of the live push (LIVE_PUSH=redis)"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "ms between SSE keep-alive comments"),
 };
 

@@ -11,7 +11,7 @@ const list = async (env: NotifyEnv, buyerId: string, query = ""): Promise<Page> 
 };
 
 t.test("notifications from order events on the real topics", async (t) => {
-  const env = await startNotifyEnv(t);
+  const env = await startNotifyEnv(t, { LIVE_PUSH: "memory" });
 
   t.test("OrderConfirmed delivered twice -> stored once", async (t) => {
     const { orderId, buyerId, dropId } = ids();

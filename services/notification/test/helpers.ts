@@ -28,6 +28,8 @@ export function envelope<K extends EventType>(type: K, payload: EventPayloads[K]
 
 export type NotifyEnv = {
   config: Config;
+  /** The variables `config` was read from (to start a second instance on the same schema and channel). */
+  vars: Record<string, string>;
   clients: Clients;
   app: FastifyInstance;
   runtime: Runtime;
@@ -43,7 +45,7 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
   const kafka = createKafka({ clientId: uniqueName("notification_test"), brokers: testEnv.kafkaBrokers });
   const mine = [topics.orders.name, topics.inventory.name];
   await ensureTopics(kafka, topicSpecs().filter((s) => mine.some((name) => s.topic === name || s.topic === `${name}.dlq`)));
-  const config = readConfig({
+  const vars: Record<string, string> = {
     LOG_LEVEL: "silent",
     DATABASE_URL: db.url,
     DATABASE_SCHEMA: db.schema,
@@ -51,8 +53,11 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
     CONSUMER_GROUP: uniqueName("notification"),
     CONSUMER_RETRY_ATTEMPTS: "3",
     SSE_HEARTBEAT_MS: "200",
+    REDIS_URL: testEnv.redisUrl,
+    LIVE_CHANNEL: uniqueName("notification_live"),
     ...env,
-  });
+  };
+  const config = readConfig(vars);
   const clients = openClients(config);
   const app = await buildApp(config, clients);
   const runtime = await startRuntime(config, clients, silentLogger);
@@ -60,7 +65,7 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
     await runtime.stop();
     await app.close();
   });
-  await runtime.consumer.joined;
+  await Promise.all([runtime.consumer.joined, clients.hub.ready]);
   const producer = createProducer(kafka, { lingerMs: 0 });
   t.teardown(() => producer.close());
   const seen = (): number => {
@@ -68,7 +73,7 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
     return s.handled + s.skipped + s.deadLettered;
   };
   return {
-    config, clients, app, runtime,
+    config, vars, clients, app, runtime,
     publish: (event) => producer.publishNow(topicFor(event.type), null, event),
     handledAtLeast: async (n) => {
       const target = seen() + n;

@@ -1,7 +1,6 @@
 /**
  * In-process fan-out of stored notifications to the SSE streams of this instance, by buyer.
- * One instance only: with several instances, a notification stored by one is pushed only to
- * streams connected to that one (the next step is Redis pub/sub behind this same interface).
+ * Alone it serves one instance; `redis-hub.ts` puts Redis pub/sub in front of it for several.
  */
 import { EventEmitter } from "node:events";
 import type { NotificationView } from "../read/notification-view.ts";
@@ -9,10 +8,13 @@ import type { NotificationView } from "../read/notification-view.ts";
 export type Listener = (n: NotificationView) => void;
 
 export type LiveHub = {
-  publish(n: NotificationView): void;
+  publish: (n: NotificationView) => void;
   /** Returns the unsubscribe function. */
-  subscribe(buyerId: string, listener: Listener): () => void;
-  listeners(buyerId: string): number;
+  subscribe: (buyerId: string, listener: Listener) => () => void;
+  listeners: (buyerId: string) => number;
+  /** Resolves when the hub delivers what is published (Redis: subscribed). */
+  ready: Promise<void>;
+  close: () => Promise<void>;
 };
 
 export function createLiveHub(): LiveHub {
@@ -20,10 +22,12 @@ export function createLiveHub(): LiveHub {
   emitter.setMaxListeners(0); // one per open stream; unbounded by design
   return {
     publish: (n) => void emitter.emit(n.buyerId, n),
-    subscribe(buyerId, listener) {
+    subscribe: (buyerId, listener) => {
       emitter.on(buyerId, listener);
       return () => void emitter.off(buyerId, listener);
     },
     listeners: (buyerId) => emitter.listenerCount(buyerId),
+    ready: Promise.resolve(),
+    close: async () => void emitter.removeAllListeners(),
   };
 }
