@@ -4,8 +4,10 @@ import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { sagaDeps, type Overrides } from "./deps.ts";
 import { createOrderQueries } from "./read/order-queries.ts";
+import { adminOrderRoutes } from "./routes/admin-orders.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { cancelOrder } from "./saga/cancel-order.ts";
+import { retryRefund } from "./saga/retry-refund.ts";
 
 /**
  * The order service's HTTP app: the shared shell (errors, /health, /ready on
@@ -23,10 +25,9 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     clients.setLogger(app.log);
     app.addHook("onClose", async () => clients.close());
     const deps = sagaDeps(config, clients, overrides);
-    await app.register(orderRoutes, {
-      queries: createOrderQueries(clients.prisma),
-      cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId),
-    });
+    const queries = createOrderQueries(clients.prisma);
+    await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId) });
+    await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(deps, orderId) });
     return app;
   } catch (err) {
     await clients.close();

@@ -19,11 +19,13 @@ export type SagaInput =
   | { type: "StockReleased"; reason: StockReleaseReason }
   | { type: "RefundSucceeded" }
   | { type: "RefundFailed"; detail: string | null }
-  | { type: "CancelRequested"; buyerId: string };
+  | { type: "CancelRequested"; buyerId: string }
+  /** An operator retries the refund of a failed order. */
+  | { type: "RefundRetryRequested" };
 
 export type OrderChange = Partial<Pick<Order, "status" | "paymentDeadlineAt" | "paymentId" | "cancelReason" | "failureReason">>;
 
-export type Rejection = { code: "NOT_FOUND" | "NOT_CANCELLABLE"; message: string };
+export type Rejection = { code: "NOT_FOUND" | "NOT_CANCELLABLE" | "NOT_RETRYABLE"; message: string };
 
 /** `create`: a new order; `change`: a change of an existing one; `emit`: the messages to send. */
 export type Decision = { create: Order | null; change: OrderChange | null; emit: Outgoing[]; rejection: Rejection | null };
@@ -129,7 +131,7 @@ function onStockReleased(o: Order, reason: StockReleaseReason): Decision {
 export function decide(order: Order | null, input: SagaInput, now: number): Decision {
   if (order === null) {
     if (input.type === "StockReserved") return create(input, now);
-    if (input.type === "CancelRequested") return rejected("NOT_FOUND", "order not found");
+    if (input.type === "CancelRequested" || input.type === "RefundRetryRequested") return rejected("NOT_FOUND", "order not found");
     return nothing; // not an order of ours (or not yet known): nothing to do
   }
   const o = order;
@@ -171,6 +173,9 @@ export function decide(order: Order | null, input: SagaInput, now: number): Deci
       return o.status === "failed" ? nothing : changed({ status: "failed", failureReason: `REFUND_FAILED: ${input.detail ?? "unknown"}` });
     case "CancelRequested":
       return onCancelRequested(o, input.buyerId);
+    case "RefundRetryRequested":
+      if (o.status !== "failed" || o.paymentId === null) return rejected("NOT_RETRYABLE", `order is ${o.status}; only a failed refund can be retried`);
+      return changed({ status: "refunded", failureReason: null }, [refund(o, o.paymentId)]);
   }
 }
 

@@ -4,27 +4,17 @@
  *   GET  /orders?buyerId=&page=&pageSize=&status=   the buyer's orders, newest first, {items, total}
  *   POST /orders/:orderId/cancel   cancel (before payment) or refund (after): {orderId, status}
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { conflict, forbidden, notFound, unauthorized } from "@drops/http";
+import type { FastifyInstance } from "fastify";
+import { conflict, forbidden, notFound } from "@drops/http";
 import { ORDER_STATUSES } from "../domain/order.ts";
 import type { OrderQueries } from "../read/order-queries.ts";
 import type { CancelResult } from "../saga/cancel-order.ts";
+import { ID_SCHEMA as ID, userOf } from "./caller.ts";
 
 export type OrderRoutesOptions = {
   queries: OrderQueries;
   cancel: (orderId: string, buyerId: string) => Promise<CancelResult>;
 };
-
-export const USER_HEADER = "x-user-id";
-
-const ID = { type: "string", minLength: 1, maxLength: 200, pattern: "^[A-Za-z0-9_:.\\-]+$" } as const;
-
-function userOf(req: FastifyRequest): string {
-  const raw = req.headers[USER_HEADER];
-  const user = Array.isArray(raw) ? raw[0] : raw;
-  if (user === undefined || user === "" || user.length > 200) throw unauthorized(`the ${USER_HEADER} header is required`);
-  return user;
-}
 
 export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions): Promise<void> {
   app.get<{ Params: { orderId: string } }>(

@@ -56,3 +56,8 @@ export async function recordRefund(tx: Tx, p: { orderId: string; status: "refund
     [p.orderId, p.status, p.refundRef, p.error, new Date(p.now)],
   );
 }
+
+/** An operator retries a refund that failed: the payment is refundable again. */
+export async function reopenRefund(tx: Tx, orderId: string, now: number): Promise<void> {
+  await tx.query("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE order_id = $1 AND status = 'refund_failed'", [orderId, new Date(now)]);
+}

@@ -148,6 +148,16 @@ t.test("a refund that keeps failing marks the order failed; success changes noth
   t.same(decide(at("refunded"), { type: "RefundSucceeded" }, NOW).change, null);
 });
 
+t.test("an operator retry of a failed refund requests the refund again", async (t) => {
+  const { order, d } = apply(at("failed", { paymentId: "pay_1", failureReason: "REFUND_FAILED: x" }), { type: "RefundRetryRequested" });
+  t.equal(order.status, "refunded");
+  t.equal(order.failureReason, null);
+  t.same(d.emit, [{ type: "RefundRequested", payload: { orderId: "o-1", paymentId: "pay_1", amountCents: 5_000 } }]);
+  t.match(decide(at("refunded", { paymentId: "pay_1" }), { type: "RefundRetryRequested" }, NOW).rejection, { code: "NOT_RETRYABLE" });
+  t.match(decide(at("failed"), { type: "RefundRetryRequested" }, NOW).rejection, { code: "NOT_RETRYABLE" }, "nothing was paid");
+  t.match(decide(null, { type: "RefundRetryRequested" }, NOW).rejection, { code: "NOT_FOUND" });
+});
+
 t.test("events for unknown orders are ignored", async (t) => {
   for (const input of [{ type: "PaymentSucceeded", paymentId: "p" }, { type: "StockConfirmed" }, { type: "StockReleased", reason: "HOLD_EXPIRED" }, { type: "PaymentTimedOut" }] as SagaInput[]) {
     t.same(decide(null, input, NOW), { create: null, change: null, emit: [], rejection: null }, input.type);

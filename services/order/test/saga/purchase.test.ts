@@ -174,6 +174,22 @@ t.test("a refund that keeps failing lands the order in failed, visible in the AP
   t.same(pay.rows[0], { status: "refund_failed", refund_attempts: 3 });
   const cancelAgain = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
   t.equal(cancelAgain.statusCode, 409);
+
+  // Operators see it and can retry the refund (this test card's refunds always fail: failed again).
+  const admin = { "x-user-id": "op-1", "x-user-roles": "buyer,admin" };
+  const listed = await env.app.inject({ url: "/admin/orders?status=failed&pageSize=100", headers: admin });
+  t.equal(listed.statusCode, 200);
+  t.ok(listed.json<{ items: { orderId: string }[] }>().items.some((o) => o.orderId === r.orderId), "listed as failed");
+  t.equal((await env.app.inject({ url: "/admin/orders", headers: { "x-user-id": r.buyerId } })).statusCode, 403, "buyers are not operators");
+  const retry = await env.app.inject({ method: "POST", url: `/admin/orders/${r.orderId}/retry-refund`, headers: admin });
+  t.same(retry.json(), { orderId: r.orderId, status: "refunded" });
+  await waitFor(r.orderId, "RefundFailed", 2);
+  await statusIs(r.orderId, "failed");
+  t.equal(eventsOf(env.seen, r.orderId, "RefundRequested").length, 2);
+  const pay2 = await env.clients.pool.query("SELECT status, refund_attempts FROM payments WHERE order_id = $1", [r.orderId]);
+  t.same(pay2.rows[0], { status: "refund_failed", refund_attempts: 6 });
+  const notRetryable = await env.app.inject({ method: "POST", url: `/admin/orders/${r.orderId}-nope/retry-refund`, headers: admin });
+  t.equal(notRetryable.statusCode, 404);
 });
 
 t.test("GET /orders lists the buyer's orders newest first with a total", async (t) => {

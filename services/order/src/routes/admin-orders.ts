@@ -1,0 +1,51 @@
+/**
+ * Operator routes (x-user-roles must include admin):
+ *   GET  /admin/orders?status=&page=&pageSize=     every buyer's orders, newest first (status=failed: what needs a hand)
+ *   POST /admin/orders/:orderId/retry-refund       a failed order's refund requested again -> {orderId, status: "refunded"}
+ */
+import type { FastifyInstance } from "fastify";
+import { conflict, notFound } from "@drops/http";
+import { ORDER_STATUSES } from "../domain/order.ts";
+import type { OrderQueries } from "../read/order-queries.ts";
+import type { RetryResult } from "../saga/retry-refund.ts";
+import { ID_SCHEMA, adminOf } from "./caller.ts";
+
+export type AdminOrderRoutesOptions = { queries: OrderQueries; retryRefund: (orderId: string) => Promise<RetryResult> };
+
+export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRoutesOptions): Promise<void> {
+  app.get<{ Querystring: { page: number; pageSize: number; status?: string } }>(
+    "/admin/orders",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
+            pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            status: { type: "string", enum: [...ORDER_STATUSES] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      adminOf(req);
+      const { page, pageSize, status } = req.query;
+      return opts.queries.all({ skip: (page - 1) * pageSize, take: pageSize, ...(status !== undefined ? { status } : {}) });
+    },
+  );
+
+  app.post<{ Params: { orderId: string } }>(
+    "/admin/orders/:orderId/retry-refund",
+    { schema: { params: { type: "object", properties: { orderId: ID_SCHEMA }, required: ["orderId"] } } },
+    async (req) => {
+      adminOf(req);
+      const result = await opts.retryRefund(req.params.orderId);
+      if (!result.ok) {
+        if (result.rejection.code === "NOT_FOUND") throw notFound(result.rejection.message, "ORDER_NOT_FOUND");
+        throw conflict(result.rejection.message, "NOT_RETRYABLE");
+      }
+      return { orderId: result.orderId, status: result.status };
+    },
+  );
+}
