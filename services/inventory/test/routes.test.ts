@@ -67,6 +67,15 @@ t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), res
   t.match((await app.inject({ url: `/internal/drops/${dropId}/stock` })).json(), { available: 6, consistent: true });
   t.equal((await app.inject({ method: "POST", url: `/internal/drops/${uniqueName("nope")}/resync` })).statusCode, 404);
 
+  const adjust = (delta: unknown, id = dropId) => app.inject({ method: "POST", url: `/internal/drops/${id}/adjust`, payload: { delta } as object });
+  t.same((await adjust(4)).json(), { dropId, delta: 4, available: 10, adjustments: 4 });
+  t.equal((await adjust(-11)).json().code, "INSUFFICIENT_AVAILABLE");
+  t.equal((await adjust(0)).statusCode, 400);
+  t.equal((await adjust(1.5)).statusCode, 400);
+  t.equal((await adjust(1, uniqueName("nope"))).json().code, "DROP_NOT_LOADED");
+  t.match((await app.inject({ url: `/internal/drops/${dropId}/stock` })).json(), { available: 10, total: 10, consistent: true });
+  await clients.redis.del(`lock:drop:${dropId}:adjust`, `fence:drop:${dropId}:adjust`);
+
   const status = (s: string, id = dropId) => app.inject({ method: "PUT", url: `/internal/drops/${id}/status`, payload: { status: s } });
   t.same((await status("paused")).json(), { dropId, status: "paused", previous: "open" });
   t.match(await store.reserve({ dropId, orderId: "x", buyerId: "b", qty: 1, nowMs: Date.now() + 5_000 }), { status: "PAUSED" });

@@ -2,7 +2,7 @@
  * One entry of a drop's stock stream (`{drop:<id>}:events`), parsed. The format is documented in
  * src/stock/README.md ("Stream entry"). Pure.
  */
-export const ENTRY_TYPES = ["opened", "reserved", "confirmed", "released", "expired", "refunded", "status"] as const;
+export const ENTRY_TYPES = ["opened", "reserved", "confirmed", "released", "expired", "refunded", "adjusted", "status"] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export type StockStreamEntry = {
@@ -10,9 +10,10 @@ export type StockStreamEntry = {
   streamId: string;
   type: EntryType;
   dropId: string;
-  /** "" for opened / status. */
+  /** "" for opened / adjusted / status. */
   orderId: string;
   buyerId: string;
+  /** Units of the change; for `adjusted` the signed delta. */
   qty: number;
   available: number;
   held: number;

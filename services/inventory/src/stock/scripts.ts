@@ -12,7 +12,7 @@ import { defineScripts, readLuaScripts, type createRedis, type ScriptArg } from 
 /** The ioredis client type, via @drops/redis (the inventory does not depend on ioredis directly). */
 export type Redis = ReturnType<typeof createRedis>;
 
-export type StockScriptName = "openDrop" | "reserve" | "confirm" | "release" | "refund" | "expireHolds" | "setDropStatus" | "resyncDrop";
+export type StockScriptName = "openDrop" | "reserve" | "confirm" | "release" | "refund" | "expireHolds" | "setDropStatus" | "resyncDrop" | "adjustStock";
 
 export type StockScripts = {
   run(name: StockScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;

@@ -78,6 +78,8 @@ export type StockStore = {
   snapshot(dropId: string): Promise<StockSnapshot | null>;
   /** Rebuilds the drop's live stock from ledger figures (admin resync); see resync-drop.lua. */
   resync(input: ResyncInput): Promise<ResyncOutcome>;
+  /** Restock (delta > 0) or withdraw (delta < 0) units; `fence` is the `drop:<id>:adjust` Redlock token. */
+  adjust(input: { dropId: string; delta: number; fence: number; nowMs?: number }): Promise<AdjustOutcome>;
   /** Every loaded drop id (for the sweeper and the stream relay). */
   dropIds(): Promise<string[]>;
 };
@@ -98,6 +100,12 @@ export type ResyncInput = {
 };
 
 export type ResyncOutcome = { status: "RESYNCED" } | { status: "STALE_FENCE"; fence: number } | { status: "CHANGED"; lastStreamId: string };
+
+export type AdjustOutcome =
+  | { status: "ADJUSTED"; available: number; adjustments: number }
+  | { status: "NOT_LOADED" }
+  | { status: "INSUFFICIENT"; available: number }
+  | { status: "STALE_FENCE"; fence: number };
 
 export type StockStoreOptions = { prefix?: string };
 
@@ -237,6 +245,24 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       if (raw[0] === "STALE_FENCE") return { status: "STALE_FENCE", fence: Number(raw[1]) };
       if (raw[0] === "CHANGED") return { status: "CHANGED", lastStreamId: String(raw[1] ?? "") };
       throw new Error(`resync-drop: unexpected reply ${JSON.stringify(raw)}`);
+    },
+
+    async adjust(input) {
+      const k = keys(input.dropId);
+      if (!Number.isSafeInteger(input.delta) || input.delta === 0) throw new RangeError(`delta must be a non-zero integer, got ${input.delta}`);
+      const raw = (await scripts.run("adjustStock", [k.meta, k.events], [input.dropId, input.delta, nonNegInt("fence", input.fence), now(input.nowMs)])) as [string, number?, number?];
+      switch (raw[0]) {
+        case "ADJUSTED":
+          return { status: "ADJUSTED", available: Number(raw[1]), adjustments: Number(raw[2]) };
+        case "NOT_LOADED":
+          return { status: "NOT_LOADED" };
+        case "INSUFFICIENT":
+          return { status: "INSUFFICIENT", available: Number(raw[1]) };
+        case "STALE_FENCE":
+          return { status: "STALE_FENCE", fence: Number(raw[1]) };
+        default:
+          throw new Error(`adjust-stock: unexpected reply ${JSON.stringify(raw)}`);
+      }
     },
 
     async dropIds() {

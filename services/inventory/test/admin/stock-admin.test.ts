@@ -8,6 +8,7 @@ import { ledgerSink } from "../../src/ledger/ledger-repo.ts";
 import { scheduleDrop } from "../../src/ledger/drops-repo.ts";
 import { checkDropStock } from "../../src/admin/stock-check.ts";
 import { resyncDrop } from "../../src/admin/resync.ts";
+import { adjustDrop } from "../../src/admin/adjust.ts";
 import { dropKeys } from "../../src/stock/keys.ts";
 
 t.setTimeout(60_000);
@@ -67,4 +68,40 @@ t.test("Redis vs ledger: consistent while relaying, differences found, resync re
 
   t.match(await f.store.resync({ dropId: "a", fence: 1, lastStreamId: "", counters: { total: 0, adjustments: 0, available: 0, held: 0, sold: 0 }, schedule: { startsAtMs: 0, perBuyerLimit: 0, holdMs: 1 }, holds: [] }), { status: "STALE_FENCE" });
   t.match(await resyncDrop(deps, "nope"), { status: "UNKNOWN_DROP" });
+});
+
+t.test("restock / withdraw under drop:<id>:adjust: the ledger follows, the invariant holds, resync keeps adjustments", async (t) => {
+  const f = stockFixture(t);
+  const { pool } = await dbFixture(t);
+  const locker = lockerFactory(t, f.prefix)();
+  const deps = { redis: f.redis, pool, prefix: f.prefix, store: f.store, locker };
+  const changed: number[] = [];
+  const relay = createStockRelay({
+    redis: f.redis, prefix: f.prefix, blockMs: 30, sinks: [ledgerSink(pool)],
+    publish: async (e) => void (e.type === "StockChanged" && changed.push(e.payload.available)),
+  });
+  relay.start();
+  t.teardown(() => relay.stop());
+  await scheduleDrop(pool, { dropId: "adj", total: 2, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
+  await f.store.openDrop({ dropId: "adj", total: 2, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
+  await f.store.reserve({ dropId: "adj", orderId: "o1", buyerId: "b", qty: 2 });
+  t.match(await f.store.reserve({ dropId: "adj", orderId: "o2", buyerId: "c", qty: 1 }), { status: "SOLD_OUT" });
+
+  t.match(await adjustDrop(deps, "adj", 5), { status: "ADJUSTED", available: 5, adjustments: 5 });
+  t.match(await f.store.reserve({ dropId: "adj", orderId: "o2", buyerId: "c", qty: 1 }), { status: "HELD" }, "restocked units are on sale");
+  t.match(await adjustDrop(deps, "adj", -100), { status: "INSUFFICIENT", available: 4 });
+  t.match(await adjustDrop(deps, "adj", -1), { status: "ADJUSTED", available: 3, adjustments: 4 });
+  t.match(await adjustDrop(deps, "nope", 1), { status: "NOT_LOADED" });
+  t.match(await f.store.adjust({ dropId: "adj", delta: 1, fence: 1 }), { status: "STALE_FENCE" }, "an older token is refused");
+  await f.assertInvariant("adj");
+  await eventually(async () => (await checkDropStock(deps, "adj")).unrelayed === 0, 10_000);
+  t.match(await checkDropStock(deps, "adj"), { available: 3, held: 3, sold: 0, total: 6, consistent: true, ledger: { adjustments: 4 } });
+  await eventually(() => changed.at(-1) === 3, 10_000);
+
+  const k = dropKeys("adj", f.prefix);
+  await relay.stop();
+  await f.redis.del(k.meta, k.buyers, k.holds, k.expiry, k.events);
+  t.match(await resyncDrop(deps, "adj"), { status: "RESYNCED", available: 3, held: 3, total: 6 });
+  t.match(await f.store.snapshot("adj"), { total: 2, adjustments: 4, available: 3, held: 3, sold: 0 });
+  await f.assertInvariant("adj");
 });
