@@ -8,7 +8,8 @@ import { conflict, notFound } from "@drops/http";
 import { ORDER_STATUSES } from "../domain/order.ts";
 import type { OrderQueries } from "../read/order-queries.ts";
 import type { RetryResult } from "../saga/retry-refund.ts";
-import { ID_SCHEMA, adminOf } from "./caller.ts";
+import { ID_SCHEMA, PAGE_SCHEMA, adminOf, pageOf } from "./caller.ts";
+import { withDatabase } from "./database-down.ts";
 
 export type AdminOrderRoutesOptions = { queries: OrderQueries; retryRefund: (orderId: string) => Promise<RetryResult> };
 
@@ -21,8 +22,7 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
           type: "object",
           additionalProperties: false,
           properties: {
-            page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
-            pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            ...PAGE_SCHEMA,
             status: { type: "string", enum: [...ORDER_STATUSES] },
           },
         },
@@ -30,8 +30,9 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
     },
     async (req) => {
       adminOf(req);
-      const { page, pageSize, status } = req.query;
-      return opts.queries.all({ skip: (page - 1) * pageSize, take: pageSize, ...(status !== undefined ? { status } : {}) });
+      const { skip, take } = pageOf(req.query);
+      const { status } = req.query;
+      return withDatabase(() => opts.queries.all({ skip, take, ...(status !== undefined ? { status } : {}) }));
     },
   );
 
@@ -40,7 +41,7 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
     { schema: { params: { type: "object", properties: { orderId: ID_SCHEMA }, required: ["orderId"] } } },
     async (req) => {
       adminOf(req);
-      const result = await opts.retryRefund(req.params.orderId);
+      const result = await withDatabase(() => opts.retryRefund(req.params.orderId));
       if (!result.ok) {
         if (result.rejection.code === "NOT_FOUND") throw notFound(result.rejection.message, "ORDER_NOT_FOUND");
         throw conflict(result.rejection.message, "NOT_RETRYABLE");

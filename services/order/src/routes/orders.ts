@@ -9,7 +9,8 @@ import { conflict, forbidden, notFound } from "@drops/http";
 import { ORDER_STATUSES } from "../domain/order.ts";
 import type { OrderQueries } from "../read/order-queries.ts";
 import type { CancelResult } from "../saga/cancel-order.ts";
-import { ID_SCHEMA as ID, userOf } from "./caller.ts";
+import { ID_SCHEMA as ID, PAGE_SCHEMA, pageOf, userOf } from "./caller.ts";
+import { withDatabase } from "./database-down.ts";
 
 export type OrderRoutesOptions = {
   queries: OrderQueries;
@@ -22,7 +23,7 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
     { schema: { params: { type: "object", properties: { orderId: ID }, required: ["orderId"] } } },
     async (req) => {
       const user = userOf(req);
-      const order = await opts.queries.byId(req.params.orderId);
+      const order = await withDatabase(() => opts.queries.byId(req.params.orderId));
       if (order === null || order.buyerId !== user) throw notFound("order not found", "ORDER_NOT_FOUND");
       return order;
     },
@@ -37,8 +38,7 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
           additionalProperties: false,
           properties: {
             buyerId: ID,
-            page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
-            pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+            ...PAGE_SCHEMA,
             status: { type: "string", enum: [...ORDER_STATUSES] },
           },
         },
@@ -48,8 +48,9 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
       const user = userOf(req);
       const buyerId = req.query.buyerId ?? user;
       if (buyerId !== user) throw forbidden("a buyer sees only their own orders");
-      const { page, pageSize, status } = req.query;
-      return opts.queries.byBuyer(buyerId, { skip: (page - 1) * pageSize, take: pageSize, ...(status !== undefined ? { status } : {}) });
+      const { skip, take } = pageOf(req.query);
+      const { status } = req.query;
+      return withDatabase(() => opts.queries.byBuyer(buyerId, { skip, take, ...(status !== undefined ? { status } : {}) }));
     },
   );
 
@@ -58,7 +59,7 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
     { schema: { params: { type: "object", properties: { orderId: ID }, required: ["orderId"] } } },
     async (req) => {
       const user = userOf(req);
-      const result = await opts.cancel(req.params.orderId, user);
+      const result = await withDatabase(() => opts.cancel(req.params.orderId, user));
       if (!result.ok) {
         if (result.rejection.code === "NOT_FOUND") throw notFound(result.rejection.message, "ORDER_NOT_FOUND");
         throw conflict(result.rejection.message, "NOT_CANCELLABLE");

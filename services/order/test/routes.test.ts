@@ -1,0 +1,71 @@
+/** The HTTP API against bad input and a database that is down: 4xx / 503 with the error shape, never a 500. */
+import t from "tap";
+import { withTestSchema } from "@drops/db/testing";
+import { testEnv } from "@drops/testing";
+import type { InjectOptions, LightMyRequestResponse } from "fastify";
+import { buildApp } from "../src/app.ts";
+import { readConfig } from "../src/config.ts";
+import { migrationsDir } from "./helpers.ts";
+
+const env = { LOG_LEVEL: "silent", KAFKA_BROKERS: testEnv.kafkaBrokers.join(",") };
+
+const junk = ["", " ", "%00", "%FF%FE", "a".repeat(300), "../../etc/passwd", "<script>", "' OR 1=1 --", "%F0%9F%92%A5", "null", "-1", "1e309", "\u0000"];
+
+t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", async (t) => {
+  const db = await withTestSchema(migrationsDir, { prefix: "routes" });
+  t.teardown(db.cleanup);
+  const app = await buildApp(readConfig({ ...env, DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema }));
+  t.teardown(() => app.close());
+  const users = [undefined, "", "u-1", "x".repeat(500)];
+  let calls = 0;
+  for (const j of junk) {
+    const e = encodeURIComponent(j);
+    const requests: { method: "GET" | "POST"; url: string; payload?: InjectOptions["payload"]; headers?: Record<string, string> }[] = [
+      { method: "GET", url: `/orders/${e}` },
+      { method: "GET", url: `/orders/${j}` },
+      { method: "GET", url: `/orders?page=${e}&pageSize=${e}` },
+      { method: "GET", url: `/orders?status=${e}&buyerId=${e}` },
+      { method: "POST", url: `/orders/${e}/cancel`, payload: j },
+      { method: "POST", url: `/orders/${e}/cancel`, payload: { x: j }, headers: { "content-type": "text/plain" } },
+      { method: "GET", url: `/admin/orders?status=${e}&page=${e}` },
+      { method: "POST", url: `/admin/orders/${e}/retry-refund` },
+    ];
+    for (const r of requests) {
+      for (const user of users) {
+        const headers: Record<string, string> = { ...r.headers };
+        if (user !== undefined) headers["x-user-id"] = user;
+        if (user === "u-1") headers["x-user-roles"] = "admin";
+        let res: LightMyRequestResponse;
+        try {
+          const opts: InjectOptions = { method: r.method, url: r.url, headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) };
+          res = await app.inject(opts);
+        } catch {
+          continue; // the HTTP layer refused to even build the request (invalid URL characters)
+        }
+        calls++;
+        if (res.statusCode >= 500 || res.statusCode === 200) {
+          // 200 only where the request is valid: a plain id, a valid list query
+          if (res.statusCode >= 500) t.fail(`${r.method} ${r.url} user=${String(user).slice(0, 10)} -> ${res.statusCode} ${res.body}`);
+          continue;
+        }
+        const body = res.json<{ code?: unknown; message?: unknown }>();
+        if (typeof body.code !== "string" || typeof body.message !== "string") t.fail(`${r.method} ${r.url} -> ${res.statusCode} without {code, message}: ${res.body}`);
+      }
+    }
+  }
+  t.ok(calls > 300, `${calls} requests, none 5xx`);
+});
+
+t.test("the database down: reads and cancels answer 503 UNAVAILABLE", async (t) => {
+  const app = await buildApp(readConfig({ ...env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops", READY_TIMEOUT_MS: "1000" }));
+  t.teardown(() => app.close());
+  for (const r of [
+    { method: "GET" as const, url: "/orders/o-1" },
+    { method: "GET" as const, url: "/orders" },
+    { method: "POST" as const, url: "/orders/o-1/cancel" },
+  ]) {
+    const res = await app.inject({ ...r, headers: { "x-user-id": "u-1" } });
+    t.equal(res.statusCode, 503, `${r.method} ${r.url}: ${res.body}`);
+    t.equal(res.json<{ code: string }>().code, "UNAVAILABLE");
+  }
+});
