@@ -137,20 +137,20 @@ t.test("a relay stuck on a slow Kafka keeps its lease: no second publisher for t
   const gate = new Promise<void>((r) => (release = r));
   const aPublished: string[] = [];
   const bPublished: string[] = [];
-  const a = createStockRelay({ redis: f.redis, prefix: f.prefix, blockMs: 30, leaseMs: 600, consumer: "a", publish: async (e) => { await gate; aPublished.push(e.eventId); } });
+  const a = createStockRelay({ redis: f.redis, prefix: f.prefix, blockMs: 30, leaseMs: 1_500, consumer: "a", publish: async (e) => { await gate; aPublished.push(e.eventId); } });
   a.start();
   await f.store.openDrop({ dropId: "slow", total: 3, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
   await f.store.reserve({ dropId: "slow", orderId: "s1", buyerId: "b", qty: 1 });
   await eventually(() => a.stats().owned === 1, 5_000);
   const bConn = createRedis(testEnv.redisUrl);
-  const b = createStockRelay({ redis: bConn, prefix: f.prefix, blockMs: 30, leaseMs: 600, consumer: "b", publish: async (e) => void bPublished.push(e.eventId) });
+  const b = createStockRelay({ redis: bConn, prefix: f.prefix, blockMs: 30, leaseMs: 1_500, consumer: "b", publish: async (e) => void bPublished.push(e.eventId) });
   b.start();
   t.teardown(async () => {
     await b.stop();
     await bConn.quit();
   });
-  await new Promise((r) => setTimeout(r, 1_500));
-  t.equal(b.stats().owned, 0, "b never got the lease while a was stuck");
+  await new Promise((r) => setTimeout(r, 3_500));
+  t.equal(b.stats().owned, 0, "b never got the lease while a was stuck (more than twice the lease time)");
   t.same(bPublished, []);
   release();
   await eventually(async () => (await f.redis.xlen(dropKeys("slow", f.prefix).events)) === 0, 10_000);
