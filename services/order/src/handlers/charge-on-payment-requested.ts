@@ -10,7 +10,6 @@
 import type { Handler } from "@drops/kafka";
 import type { PaymentRequested } from "@drops/events";
 import { outgoing } from "../domain/order.ts";
-import type { Order } from "../domain/order.ts";
 import type { PaymentDeps } from "../payment/deps.ts";
 import type { ChargeResult } from "../payment/provider.ts";
 import { envelopes } from "../saga/envelopes.ts";
@@ -20,26 +19,37 @@ import { appendOutbox } from "../store/outbox.ts";
 import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
 import { inTransaction } from "../store/tx.ts";
 
-async function begin(deps: PaymentDeps, req: PaymentRequested, cause: Cause): Promise<Order | null> {
+/**
+ * Starts (or resumes) the charge; returns its deadline, or null when there is nothing to charge.
+ * A payment row still `processing` means an earlier attempt died mid-charge: the charge is repeated
+ * (the provider treats it as the same payment) whatever the order's status now, so money taken by
+ * that attempt is reported and, if the order ended meanwhile, refunded by the saga.
+ */
+async function begin(deps: PaymentDeps, req: PaymentRequested, cause: Cause): Promise<number | null> {
   return inTransaction(deps.pool, async (tx) => {
     const now = deps.now();
     const payment = await lockPayment(tx, req.orderId);
-    if (payment !== null && payment.status !== "processing") return null; // settled before: a redelivery
+    const base = { orderId: req.orderId, amountCents: req.amountCents, paymentMethod: req.paymentMethod, now };
+    if (payment !== null) {
+      if (payment.status !== "processing") return null; // settled before: a redelivery
+      const { order } = await applyInTx(tx, deps, req.orderId, { type: "PaymentStarted", deadlineAt: now + deps.paymentTimeoutMs }, cause);
+      await startPayment(tx, base);
+      const deadline = order?.status === "payment_pending" ? order.paymentDeadlineAt : null;
+      return Math.max(deadline ?? 0, now + Math.min(deps.paymentTimeoutMs, 5_000));
+    }
     const { order } = await applyInTx(tx, deps, req.orderId, { type: "PaymentStarted", deadlineAt: now + deps.paymentTimeoutMs }, cause);
     if (order === null) return null; // not an order of this service: nothing to charge
-    const base = { orderId: req.orderId, amountCents: req.amountCents, paymentMethod: req.paymentMethod, now };
     if (order.status !== "payment_pending") {
       await skipPayment(tx, { ...base, reason: `order is ${order.status}` });
       return null;
     }
     await startPayment(tx, base);
-    return order;
+    return order.paymentDeadlineAt ?? now + deps.paymentTimeoutMs;
   });
 }
 
-async function charge(deps: PaymentDeps, req: PaymentRequested, order: Order): Promise<ChargeResult> {
-  const remaining = Math.max(0, (order.paymentDeadlineAt ?? deps.now()) - deps.now());
-  const signal = AbortSignal.timeout(remaining);
+async function charge(deps: PaymentDeps, req: PaymentRequested, deadlineAt: number): Promise<ChargeResult> {
+  const signal = AbortSignal.timeout(Math.max(0, deadlineAt - deps.now()));
   try {
     return await deps.provider.charge({ orderId: req.orderId, amountCents: req.amountCents, currency: req.currency, paymentMethod: req.paymentMethod }, signal);
   } catch (err) {
@@ -71,9 +81,9 @@ async function settle(deps: PaymentDeps, req: PaymentRequested, result: ChargeRe
 export function chargeOnPaymentRequested(deps: PaymentDeps): Handler<"PaymentRequested"> {
   return async (event) => {
     const cause = causeOf(event);
-    const order = await begin(deps, event.payload, cause);
-    if (order === null) return;
-    const result = await charge(deps, event.payload, order);
+    const deadlineAt = await begin(deps, event.payload, cause);
+    if (deadlineAt === null) return;
+    const result = await charge(deps, event.payload, deadlineAt);
     await settle(deps, event.payload, result, cause);
   };
 }
