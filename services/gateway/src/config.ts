@@ -11,6 +11,15 @@ export const spec = {
   JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),
   CATALOG_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the catalog in milliseconds"),
+  ORDER_URL: url("http://127.0.0.1:3003", ["http", "https"], "base URL of the order service"),
+  INVENTORY_URL: url("http://127.0.0.1:3002", ["http", "https"], "base URL of the inventory service"),
+  SERVICE_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the order or inventory service in milliseconds"),
+  STOCK_KEY_PREFIX: str("", "namespace of the inventory's stock keys in Redis (tests use a unique one; production none)"),
+  REDIS_COMMAND_TIMEOUT_MS: int(1000, { min: 10, max: 60_000 }, "a Redis command not answered in this time fails (purchase: 503)"),
+  SOLD_OUT_FLAG_MS: int(2000, { min: 0, max: 60_000 }, "how long the in-memory sold-out flag of a drop may short-circuit purchases (0: off)"),
+  DROP_CACHE_MS: int(5000, { min: 0, max: 600_000 }, "how long the purchase path reuses a drop's catalog data (price) per instance"),
+  SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
+  STOCK_TOPIC: str("drops.stock-changes", "topic of the StockChanged snapshots the gateway follows"),
 };
 
 export type Config = ConfigOf<typeof spec>;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { testEnv } from "@drops/testing";
 import { testCatalog, type Catalog } from "../../catalog/test/helpers.ts";
-import { buildApp, type GatewayOptions } from "../src/app.ts";
+import { buildGateway, type Gateway, type GatewayOptions } from "../src/app.ts";
 import { readConfig } from "../src/config.ts";
 
 type Teardown = { teardown: (fn: () => unknown) => void };
@@ -9,6 +9,8 @@ export type Session = { userId: string; accessToken: string };
 export type Stack = {
   catalog: Catalog;
   gateway: FastifyInstance;
+  /** The gateway with its stock feed (not started) and purchase stats. */
+  gw: Gateway;
   catalogUrl: string;
   call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<LightMyRequestResponse>;
   signup: (name?: string) => Promise<Session & { email: string }>;
@@ -27,11 +29,12 @@ export const gatewayEnv = (catalogUrl: string) => ({
 
 let counter = 0;
 
-/** The catalog (fresh schema, listening on a free port) and a gateway in front of it. */
-export async function testStack(t: Teardown, opts: GatewayOptions = {}): Promise<Stack> {
+/** The catalog (fresh schema, listening on a free port) and a gateway in front of it; `env` adds gateway settings. */
+export async function testStack(t: Teardown, opts: GatewayOptions = {}, env: Record<string, string> = {}): Promise<Stack> {
   const catalog = await testCatalog(t);
   const catalogUrl = await catalog.app.listen({ host: "127.0.0.1", port: 0 });
-  const gateway = await buildApp(readConfig(gatewayEnv(catalogUrl)), undefined, opts);
+  const gw = await buildGateway(readConfig({ ...gatewayEnv(catalogUrl), ...env }), undefined, opts);
+  const gateway = gw.app;
   t.teardown(() => gateway.close());
   const call: Stack["call"] = (method, url, o = {}) =>
     gateway.inject({
@@ -58,7 +61,7 @@ export async function testStack(t: Teardown, opts: GatewayOptions = {}): Promise
     if (ok.statusCode !== 200) throw new Error(`approve: ${ok.body}`);
     return { ...u, sellerId };
   };
-  return { catalog, gateway, catalogUrl, call, signup, admin, seller };
+  return { catalog, gateway, gw, catalogUrl, call, signup, admin, seller };
 }
 
 export function inSeconds(s: number): string {

@@ -1,0 +1,59 @@
+/** JSON schemas of the purchase, order and stock routes (validation + OpenAPI). */
+import { strictObject, uuid, page, pageSize } from "./schemas.ts";
+
+export const IDEMPOTENCY_KEY = "idempotency-key";
+
+export const purchaseHeaders = {
+  type: "object",
+  required: [IDEMPOTENCY_KEY],
+  properties: {
+    [IDEMPOTENCY_KEY]: {
+      type: "string", minLength: 1, maxLength: 200, pattern: "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$",
+      description: "1-200 printable ASCII characters, unique per purchase; the same key (same drop, same body) replays the same answer",
+    },
+  },
+} as const;
+
+export const purchaseBody = strictObject(
+  {
+    quantity: { type: "integer", minimum: 1, maximum: 100 },
+    paymentMethod: { type: "string", minLength: 1, maxLength: 128, pattern: "^[A-Za-z0-9_.:/-]+$", description: "a payment token, e.g. pm_card_ok" },
+  },
+  ["quantity", "paymentMethod"],
+);
+
+const orderStatus = { type: "string", enum: ["held", "payment_pending", "paid", "confirmed", "cancelled", "expired", "refunded", "failed"] } as const;
+
+export const purchaseAnswer = {
+  type: "object",
+  required: ["orderId", "status", "holdExpiresAt"],
+  properties: { orderId: uuid, status: { type: "string", enum: ["held"] }, holdExpiresAt: { type: "string", format: "date-time" } },
+} as const;
+
+export const orderAnswer = {
+  type: "object",
+  additionalProperties: true,
+  required: ["orderId", "dropId", "quantity", "status"],
+  properties: {
+    orderId: { type: "string" }, dropId: { type: "string" }, buyerId: { type: "string" }, quantity: { type: "integer" },
+    amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus,
+    holdExpiresAt: { type: ["string", "null"] }, cancelReason: { type: ["string", "null"] }, failureReason: { type: ["string", "null"] },
+    createdAt: { type: "string" }, updatedAt: { type: "string" },
+  },
+} as const;
+
+export const orderListQuery = strictObject({ page, pageSize, status: orderStatus }, []);
+
+export const cancelAnswer = { type: "object", required: ["orderId", "status"], properties: { orderId: { type: "string" }, status: orderStatus } } as const;
+
+export const adminStockAnswer = {
+  type: "object",
+  additionalProperties: true,
+  required: ["available", "held", "sold", "total", "consistent"],
+  properties: {
+    available: { type: "integer" }, held: { type: "integer" }, sold: { type: "integer" }, total: { type: "integer" },
+    consistent: { type: "boolean", description: "Redis agrees with the ledger and available + held + sold == total" },
+    dropId: { type: "string" }, loaded: { type: "boolean" }, status: { type: ["string", "null"] },
+    unrelayed: { type: "integer" }, problems: { type: "array", items: { type: "string" } },
+  },
+} as const;

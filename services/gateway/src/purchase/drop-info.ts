@@ -1,0 +1,34 @@
+/**
+ * What the purchase path needs from the catalog's drop (the price the saga charges), cached per drop
+ * for `ttlMs` and loaded once for all concurrent misses, so a spike hits the catalog about once per
+ * drop and period per instance, not once per attempt. Failures are not cached.
+ */
+export type DropInfo = { dropId: string; priceCents: number; startsAt: string; status: string; available: number };
+
+export type DropInfoCache = { get(dropId: string): Promise<DropInfo> };
+
+const MAX_ENTRIES = 10_000;
+
+export function createDropInfoCache(load: (dropId: string) => Promise<DropInfo>, ttlMs: number, now: () => number = Date.now): DropInfoCache {
+  const cached = new Map<string, { info: DropInfo; until: number }>();
+  const loading = new Map<string, Promise<DropInfo>>();
+  return {
+    get(dropId) {
+      const hit = cached.get(dropId);
+      if (hit && now() < hit.until) return Promise.resolve(hit.info);
+      const pending = loading.get(dropId);
+      if (pending) return pending;
+      const p = load(dropId)
+        .then((info) => {
+          if (ttlMs > 0) {
+            if (cached.size >= MAX_ENTRIES) cached.clear();
+            cached.set(dropId, { info, until: now() + ttlMs });
+          }
+          return info;
+        })
+        .finally(() => loading.delete(dropId));
+      loading.set(dropId, p);
+      return p;
+    },
+  };
+}

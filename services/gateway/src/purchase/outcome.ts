@@ -1,0 +1,46 @@
+/** The HTTP answer of each reserve outcome (BRIEF "Public HTTP API"). Pure. */
+import { AppError, conflict } from "@drops/http";
+import type { ReserveOutcome } from "@drops/inventory-service/stock";
+
+export type PurchaseAnswer = { orderId: string; status: "held"; holdExpiresAt: string };
+
+export const keyReused = (): AppError =>
+  new AppError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different purchase; use a new key for a new purchase");
+
+export const soldOut = (available = 0): AppError => conflict("sold out", "SOLD_OUT", { available });
+
+export function heldAnswer(orderId: string, holdExpiresAtMs: number): PurchaseAnswer {
+  return { orderId, status: "held", holdExpiresAt: new Date(holdExpiresAtMs).toISOString() };
+}
+
+/**
+ * The answer to the buyer, or the AppError to throw. HELD (new or replayed) and DUPLICATE (the order
+ * id reserved before, its hold has moved on since) answer the original 201 when the request's
+ * fingerprint matches the stored one, else 422; the order itself is followed on /api/orders/:orderId.
+ */
+export function answerFor(outcome: ReserveOutcome, fingerprint: string): PurchaseAnswer | AppError {
+  switch (outcome.status) {
+    case "HELD":
+      if (outcome.replay && outcome.fingerprint !== fingerprint) return keyReused();
+      return heldAnswer(outcome.orderId, outcome.holdExpiresAtMs);
+    case "DUPLICATE":
+      if (outcome.state === "void") return conflict("this purchase was cancelled before it was placed; use a new Idempotency-Key", "PURCHASE_VOID");
+      if (outcome.fingerprint !== fingerprint) return keyReused();
+      return heldAnswer(outcome.orderId, outcome.holdExpiresAtMs);
+    case "SOLD_OUT":
+      return soldOut(outcome.available);
+    case "LIMIT_REACHED":
+      return conflict(`limit reached: at most ${outcome.perBuyerLimit} per buyer, ${outcome.taken} already taken`, "LIMIT_REACHED", {
+        perBuyerLimit: outcome.perBuyerLimit,
+        taken: outcome.taken,
+      });
+    case "NOT_OPEN":
+      return conflict(outcome.startsAtMs === null ? "the drop is not open yet" : `the drop opens at ${new Date(outcome.startsAtMs).toISOString()}`, "NOT_OPEN", {
+        startsAt: outcome.startsAtMs === null ? null : new Date(outcome.startsAtMs).toISOString(),
+      });
+    case "PAUSED":
+      return conflict("the drop is paused; try again shortly", "PAUSED");
+    case "CLOSED":
+      return conflict("the drop is closed", "CLOSED");
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * `<prefix>purchase:<orderId>` -> {dropId, buyerId, quantity, holdExpiresAtMs}, written for winners
+ * only, expiring with the hold: lets GET /api/orders/:orderId answer "held" in the milliseconds
+ * before the saga has created the order row.
+ */
+import type { Redis } from "@drops/inventory-service/stock";
+
+export type PendingPurchase = { orderId: string; dropId: string; buyerId: string; quantity: number; holdExpiresAtMs: number };
+
+export type PendingPurchases = {
+  record(p: PendingPurchase): Promise<void>;
+  /** null when unknown (never held here, or the hold's time is over). */
+  find(orderId: string): Promise<PendingPurchase | null>;
+};
+
+export function createPendingPurchases(redis: Redis, prefix: string, now: () => number = Date.now): PendingPurchases {
+  const key = (orderId: string) => `${prefix}purchase:${orderId}`;
+  return {
+    async record(p) {
+      const ttl = Math.max(1000, p.holdExpiresAtMs - now());
+      await redis.set(key(p.orderId), JSON.stringify([p.dropId, p.buyerId, p.quantity, p.holdExpiresAtMs]), "PX", ttl);
+    },
+    async find(orderId) {
+      const raw = await redis.get(key(orderId));
+      if (raw === null) return null;
+      const parsed = JSON.parse(raw) as unknown;
+      if (!Array.isArray(parsed) || parsed.length !== 4) return null;
+      const [dropId, buyerId, quantity, holdExpiresAtMs] = parsed as [unknown, unknown, unknown, unknown];
+      if (typeof dropId !== "string" || typeof buyerId !== "string" || typeof quantity !== "number" || typeof holdExpiresAtMs !== "number") return null;
+      return { orderId, dropId, buyerId, quantity, holdExpiresAtMs };
+    },
+  };
+}

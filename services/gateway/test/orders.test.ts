@@ -1,0 +1,70 @@
+import t from "tap";
+import { purchaseStack } from "./stock-fixture.ts";
+import { stubService } from "./stub-service.ts";
+
+const ORDER = "11111111-1111-4111-8111-111111111111";
+
+t.test("orders: forwarded with x-user-id; a just-held order answers held before the saga wrote it", async (t) => {
+  const known = new Map<string, { buyerId: string; body: object }>();
+  const orders = await stubService(t, (c) => {
+    const user = String(c.headers["x-user-id"] ?? "");
+    const one = /^\/orders\/([^/?]+)$/.exec(c.url);
+    if (one) {
+      const o = known.get(one[1]!);
+      return o && o.buyerId === user ? { status: 200, body: o.body } : { status: 404, body: { code: "ORDER_NOT_FOUND", message: "order not found" } };
+    }
+    if (c.url.startsWith("/orders?") || c.url === "/orders") return { status: 200, body: { items: [], total: 0 } };
+    if (/\/cancel$/.test(c.url)) return { status: 404, body: { code: "ORDER_NOT_FOUND", message: "order not found" } };
+    return { status: 404, body: { code: "NOT_FOUND", message: "?" } };
+  });
+  const s = await purchaseStack(t, { ORDER_URL: orders.url });
+  const dropId = await s.drop({ units: 3, perBuyerLimit: 2 });
+  const ann = s.buyer();
+  const bob = s.buyer();
+  const bought = await s.purchase(dropId, ann.token, { quantity: 2 });
+  t.equal(bought.statusCode, 201);
+  const { orderId, holdExpiresAt } = bought.json<{ orderId: string; holdExpiresAt: string }>();
+
+  const early = await s.call("GET", `/api/orders/${orderId}`, { token: ann.token });
+  t.same([early.statusCode, early.json()], [200, { orderId, dropId, quantity: 2, status: "held", holdExpiresAt }], "the hold, before the order row exists");
+  t.equal(orders.calls.at(-1)!.headers["x-user-id"], ann.userId, "the verified buyer is passed on");
+  const other = await s.call("GET", `/api/orders/${orderId}`, { token: bob.token });
+  t.same([other.statusCode, other.json().code], [404, "ORDER_NOT_FOUND"], "another buyer's order is not found");
+  const pending = await s.call("POST", `/api/orders/${orderId}/cancel`, { token: ann.token });
+  t.same([pending.statusCode, pending.json().code], [409, "ORDER_PENDING"]);
+  t.equal((await s.call("POST", `/api/orders/${orderId}/cancel`, { token: bob.token })).statusCode, 404);
+
+  known.set(orderId, { buyerId: ann.userId, body: { orderId, dropId, buyerId: ann.userId, quantity: 2, amountCents: 5000, currency: "EUR", status: "confirmed", holdExpiresAt, cancelReason: null, failureReason: null, createdAt: "x", updatedAt: "y" } });
+  const later = await s.call("GET", `/api/orders/${orderId}`, { token: ann.token });
+  t.match(later.json(), { orderId, status: "confirmed", amountCents: 5000, currency: "EUR" }, "the order service's answer once it exists");
+
+  const list = await s.call("GET", "/api/orders?page=2&pageSize=5&status=held", { token: ann.token });
+  t.same(list.json(), { items: [], total: 0 });
+  t.match(orders.calls.at(-1)!, { method: "GET", url: "/orders?page=2&pageSize=5&status=held", headers: { "x-user-id": ann.userId } });
+  t.equal((await s.call("GET", "/api/orders")).statusCode, 401);
+  t.equal((await s.call("GET", "/api/orders?buyerId=x", { token: ann.token })).statusCode, 400, "no choosing whose orders");
+  t.equal((await s.call("GET", `/api/orders/${ORDER}`, { token: ann.token })).statusCode, 404);
+  t.equal((await s.call("GET", "/api/orders/nope", { token: ann.token })).statusCode, 400);
+});
+
+t.test("order service down: 503 UNAVAILABLE", async (t) => {
+  const s = await purchaseStack(t, { ORDER_URL: "http://127.0.0.1:1" });
+  const res = await s.call("GET", "/api/orders", { token: s.buyer().token });
+  t.same([res.statusCode, res.json()], [503, { code: "UNAVAILABLE", message: "the order service is unavailable; retry shortly" }]);
+});
+
+t.test("admin stock: forwarded to the inventory's Redis-vs-ledger check; admins only", async (t) => {
+  const inventory = await stubService(t, (c) =>
+    c.url.startsWith("/internal/drops/")
+      ? { status: 200, body: { dropId: c.url.split("/")[3], available: 7, held: 2, sold: 1, total: 10, consistent: true, loaded: true, status: "open", redis: { total: 10 }, ledger: { total: 10 }, unrelayed: 0, problems: [] } }
+      : { status: 404, body: { code: "NOT_FOUND", message: "?" } },
+  );
+  const s = await purchaseStack(t, { INVENTORY_URL: inventory.url });
+  const admin = await s.admin();
+  const res = await s.call("GET", `/api/admin/drops/${ORDER}/stock`, { token: admin.accessToken });
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.json(), { available: 7, held: 2, sold: 1, total: 10, consistent: true, problems: [] });
+  t.equal(inventory.calls.at(-1)!.url, `/internal/drops/${ORDER}/stock`);
+  t.equal((await s.call("GET", `/api/admin/drops/${ORDER}/stock`, { token: s.buyer().token })).statusCode, 403);
+  t.equal((await s.call("GET", `/api/admin/drops/${ORDER}/stock`)).statusCode, 401);
+});

@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import { request, type IncomingMessage } from "node:http";
+import t from "tap";
+import { newEnvelope, type StockChanged } from "@drops/events";
+import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
+import { testEnv, uniqueName } from "@drops/testing";
+import { purchaseStack } from "./stock-fixture.ts";
+
+type Frame = { event: string; data: { dropId: string; available: number; status: string } };
+
+/** Opens the SSE stream and collects its `stock` frames. */
+function openStream(url: string): Promise<{ res: IncomingMessage; frames: Frame[]; comments: string[]; ended: Promise<void>; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { accept: "text/event-stream" } }, (res) => {
+      const frames: Frame[] = [];
+      const comments: string[] = [];
+      let buf = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (block.startsWith(":")) comments.push(block);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) frames.push({ event, data: JSON.parse(data) as Frame["data"] });
+        }
+      });
+      const ended = new Promise<void>((r) => res.on("close", () => r()));
+      resolve({ res, frames, comments, ended, close: () => req.destroy() });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function until<T>(fn: () => T | undefined, ms = 15_000, onRetry?: () => Promise<void>): Promise<T> {
+  const deadline = Date.now() + ms;
+  let next = Date.now();
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error("timed out");
+    if (onRetry && Date.now() >= next) {
+      next = Date.now() + 1000;
+      await onRetry();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+t.test("stock stream: the first event at once, then each StockChanged of the drop from Kafka; closes with the app", async (t) => {
+  const topic = uniqueName("gw_stock_changes");
+  const kafka = createKafka({ clientId: "gateway-test", brokers: testEnv.kafkaBrokers });
+  await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
+  const producer = createProducer(kafka);
+  t.teardown(async () => {
+    await producer.close();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  const s = await purchaseStack(t, { STOCK_TOPIC: topic, SSE_HEARTBEAT_MS: "200", SOLD_OUT_FLAG_MS: "60000" });
+  await s.gw.feed.start();
+  await s.gw.feed.joined;
+  const base = await s.gateway.listen({ host: "127.0.0.1", port: 0 });
+
+  const dropId = await s.drop({ units: 1, startsIn: 1 });
+  const other = await s.drop({ units: 4 });
+  const buy = await s.purchase(dropId, s.buyer().token);
+  t.equal(buy.statusCode, 201);
+  t.equal((await s.purchase(dropId, s.buyer().token)).json().code, "SOLD_OUT", "flagged sold out");
+  const reserveCalls = s.gw.stats.reserveCalls;
+
+  const stream = await openStream(`${base}/api/drops/${dropId}/stock/stream`);
+  t.equal(stream.res.statusCode, 200);
+  t.match(stream.res.headers["content-type"], /^text\/event-stream/);
+  const first = await until(() => stream.frames[0], 2000);
+  t.same(first, { event: "stock", data: { dropId, available: 0, status: "sold_out" } }, "the first event at once, from Redis");
+  const unloaded = await s.drop({ units: 9, load: false });
+  const fromCatalog = await openStream(`${base}/api/drops/${unloaded}/stock/stream`);
+  t.same((await until(() => fromCatalog.frames[0], 2000)).data, { dropId: unloaded, available: 9, status: "scheduled" }, "not loaded: the catalog's figures");
+
+  // the hold is released; the inventory's relay would publish this snapshot
+  await s.store.release({ dropId, orderId: buy.json().orderId as string, reason: "PAYMENT_FAILED" });
+  await new Promise((r) => setTimeout(r, 1000)); // past the catalog's start: "open", not "scheduled"
+  let seq = 0;
+  const publish = async () => {
+    seq++;
+    for (const [id, available] of [[other, 3], [dropId, 1]] as const) {
+      const payload: StockChanged = { dropId: id, available, held: 0, sold: 0, total: 1, status: "OPEN", seq };
+      await producer.publishNow(topic, id, newEnvelope({ type: "StockChanged", payload, correlationId: id, now: Date.now(), id: randomUUID() }));
+    }
+  };
+  await publish();
+  const update = await until(() => stream.frames[1], 15_000, publish);
+  t.same(update, { event: "stock", data: { dropId, available: 1, status: "open" } }, "the release reaches the stream");
+  t.notOk(stream.frames.some((f) => f.data.dropId !== dropId), "only this drop's changes");
+  await until(() => (stream.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000);
+  t.pass("heartbeat comments keep the connection alive");
+
+  const again = await s.purchase(dropId, s.buyer().token);
+  t.equal(again.statusCode, 201, "the StockChanged cleared the sold-out flag");
+  t.equal(s.gw.stats.reserveCalls, reserveCalls + 1);
+
+  const gone = await openStream(`${base}/api/drops/${other}/stock/stream`);
+  await until(() => gone.frames[0], 2000);
+  gone.close();
+  await gone.ended;
+  t.equal((await s.call("GET", `/api/drops/${randomUUID()}/stock/stream`)).statusCode, 404, "an unknown drop");
+
+  const started = Date.now();
+  await s.gateway.close();
+  await stream.ended;
+  await fromCatalog.ended;
+  t.ok(Date.now() - started < 5000, "the app closes promptly with streams open, ending them");
+});
