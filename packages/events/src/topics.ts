@@ -14,32 +14,47 @@ export type TopicLayout = {
   readonly config?: Readonly<Record<string, string>>;
 };
 
+/**
+ * Optional namespace in front of every topic name, from KAFKA_TOPIC_PREFIX (e.g. `e2e_x1.`), so an
+ * end-to-end test stack or a second environment can share one cluster without seeing the other's
+ * events. Read once when this module loads: topic names are constants for the life of a process.
+ */
+export const TOPIC_PREFIX = topicPrefix(process.env["KAFKA_TOPIC_PREFIX"]);
+
+export function topicPrefix(raw: string | undefined): string {
+  const prefix = raw?.trim() ?? "";
+  if (!/^[A-Za-z0-9._-]{0,100}$/.test(prefix)) {
+    throw new Error(`KAFKA_TOPIC_PREFIX=${JSON.stringify(raw)} is invalid: letters, digits, '.', '_' and '-' only, at most 100`);
+  }
+  return prefix;
+}
+
 export const DEFAULT_PARTITIONS = 6;
 export const DLQ_PARTITIONS = 1;
 
 export const topics = {
-  orders: { name: "drops.orders", partitions: DEFAULT_PARTITIONS, key: "orderId", events: ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] },
+  orders: { name: `${TOPIC_PREFIX}drops.orders`, partitions: DEFAULT_PARTITIONS, key: "orderId", events: ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] },
   inventory: {
-    name: "drops.inventory",
+    name: `${TOPIC_PREFIX}drops.inventory`,
     partitions: DEFAULT_PARTITIONS,
     key: "orderId",
     events: ["StockReserved", "StockRejected", "StockReleased", "StockConfirmed", "StockConfirmFailed"],
   },
   /** Commands of the order saga to the inventory (the inventory consumes, nobody else). */
   inventoryCommands: {
-    name: "drops.inventory-commands",
+    name: `${TOPIC_PREFIX}drops.inventory-commands`,
     partitions: DEFAULT_PARTITIONS,
     key: "orderId",
     events: ["StockConfirmRequested", "StockReleaseRequested"],
   },
   payments: {
-    name: "drops.payments",
+    name: `${TOPIC_PREFIX}drops.payments`,
     partitions: DEFAULT_PARTITIONS,
     key: "orderId",
     events: ["PaymentRequested", "PaymentSucceeded", "PaymentFailed", "RefundRequested", "RefundSucceeded", "RefundFailed"],
   },
   stockChanges: {
-    name: "drops.stock-changes",
+    name: `${TOPIC_PREFIX}drops.stock-changes`,
     partitions: DEFAULT_PARTITIONS,
     key: "dropId",
     events: ["StockChanged"],

@@ -1,5 +1,5 @@
 import t from "tap";
-import { EVENT_TYPES, dlqTopic, keyFor, newEnvelope, topicFor, topicList, topicSpecs, topics } from "../src/index.ts";
+import { EVENT_TYPES, TOPIC_PREFIX, dlqTopic, keyFor, newEnvelope, topicFor, topicList, topicPrefix, topicSpecs, topics } from "../src/index.ts";
 import type { DropsEvent } from "../src/index.ts";
 import { ID, samplePayloads } from "./fixtures.ts";
 
@@ -26,4 +26,11 @@ t.test("topic specs include a dead-letter topic per source topic", async (t) => 
   }
   t.equal(dlqTopic("drops.orders"), "drops.orders.dlq");
   t.same(specs.find((s) => s.topic === "drops.stock-changes")!.configEntries, [{ name: "cleanup.policy", value: "compact" }]);
+});
+
+t.test("KAFKA_TOPIC_PREFIX namespaces every topic", async (t) => {
+  t.equal(topicPrefix(undefined), "");
+  t.equal(topicPrefix(" e2e_x1. "), "e2e_x1.");
+  t.throws(() => topicPrefix("bad prefix!"), /KAFKA_TOPIC_PREFIX="bad prefix!" is invalid/);
+  t.ok(topicList.every((l) => l.name.startsWith(`${TOPIC_PREFIX}drops.`)));
 });
