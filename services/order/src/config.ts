@@ -10,7 +10,7 @@ export const spec = {
   PAYMENT_LATENCY_MS: int(50, { min: 0, max: 60_000 }, "latency of every simulated provider answer in ms"),
   PAYMENT_CONCURRENCY: int(6, { min: 1, max: 64 }, "payment-topic partitions charged in parallel per instance"),
   DEFAULT_CURRENCY: str("EUR", "currency of an order whose reservation carries none"),
-  OUTBOX_POLL_MS: int(50, { min: 5, max: 60_000 }, "ms the outbox relay waits when it found nothing to publish"),
+  OUTBOX_POLL_MS: int(250, { min: 5, max: 60_000 }, "ms the outbox relay waits when it found nothing (a commit's NOTIFY wakes it sooner)"),
   OUTBOX_BATCH_SIZE: int(200, { min: 1, max: 5_000 }, "outbox rows published per relay round"),
   SAGA_SWEEP_MS: int(500, { min: 10, max: 60_000 }, "ms between sweeps for payments past their deadline"),
   OUTBOX_RETENTION_MS: int(3_600_000, { min: 0 }, "ms published outbox rows are kept"),

@@ -9,6 +9,7 @@ import { startPaymentWorker, startSagaConsumer } from "./consumers.ts";
 import { paymentDeps, sagaDeps, type Overrides } from "./deps.ts";
 import { startJanitor } from "./janitor.ts";
 import { startOutboxRelay } from "./outbox/relay.ts";
+import { listenForOutbox } from "./outbox/wakeup.ts";
 import { startPaymentDeadlineSweeper } from "./saga/payment-deadlines.ts";
 
 export type Runtime = { saga: ConsumerRunner; payments: ConsumerRunner; stop: () => Promise<void> };
@@ -20,6 +21,7 @@ export async function startRuntime(config: Config, clients: Clients, logger: Log
   const consumerConfig = { sessionTimeout: session, heartbeatInterval: Math.max(500, Math.floor(session / 10)), rebalanceTimeout: session * 2 };
   const common = { kafka: clients.kafka, producer: clients.producer, logger, retry, consumerConfig };
   const relay = startOutboxRelay({ pool: clients.pool, producer: clients.producer, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, logger });
+  const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, onNotify: () => relay.wake(), logger });
   const sweeper = startPaymentDeadlineSweeper(saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
   const janitor = startJanitor({
     pool: clients.pool,
@@ -32,7 +34,7 @@ export async function startRuntime(config: Config, clients: Clients, logger: Log
   const started: ConsumerRunner[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(started.map((c) => c.stop()));
-    await Promise.allSettled([relay.stop(), sweeper.stop(), janitor.stop()]);
+    await Promise.allSettled([wakeup.close(), relay.stop(), sweeper.stop(), janitor.stop()]);
   };
   try {
     const sagaConsumer = await startSagaConsumer(saga, { ...common, groupId: config.SAGA_CONSUMER_GROUP, partitionsConsumedConcurrently: 6 });

@@ -96,7 +96,6 @@ export async function startSagaEnv(t: Tap, env: Record<string, string> = {}, ove
     PAYMENT_CONSUMER_GROUP: uniqueName("pay"),
     PAYMENT_TIMEOUT_MS: "1500",
     PAYMENT_LATENCY_MS: "5",
-    OUTBOX_POLL_MS: "20",
     SAGA_SWEEP_MS: "100",
     CONSUMER_RETRY_ATTEMPTS: "3",
     ...env,

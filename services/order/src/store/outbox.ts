@@ -15,6 +15,13 @@ export async function appendOutbox(tx: Tx, events: readonly { topic: string; eve
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
   });
   await tx.query(`INSERT INTO outbox (id, topic, key, event_type, envelope) VALUES ${tuples.join(", ")}`, values);
+  // Delivered at commit to every relay listening on this schema's channel (outbox/wakeup.ts).
+  await tx.query("SELECT pg_notify('outbox_' || current_schema(), '')");
+}
+
+/** The NOTIFY channel of a schema's outbox (appendOutbox notifies `outbox_` || current_schema()). */
+export function outboxChannel(schema: string): string {
+  return `outbox_${schema}`;
 }
 
 /** Up to `limit` unpublished rows, oldest first, locked; rows another relay holds are skipped. */

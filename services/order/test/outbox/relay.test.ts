@@ -5,6 +5,7 @@ import { withTestSchema } from "@drops/db/testing";
 import { createProducer } from "@drops/kafka";
 import { eventually, uniqueName } from "@drops/testing";
 import { relayOnce, startOutboxRelay } from "../../src/outbox/relay.ts";
+import { listenForOutbox } from "../../src/outbox/wakeup.ts";
 import { appendOutbox } from "../../src/store/outbox.ts";
 import { inTransaction } from "../../src/store/tx.ts";
 import { collect, envelope, makeSagaTopics, migrationsDir, testKafka } from "../helpers.ts";
@@ -81,4 +82,34 @@ t.test("appendOutbox refuses an event that does not fit its schema", async (t) =
   t.teardown(() => pool.end());
   const bad = envelope("OrderCancelled", { orderId: "o-1", dropId: "d", buyerId: "b", quantity: 1.5, reason: "OTHER", detail: null });
   await t.rejects(inTransaction(pool, (tx) => appendOutbox(tx, [{ topic: "x", event: bad }])), { name: "EventEncodeError" });
+});
+
+t.test("a commit that writes the outbox wakes an idle relay at once (NOTIFY), long before its poll interval", async (t) => {
+  const db = await withTestSchema(migrationsDir, { prefix: "outbox" });
+  t.teardown(db.cleanup);
+  const kafka = testKafka();
+  const topics = await makeSagaTopics(t, kafka);
+  const seen = await collect(t, kafka, [topics.orders]);
+  const pool = createPool(db.url, { schema: db.schema });
+  const producer = createProducer(kafka, { lingerMs: 0 });
+  const relay = startOutboxRelay({ pool, producer, batchSize: 10, pollMs: 60_000 });
+  const woken: number[] = [];
+  const wakeup = listenForOutbox({ url: db.url, schema: db.schema, onNotify: () => {
+    woken.push(Date.now());
+    relay.wake();
+  } });
+  t.teardown(async () => {
+    await wakeup.close();
+    await relay.stop();
+    await producer.close();
+    await pool.end();
+  });
+  await eventually(() => woken.length > 0, 5_000); // listening (it wakes once on connect)
+  await new Promise((r) => setTimeout(r, 200)); // the relay is idle now, for 60 s
+  const event = envelope("OrderCancelled", { orderId: uniqueName("o"), dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null });
+  const started = Date.now();
+  await inTransaction(pool, (tx) => appendOutbox(tx, [{ topic: topics.orders, event }]));
+  await eventually(() => seen.some((e) => e.eventId === event.eventId), 5_000, 5);
+  const ms = Date.now() - started;
+  t.ok(ms < 2_000, `published ${ms} ms after the commit`);
 });

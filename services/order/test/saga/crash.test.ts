@@ -52,7 +52,6 @@ t.test("kill -9 mid-saga and restart: every order ends confirmed, nothing applie
     CONSUMER_SESSION_TIMEOUT_MS: "6000",
     PAYMENT_LATENCY_MS: "30",
     PAYMENT_TIMEOUT_MS: "60000",
-    OUTBOX_POLL_MS: "20",
     TEST_TOPICS: JSON.stringify(topics),
   };
   let child = await startInstance(env);

@@ -64,8 +64,10 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
 
 t.test("pm_card_declined: cancelled, OrderCancelled(PAYMENT_FAILED) and a release command", async (t) => {
   const r = reservation("pm_card_declined");
+  const started = Date.now();
   await reserve(r);
   const [release] = await waitFor(r.orderId, "StockReleaseRequested");
+  t.comment(`StockReserved -> StockReleaseRequested on Kafka in ${Date.now() - started} ms (provider latency 5 ms)`);
   t.same(release!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1, reason: "PAYMENT_FAILED" });
   const [cancelled] = await waitFor(r.orderId, "OrderCancelled");
   t.match(cancelled!.payload, { orderId: r.orderId, reason: "PAYMENT_FAILED", detail: "card declined" });
