@@ -3,7 +3,7 @@
  * See README "Retry, dead letters and commits" for the guarantees.
  */
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
-import { EventDecodeError, HEADER, decodeEvent, dlqTopic as defaultDlqTopic, headerString, isEventType } from "@drops/events";
+import { EventDecodeError, HEADER, TOPIC_PREFIX, decodeEvent, dlqTopic as defaultDlqTopic, headerString, isEventType } from "@drops/events";
 import type { DropsEvent, EventEnvelope, EventType, Headers } from "@drops/events";
 import type { ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
 import { deadLetterMessage, describeError } from "./dlq.ts";
@@ -67,7 +67,10 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
   const abort = new AbortController();
   const stats: ConsumerStats = { handled: 0, skipped: 0, retries: 0, deadLettered: 0 };
 
-  const consumer = opts.kafka.consumer({ ...opts.consumerConfig, groupId: opts.groupId, allowAutoTopicCreation: false });
+  // Groups are namespaced like topics (KAFKA_TOPIC_PREFIX): a group id is cluster-wide, and two stacks
+  // sharing one would split each other's partitions.
+  const groupId = TOPIC_PREFIX + opts.groupId;
+  const consumer = opts.kafka.consumer({ ...opts.consumerConfig, groupId, allowAutoTopicCreation: false });
   const joined = new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => {
       off();
@@ -77,7 +80,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
 
   async function deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, err: unknown): Promise<void> {
     const dlq = toDlq(topic);
-    await producer.publishRaw(dlq, deadLetterMessage(message, { topic, partition, groupId: opts.groupId }, reason, err, now()), { now: true });
+    await producer.publishRaw(dlq, deadLetterMessage(message, { topic, partition, groupId }, reason, err, now()), { now: true });
     stats.deadLettered++;
     log.warn({ topic, partition, offset: message.offset, dlq, reason, err: describeError(err) }, "message dead-lettered");
   }
@@ -115,7 +118,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
           "messaging.destination.name": topic,
           "messaging.destination.partition.id": String(partition),
           "messaging.kafka.offset": Number(message.offset),
-          "messaging.consumer.group.name": opts.groupId,
+          "messaging.consumer.group.name": groupId,
           "messaging.message.id": event.eventId,
           "drops.event.type": event.type,
         },
@@ -176,8 +179,8 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
     if (ownProducer) await producer.close().catch(() => {});
     throw err;
   }
-  consumer.on(consumer.events.CRASH, (e) => log.error({ groupId: opts.groupId, err: describeError(e.payload.error), restart: e.payload.restart }, "consumer crashed"));
-  log.info({ groupId: opts.groupId, topics: opts.topics }, "consumer started");
+  consumer.on(consumer.events.CRASH, (e) => log.error({ groupId, err: describeError(e.payload.error), restart: e.payload.restart }, "consumer crashed"));
+  log.info({ groupId, topics: opts.topics }, "consumer started");
 
   let stopping: Promise<void> | undefined;
   return {
@@ -189,7 +192,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
         // kafkajs waits for the running eachBatch, commits resolved offsets, leaves the group.
         await consumer.disconnect();
         if (ownProducer) await producer.close();
-        log.info({ groupId: opts.groupId }, "consumer stopped");
+        log.info({ groupId }, "consumer stopped");
       })()),
   };
 }

@@ -1,4 +1,5 @@
 import { int, loadConfig, str, url, type ConfigOf } from "@drops/config";
+import { topics } from "@drops/events";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** The development default of JWT_SECRET; refused when NODE_ENV=production. */
@@ -19,7 +20,7 @@ export const spec = {
   SOLD_OUT_FLAG_MS: int(2000, { min: 0, max: 60_000 }, "how long the in-memory sold-out flag of a drop may short-circuit purchases (0: off)"),
   DROP_CACHE_MS: int(5000, { min: 0, max: 600_000 }, "how long the purchase path reuses a drop's catalog data (price) per instance"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
-  STOCK_TOPIC: str("drops.stock-changes", "topic of the StockChanged snapshots the gateway follows"),
+  STOCK_TOPIC: str(topics.stockChanges.name, "topic of the StockChanged snapshots the gateway follows"),
 };
 
 export type Config = ConfigOf<typeof spec>;
