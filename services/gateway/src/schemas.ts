@@ -74,7 +74,7 @@ export const dropBody = strictObject(
     startsAt: { type: "string", format: "date-time", maxLength: 40, description: "RFC 3339 with a time zone; now or later" },
     units: { type: "integer", minimum: 1, maximum: 1_000_000 },
     perBuyerLimit: { type: "integer", minimum: 1, maximum: 1_000_000 },
-    holdSeconds: { type: "integer", minimum: 30, maximum: 3600 },
+    holdSeconds: { type: "integer", minimum: 5, maximum: 3600 },
   },
   ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"],
 );

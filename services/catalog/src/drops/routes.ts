@@ -11,7 +11,7 @@ export const dropFields = {
   startsAt: { type: "string", format: "date-time", maxLength: 40 },
   units: { type: "integer", minimum: 1, maximum: 1_000_000 },
   perBuyerLimit: { type: "integer", minimum: 1, maximum: 1_000_000 },
-  holdSeconds: { type: "integer", minimum: 30, maximum: 3600 },
+  holdSeconds: { type: "integer", minimum: 5, maximum: 3600 },
 } as const;
 const createBody = strictObject(dropFields, ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"]);
 
