@@ -1,0 +1,103 @@
+/**
+ * A small client of the public HTTP API (the gateway), the way a storefront would call it.
+ */
+import { randomUUID } from "node:crypto";
+import { createTokenSigner } from "@drops/gateway-service/auth";
+import { JWT_SECRET } from "./stack.ts";
+
+export type Reply<T = Record<string, unknown>> = { status: number; body: T };
+
+export type Api = {
+  call: <T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<Reply<T>>;
+};
+
+export function api(baseUrl: string): Api {
+  return {
+    call: async (method, path, opts = {}) => {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token) headers["authorization"] = `Bearer ${opts.token}`;
+      if (opts.body !== undefined) headers["content-type"] = "application/json";
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : {};
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: body as never };
+    },
+  };
+}
+
+/**
+ * A signed-in buyer without a signup round trip: a token the gateway accepts, minted with the
+ * stack's JWT secret (crowds of thousands of buyers would otherwise spend the run hashing passwords).
+ */
+export function mintBuyer(): { userId: string; token: string } {
+  const userId = randomUUID();
+  return { userId, token: createTokenSigner(JWT_SECRET, 3600).sign({ userId, roles: ["buyer"] }) };
+}
+
+export type DropSetup = { dropId: string; startsAt: string; sellerToken: string; adminToken: string; productId: string };
+
+const ADMIN = { email: "admin@drops.local", password: "admin-password-change-me" };
+
+function expect<T>(reply: Reply<T>, status: number, what: string): T {
+  if (reply.status !== status) throw new Error(`${what}: expected ${status}, got ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** A real seller, approved by the real admin, with a product and a drop, all through the public API. */
+export async function setUpDrop(client: Api, drop: { units: number; perBuyerLimit: number; holdSeconds: number; startsInMs: number; priceCents?: number }): Promise<DropSetup> {
+  const admin = expect(await client.call<{ accessToken: string }>("POST", "/api/auth/login", { body: ADMIN }), 200, "admin login");
+  const email = `seller-${randomUUID()}@e2e.test`;
+  const seller = expect(
+    await client.call<{ userId: string; accessToken: string }>("POST", "/api/auth/signup", { body: { email, password: "seller-password-1", displayName: "E2E Seller" } }),
+    201,
+    "seller signup",
+  );
+  const applied = expect(
+    await client.call<{ sellerId: string }>("POST", "/api/sellers", { token: seller.accessToken, body: { businessName: "E2E Prints", contactEmail: email } }),
+    201,
+    "seller apply",
+  );
+  expect(await client.call("POST", `/api/admin/sellers/${applied.sellerId}/approve`, { token: admin.accessToken }), 200, "approve");
+  const product = expect(
+    await client.call<{ productId: string }>("POST", "/api/products", {
+      token: seller.accessToken,
+      body: { name: `E2E print ${randomUUID().slice(0, 8)}`, description: "numbered edition", priceCents: drop.priceCents ?? 2500 },
+    }),
+    201,
+    "product",
+  );
+  const startsAt = new Date(Date.now() + drop.startsInMs).toISOString();
+  const created = expect(
+    await client.call<{ dropId: string }>("POST", "/api/drops", {
+      token: seller.accessToken,
+      body: { productId: product.productId, startsAt, units: drop.units, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds },
+    }),
+    201,
+    "drop",
+  );
+  return { dropId: created.dropId, startsAt, sellerToken: seller.accessToken, adminToken: admin.accessToken, productId: product.productId };
+}
+
+export type PurchaseReply = Reply<{ orderId?: string; status?: string; holdExpiresAt?: string; code?: string }>;
+
+export async function purchase(client: Api, dropId: string, buyer: { token: string }, opts: { key?: string; quantity?: number; paymentMethod?: string } = {}): Promise<PurchaseReply> {
+  return client.call("POST", `/api/drops/${dropId}/purchases`, {
+    token: buyer.token,
+    headers: { "idempotency-key": opts.key ?? randomUUID() },
+    body: { quantity: opts.quantity ?? 1, paymentMethod: opts.paymentMethod ?? "pm_card_ok" },
+  });
+}
+
+export async function sleepUntil(iso: string, extraMs = 50): Promise<void> {
+  const ms = Date.parse(iso) - Date.now() + extraMs;
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+}
