@@ -1,5 +1,4 @@
 import { int, loadConfig, num, str, type ConfigOf } from "@drops/config";
-import { TOPIC_PREFIX } from "@drops/events";
 import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 
 /** Every variable the order service reads (see README.md). Imports nothing instrumented. */
@@ -19,9 +18,9 @@ export const spec = {
   JANITOR_INTERVAL_MS: int(60_000, { min: 100, max: 86_400_000 }, "ms between retention rounds"),
   CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered (a refund: marked failed)"),
   CONSUMER_SESSION_TIMEOUT_MS: int(30_000, { min: 6_000, max: 300_000 }, "Kafka session timeout: how soon a dead instance's partitions move to the others"),
-  // Namespaced like the topics: two stacks sharing a broker must not share a group.
-  SAGA_CONSUMER_GROUP: str(`${TOPIC_PREFIX}order-saga`, "Kafka consumer group of the saga"),
-  PAYMENT_CONSUMER_GROUP: str(`${TOPIC_PREFIX}order-payments`, "Kafka consumer group of the payment worker"),
+  // runConsumer namespaces group ids with KAFKA_TOPIC_PREFIX, like the topics.
+  SAGA_CONSUMER_GROUP: str("order-saga", "Kafka consumer group of the saga"),
+  PAYMENT_CONSUMER_GROUP: str("order-payments", "Kafka consumer group of the payment worker"),
 };
 
 export type Config = ConfigOf<typeof spec>;
