@@ -53,13 +53,6 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
-const SCHEMA_VAR: Partial<Record<ServiceName, string>> = {
-  catalog: "DB_SCHEMA",
-  inventory: "DB_SCHEMA",
-  order: "DATABASE_SCHEMA",
-  notification: "DATABASE_SCHEMA",
-};
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -118,9 +111,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ORDER_URL: first("order").url,
   };
   const envFor = (service: ServiceName): Record<string, string> => {
-    const schemaVar = SCHEMA_VAR[service];
-    const schema = service === "order" ? schemas.order : (schemas as Record<string, string>)[service];
-    return { ...common, ...urls, ...(schemaVar && schema ? { [schemaVar]: schema } : {}), ...(opts.env?.[service] ?? {}) };
+    const schema = (schemas as Record<string, string>)[service];
+    return { ...common, ...urls, ...(schema ? { DB_SCHEMA: schema } : {}), ...(opts.env?.[service] ?? {}) };
   };
 
   const topics = await runScript("scripts/create-topics.ts", [], common);

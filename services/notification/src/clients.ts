@@ -29,9 +29,9 @@ export type Clients = {
 /** Creates the clients without connecting (connections open on first use). */
 export function openClients(config: Config): Clients {
   let log: FastifyBaseLogger | undefined;
-  const pool = createPool(config.DATABASE_URL, { applicationName: config.SERVICE_NAME, schema: config.DATABASE_SCHEMA });
+  const pool = createPool(config.DATABASE_URL, { applicationName: config.SERVICE_NAME, schema: config.DB_SCHEMA });
   pool.on("error", (err: Error) => log?.warn({ err, client: "postgres" }, "idle postgres client error"));
-  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DATABASE_SCHEMA) });
+  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA) });
   const kafka = createKafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS });
   const producer = createProducer(kafka, { lingerMs: 2 });
   const hub = config.LIVE_PUSH === "redis"

@@ -4,7 +4,7 @@ import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 /** Every variable the notification service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("notification", 3005),
-  DATABASE_SCHEMA: str("notification", "PostgreSQL schema of the notification tables"),
+  DB_SCHEMA: str("notification", "PostgreSQL schema of the notification tables"),
   CONSUMER_GROUP: str("notification", "Kafka consumer group of the notification consumers"),
   CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered"),
   LIVE_PUSH: oneOf(["redis", "memory"] as const, "redis"),

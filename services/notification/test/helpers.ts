@@ -48,7 +48,7 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
   const vars: Record<string, string> = {
     LOG_LEVEL: "silent",
     DATABASE_URL: db.url,
-    DATABASE_SCHEMA: db.schema,
+    DB_SCHEMA: db.schema,
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
     CONSUMER_GROUP: uniqueName("notification"),
     CONSUMER_RETRY_ATTEMPTS: "3",

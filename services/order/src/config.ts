@@ -4,7 +4,7 @@ import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 /** Every variable the order service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("order", 3003),
-  DATABASE_SCHEMA: str("orders", "PostgreSQL schema of the order tables"),
+  DB_SCHEMA: str("orders", "PostgreSQL schema of the order tables"),
   PAYMENT_TIMEOUT_MS: int(10_000, { min: 100, max: 600_000 }, "ms a charge may take before the saga cancels the order"),
   PAYMENT_DECLINE_RATE: num(0, { min: 0, max: 1 }, "probability that the simulated provider declines an approvable charge"),
   PAYMENT_LATENCY_MS: int(50, { min: 0, max: 60_000 }, "latency of every simulated provider answer in ms"),

@@ -21,7 +21,7 @@ export async function startRuntime(config: Config, clients: Clients, logger: Log
   const consumerConfig = { sessionTimeout: session, heartbeatInterval: Math.max(500, Math.floor(session / 10)), rebalanceTimeout: session * 2 };
   const common = { kafka: clients.kafka, producer: clients.producer, logger, retry, consumerConfig };
   const relay = startOutboxRelay({ pool: clients.pool, producer: clients.producer, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, logger });
-  const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, onNotify: () => relay.wake(), logger });
+  const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DB_SCHEMA, onNotify: () => relay.wake(), logger });
   const sweeper = startPaymentDeadlineSweeper(saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
   const janitor = startJanitor({
     pool: clients.pool,

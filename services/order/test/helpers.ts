@@ -90,7 +90,7 @@ export async function startSagaEnv(t: Tap, env: Record<string, string> = {}, ove
   const config = readConfig({
     LOG_LEVEL: "silent",
     DATABASE_URL: db.url,
-    DATABASE_SCHEMA: db.schema,
+    DB_SCHEMA: db.schema,
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
     SAGA_CONSUMER_GROUP: uniqueName("saga"),
     PAYMENT_CONSUMER_GROUP: uniqueName("pay"),

@@ -14,7 +14,7 @@ const junk = ["", " ", "%00", "%FF%FE", "a".repeat(300), "../../etc/passwd", "<s
 t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", async (t) => {
   const db = await withTestSchema(migrationsDir, { prefix: "routes" });
   t.teardown(db.cleanup);
-  const app = await buildApp(readConfig({ ...env, DATABASE_URL: db.url, DATABASE_SCHEMA: db.schema }));
+  const app = await buildApp(readConfig({ ...env, DATABASE_URL: db.url, DB_SCHEMA: db.schema }));
   t.teardown(() => app.close());
   const users = [undefined, "", "u-1", "x".repeat(500)];
   let calls = 0;

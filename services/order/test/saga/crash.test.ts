@@ -45,7 +45,7 @@ t.test("kill -9 mid-saga and restart: every order ends confirmed, nothing applie
     ...process.env,
     LOG_LEVEL: "silent",
     DATABASE_URL: db.url,
-    DATABASE_SCHEMA: db.schema,
+    DB_SCHEMA: db.schema,
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
     SAGA_CONSUMER_GROUP: uniqueName("saga"),
     PAYMENT_CONSUMER_GROUP: uniqueName("pay"),
