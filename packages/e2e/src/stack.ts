@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropSchema, migrate } from "@drops/db";
 import { createKafka } from "@drops/kafka";
+import { createRedis } from "@drops/redis";
 import { eventually, testEnv, uniqueName } from "@drops/testing";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -92,6 +93,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     REDIS_URL: testEnv.redisUrl,
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
     KAFKA_TOPIC_PREFIX: prefix,
+    // Stock, lock and fence keys of this stack only (inventory and gateway must agree).
+    STOCK_KEY_PREFIX: `${id}:`,
     OTEL_ENABLED: "false",
     JWT_SECRET,
   };
@@ -190,6 +193,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         }),
       );
       for (const schema of Object.values(schemas)) await dropSchema(testEnv.databaseUrl, schema);
+      const redis = createRedis(testEnv.redisUrl);
+      try {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${id}:*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== "0");
+      } finally {
+        await redis.quit();
+      }
       const admin = createKafka({ clientId: `${id}-cleanup`, brokers: testEnv.kafkaBrokers }).admin();
       await admin.connect();
       try {

@@ -185,7 +185,7 @@ t.test("an unpaid hold expires after its TTL and its unit returns", async (t) =>
 });
 
 t.test("reconciliation passes for every drop of the run", async (t) => {
-  const result = await runScript("services/inventory/src/reconcile.ts", drops, stack.envFor("inventory"));
+  const result = await runScript("scripts/reconcile.ts", drops, stack.envFor("inventory"));
   t.equal(result.code, 0, result.output);
   t.equal((result.output.match(/^OK /gm) ?? []).length, drops.length, result.output);
 });

@@ -27,11 +27,16 @@ export async function buildService(config: Config, clients: Clients = openClient
       checks: clients.checks,
     });
     clients.setLogger(app.log);
-    const store = createStockStore(clients.redis);
-    const locker = createLock(clients.lockClients, { onError: (err) => app.log.warn({ err }, "redlock error") });
+    const prefix = config.STOCK_KEY_PREFIX;
+    const store = createStockStore(clients.redis, { prefix });
+    const locker = createLock(clients.lockClients, {
+      lockPrefix: `${prefix}lock:`,
+      fencePrefix: `${prefix}fence:`,
+      onError: (err) => app.log.warn({ err }, "redlock error"),
+    });
     const workers = createWorkers({ config, clients, store, locker, logger: app.log });
     await scheduleRoute(app, { pool: clients.pool });
-    await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker });
+    await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
     await statusRoute(app, { store });
     app.addHook("onClose", async () => {
       await workers.stop();

@@ -6,6 +6,7 @@ export const spec = {
   ...serviceSpec("inventory", 3002),
   REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum"),
   DB_SCHEMA: str("inventory", "PostgreSQL schema holding the inventory's tables"),
+  STOCK_KEY_PREFIX: str("", "prefix of every stock, lock and fence key in Redis (the gateway must use the same)"),
   WORKERS_ENABLED: bool(true),
   OPENER_LEAD_MS: int(5_000, { min: 0, max: 3_600_000 }, "load a drop's stock this long before its start"),
   OPENER_INTERVAL_MS: int(200, { min: 10, max: 60_000 }, "drop opener period"),

@@ -39,7 +39,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   const redis = createRedis(config.REDIS_URL, { connectionName: "inventory-reconcile" });
   const pool = createPool(config.DATABASE_URL, { schema: config.DB_SCHEMA, applicationName: "inventory-reconcile" });
   try {
-    const { reports, ok } = await reconcile({ redis, pool }, only);
+    const { reports, ok } = await reconcile({ redis, pool, prefix: config.STOCK_KEY_PREFIX }, only);
     if (json) console.log(JSON.stringify({ ok, reports }, null, 2));
     else {
       for (const r of reports) console.log(formatReport(r));

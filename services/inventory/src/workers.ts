@@ -25,6 +25,7 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
   const publish = (e: DropsEvent): Promise<void> => producer.publish(topicFor(e.type), null, e);
   const relay = createStockRelay({
     redis: clients.redis,
+    prefix: config.STOCK_KEY_PREFIX,
     publish,
     sinks: [ledgerSink(clients.pool)],
     blockMs: config.RELAY_BLOCK_MS,
