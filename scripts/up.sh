@@ -18,7 +18,9 @@ step "Applying database migrations"
 node scripts/migrate.ts
 if [[ -f scripts/seed.ts ]]; then
   step "Seeding the admin and the demo drop"
-  node scripts/seed.ts
+  seed_out="$(node scripts/seed.ts)"
+  printf '%s\n' "$seed_out" | sed 's/^/    /'
+  demo_drop="$(sed -n 's/^DEMO_DROP_ID=//p' <<<"$seed_out" | tail -1)"
 fi
 
 start_service() {
@@ -49,6 +51,8 @@ done
 url="http://127.0.0.1:$(service_port gateway)"
 step "The platform is up"
 info "gateway:     $url/  (liveness $url/health, readiness $url/ready)"
+info "API docs:    $url/docs"
+[[ -n "${demo_drop:-}" ]] && info "demo drop:   $url/api/drops/$demo_drop  (DEMO_DROP_ID=$demo_drop)"
 info "logs:        .run/logs/"
 if [[ "${DETACH:-0}" == 1 ]]; then
   info "stop with:   bash scripts/down.sh"
