@@ -6,3 +6,4 @@ export { loggerOptions, requestId, REDACT_PATHS, type LogLevel } from "./logger.
 export { createServiceApp, type ServiceAppOptions } from "./app.ts";
 export { startService, type StartServiceOptions, type RunningService } from "./start.ts";
 export { serviceSpec, loadConfigOrExit } from "./config.ts";
+export { strictValidatorCompiler, containsNul, rejectNul } from "./validation.ts";

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { createServiceApp } from "@drops/http";
+import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
-import { rejectNul, strictValidatorCompiler } from "./validation.ts";
 import { userRoutes } from "./users/routes.ts";
 import { sellerRoutes } from "./sellers/routes.ts";
 import { productRoutes } from "./products/routes.ts";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { createServiceApp } from "@drops/http";
+import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
 import { createStockStore } from "@drops/inventory-service/stock";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
@@ -9,7 +9,6 @@ import type { StockSource } from "./catalog/stock.ts";
 import { createServiceClient } from "./http/service-client.ts";
 import { registerDocs } from "./docs.ts";
 import { acceptEmptyJsonBodies } from "./json-body.ts";
-import { rejectNul, strictValidatorCompiler } from "./validation.ts";
 import { createPurchasePath } from "./purchase/wiring.ts";
 import type { PurchaseStats } from "./purchase/stats.ts";
 import { createStockFeed, type StockFeed } from "./stock/feed.ts";

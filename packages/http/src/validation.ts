@@ -1,8 +1,7 @@
-/** Kept in step with services/catalog/src/validation.ts (candidate for @drops/http). */
 import { Ajv, type Options } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
-import { badRequest } from "@drops/http";
+import { badRequest } from "./errors.ts";
 
 function ajv(opts: Options): Ajv {
   const instance = new Ajv({ allErrors: false, strict: false, useDefaults: true, removeAdditional: false, ...opts });
