@@ -4,3 +4,4 @@ export { readMigrations, migrationChecksum, checksumMatches, type Migration } fr
 export { migrate, MigrationError, type MigrateOptions } from "./migrate.ts";
 export { dropSchema, serviceSchema } from "./schema.ts";
 export { prismaAdapter } from "./prisma.ts";
+export { inTransaction, type Tx } from "./tx.ts";

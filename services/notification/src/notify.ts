@@ -8,7 +8,7 @@ import type { NotifyDeps } from "./deps.ts";
 import { notificationView, type NotificationView } from "./read/notification-view.ts";
 import { insertNotifications } from "./store/notifications.ts";
 import { markProcessed } from "./store/processed-events.ts";
-import { inTransaction, type Tx } from "./store/tx.ts";
+import { inTransaction, type Tx } from "@drops/db";
 
 export type Drafting = (tx: Tx, now: Date) => Promise<Draft[]>;
 

@@ -1,7 +1,7 @@
 /** SQL (pg) for storing notifications inside a consumer's transaction. */
 import type { Draft } from "../domain/notification.ts";
 import type { NotificationRow } from "../read/notification-view.ts";
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 export type NewNotification = Draft & { id: string; sourceEventId: string; createdAt: Date };
 

@@ -4,7 +4,7 @@
  * the buyer; watching again re-arms it.
  */
 import type pg from "pg";
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 /** Starts (or re-arms) a watch. */
 export async function watchDrop(pool: pg.Pool, dropId: string, buyerId: string, now: Date): Promise<void> {

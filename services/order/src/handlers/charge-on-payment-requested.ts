@@ -17,7 +17,7 @@ import type { Cause } from "../saga/envelopes.ts";
 import { applyInTx, causeOf } from "../saga/step.ts";
 import { appendOutbox } from "../store/outbox.ts";
 import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
-import { inTransaction } from "../store/tx.ts";
+import { inTransaction } from "@drops/db";
 
 /**
  * Starts (or resumes) the charge; returns its deadline, or null when there is nothing to charge.

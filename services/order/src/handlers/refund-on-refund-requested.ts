@@ -12,7 +12,7 @@ import type { Cause } from "../saga/envelopes.ts";
 import { causeOf } from "../saga/step.ts";
 import { appendOutbox } from "../store/outbox.ts";
 import { lockPayment, recordRefund } from "../store/payments.ts";
-import { inTransaction } from "../store/tx.ts";
+import { inTransaction } from "@drops/db";
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

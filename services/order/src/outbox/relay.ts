@@ -9,7 +9,7 @@
 import type { EventProducer } from "@drops/kafka";
 import type pg from "pg";
 import { claimKeys, lockUnpublished, markPublished } from "../store/outbox.ts";
-import { inTransaction } from "../store/tx.ts";
+import { inTransaction } from "@drops/db";
 import { startLoop } from "../loop.ts";
 import { observePublished } from "../metrics.ts";
 import type { Loop, LoopLogger } from "../loop.ts";

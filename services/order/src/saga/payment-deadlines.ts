@@ -6,7 +6,7 @@
 import { startLoop } from "../loop.ts";
 import type { Loop, LoopLogger } from "../loop.ts";
 import { lockOverduePayments } from "../store/orders.ts";
-import { inTransaction } from "../store/tx.ts";
+import { inTransaction } from "@drops/db";
 import type { SagaDeps } from "./deps.ts";
 import { observeStep } from "../metrics.ts";
 import { applyInTx } from "./step.ts";

@@ -7,7 +7,7 @@ import type { Rejection } from "../domain/saga.ts";
 import type { OrderStatus } from "../domain/order.ts";
 import { observeStep } from "../metrics.ts";
 import { reopenRefund } from "../store/payments.ts";
-import { inTransaction } from "../store/tx.ts";
+import { inTransaction } from "@drops/db";
 import type { SagaDeps } from "./deps.ts";
 import { applyInTx } from "./step.ts";
 

@@ -1,7 +1,7 @@
 /** Order rows: lock, insert, versioned update. SQL in the order schema (search_path). */
 import { isOrderStatus } from "../domain/order.ts";
 import type { Order } from "../domain/order.ts";
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 type OrderRow = {
   id: string;

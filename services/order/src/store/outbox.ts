@@ -1,7 +1,7 @@
 /** Transactional outbox: events written in the transaction that decided them; outbox/relay.ts publishes them. */
 import { encodeEvent, keyFor } from "@drops/events";
 import type { DropsEvent } from "@drops/events";
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 export type OutboxRow = { id: string; topic: string; key: string; envelope: DropsEvent; seq: string };
 

@@ -1,5 +1,5 @@
 /** Payment rows of the payment worker: one per order (the charge), with its refund. */
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 export type PaymentStatus = "processing" | "succeeded" | "failed" | "skipped" | "refunded" | "refund_failed";
 

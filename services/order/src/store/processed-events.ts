@@ -1,5 +1,5 @@
 /** Idempotent consumers: an event id is applied once per consumer, in the same transaction as its effects. */
-import type { Tx } from "./tx.ts";
+import type { Tx } from "@drops/db";
 
 /** True when (consumer, eventId) is new and now recorded; false for a duplicate delivery. */
 export async function markProcessed(tx: Tx, consumer: string, eventId: string): Promise<boolean> {

@@ -1,13 +1,12 @@
 /** The outbox relay on real PostgreSQL + Kafka: two relays racing publish every row exactly once. */
 import t from "tap";
-import { createPool } from "@drops/db";
+import { createPool, inTransaction } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
 import { createProducer } from "@drops/kafka";
 import { eventually, uniqueName } from "@drops/testing";
 import { relayOnce, startOutboxRelay } from "../../src/outbox/relay.ts";
 import { listenForOutbox } from "../../src/outbox/wakeup.ts";
 import { appendOutbox } from "../../src/store/outbox.ts";
-import { inTransaction } from "../../src/store/tx.ts";
 import { collect, envelope, makeSagaTopics, migrationsDir, testKafka } from "../helpers.ts";
 
 t.test("two relays racing publish each of 400 rows once, in order per key, and mark them published", async (t) => {

@@ -1,7 +1,7 @@
 /** The payment worker's handlers against PostgreSQL with a scripted provider (no Kafka needed). */
 import { randomUUID } from "node:crypto";
 import t from "tap";
-import { createPool } from "@drops/db";
+import { createPool, inTransaction } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
 import type { DropsEvent, PaymentRequested } from "@drops/events";
 import { chargeOnPaymentRequested } from "../../src/handlers/charge-on-payment-requested.ts";
@@ -9,7 +9,6 @@ import type { PaymentDeps } from "../../src/payment/deps.ts";
 import type { PaymentProvider } from "../../src/payment/provider.ts";
 import { applyInTx, runSagaStep } from "../../src/saga/step.ts";
 import { startPayment } from "../../src/store/payments.ts";
-import { inTransaction } from "../../src/store/tx.ts";
 import { defaultTopics } from "../../src/topics.ts";
 import { envelope, migrationsDir } from "../helpers.ts";
 
