@@ -11,6 +11,12 @@ DROPS_RUN="${DROPS_RUN:-$DROPS_ROOT/.run}"
 NODE_MAJOR=24
 PNPM_VERSION="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$DROPS_ROOT/package.json")"
 export DROPS_ROOT DROPS_CACHE DROPS_RUN
+# kafkajs 2.2.4 schedules a timer with a negative delay on Node 24 (tulios/kafkajs#1751: harmless,
+# Node clamps it to 1 ms) and Node prints a warning for every client; silence that one warning only.
+case " ${NODE_OPTIONS:-} " in
+  *TimeoutNegativeWarning*) ;;
+  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning" ;;
+esac
 
 mkdir -p "$DROPS_CACHE" "$DROPS_RUN/logs" "$DROPS_RUN/pids"
 
