@@ -67,6 +67,10 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
     metricReaders,
     // Without an endpoint spans are not exported (and nothing is read from OTEL_TRACES_EXPORTER).
     ...(opts.otlpEndpoint ? { traceExporter: new OTLPTraceExporter({ url: otlpTracesUrl(opts.otlpEndpoint) }) } : { spanProcessors: [] }),
+    // Logs go to stdout through pino, not through OpenTelemetry. Without this the SDK builds its
+    // default OTLP logs exporter from the environment, which retries for ~10 s at shutdown when
+    // nothing listens on localhost:4318 and overruns the shutdown grace period.
+    logRecordProcessors: [],
   });
   sdk.start();
 
