@@ -19,27 +19,18 @@ export type CatalogOptions = {
  * through the gateway. Never listens; closing it closes its clients.
  */
 export async function buildApp(config: Config, clients: Clients = openClients(config), opts: CatalogOptions = {}): Promise<FastifyInstance> {
-  try {
-    const app = await createServiceApp({
-      name: config.SERVICE_NAME,
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      readyTimeoutMs: config.READY_TIMEOUT_MS,
-      checks: clients.checks,
-    });
-    clients.setLogger(app.log);
-    app.addHook("onClose", async () => clients.close());
-    app.setValidatorCompiler(strictValidatorCompiler());
-    app.addHook("preValidation", rejectNul);
-    const deps = { db: clients.db };
-    await app.register(userRoutes, deps);
-    await app.register(sellerRoutes, deps);
-    await app.register(productRoutes, deps);
-    const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
-    await app.register(dropRoutes, { ...deps, scheduler });
-    return app;
-  } catch (err) {
-    await clients.close();
-    throw err;
-  }
+  return createServiceApp({
+    config,
+    clients,
+    setup: async (app) => {
+      app.setValidatorCompiler(strictValidatorCompiler());
+      app.addHook("preValidation", rejectNul);
+      const deps = { db: clients.db };
+      await app.register(userRoutes, deps);
+      await app.register(sellerRoutes, deps);
+      await app.register(productRoutes, deps);
+      const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      await app.register(dropRoutes, { ...deps, scheduler });
+    },
+  });
 }

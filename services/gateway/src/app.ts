@@ -39,45 +39,38 @@ export type Gateway = { app: FastifyInstance; feed: StockFeed; stats: PurchaseSt
  * the feed and closes the clients.
  */
 export async function buildGateway(config: Config, clients: Clients = openClients(config), opts: GatewayOptions = {}): Promise<Gateway> {
-  try {
-    const app = await createServiceApp({
-      name: config.SERVICE_NAME,
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      readyTimeoutMs: config.READY_TIMEOUT_MS,
-      checks: clients.checks,
-    });
-    clients.setLogger(app.log);
-    const store = createStockStore(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
-    const feed = createStockFeed({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, log: app.log });
-    const sse = createSseRegistry(config.SSE_HEARTBEAT_MS);
-    app.addHook("preClose", async () => sse.closeAll());
-    app.addHook("onClose", async () => {
-      await feed.stop();
-      await clients.close();
-    });
-    app.setValidatorCompiler(strictValidatorCompiler());
-    app.addHook("preValidation", rejectNul);
-    acceptEmptyJsonBodies(app);
-    await registerDocs(app);
-    const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
-    const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS);
-    const path = createPurchasePath({ config, redis: clients.redis, store, catalog, feed, log: app.log });
-    const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(store, app.log) };
-    await app.register(authRoutes, deps);
-    await app.register(sellerRoutes, deps);
-    await app.register(productRoutes, deps);
-    await app.register(dropRoutes, deps);
-    await app.register(purchaseRoutes, { tokens, purchaser: path.purchaser });
-    await app.register(orderRoutes, { tokens, pending: path.pending, orders: createServiceClient("order service", config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-    await app.register(stockStreamRoutes, { store, feed, drops: path.drops, sse });
-    await app.register(adminStockRoutes, { tokens, inventory: createServiceClient("inventory", config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-    await clients.redisReady(config.REDIS_COMMAND_TIMEOUT_MS);
-    return { app, feed, stats: path.stats };
-  } catch (err) {
-    await clients.close();
-    throw err;
-  }
+  let feed!: StockFeed;
+  let stats!: PurchaseStats;
+  const app = await createServiceApp({
+    config,
+    clients,
+    setup: async (app) => {
+      const store = createStockStore(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
+      feed = createStockFeed({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, log: app.log });
+      const sse = createSseRegistry(config.SSE_HEARTBEAT_MS);
+      app.addHook("preClose", async () => sse.closeAll());
+      app.addHook("onClose", async () => feed.stop());
+      app.setValidatorCompiler(strictValidatorCompiler());
+      app.addHook("preValidation", rejectNul);
+      acceptEmptyJsonBodies(app);
+      await registerDocs(app);
+      const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
+      const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS);
+      const path = createPurchasePath({ config, redis: clients.redis, store, catalog, feed, log: app.log });
+      const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(store, app.log) };
+      await app.register(authRoutes, deps);
+      await app.register(sellerRoutes, deps);
+      await app.register(productRoutes, deps);
+      await app.register(dropRoutes, deps);
+      await app.register(purchaseRoutes, { tokens, purchaser: path.purchaser });
+      await app.register(orderRoutes, { tokens, pending: path.pending, orders: createServiceClient("order service", config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      await app.register(stockStreamRoutes, { store, feed, drops: path.drops, sse });
+      await app.register(adminStockRoutes, { tokens, inventory: createServiceClient("inventory", config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      await clients.redisReady(config.REDIS_COMMAND_TIMEOUT_MS);
+      stats = path.stats;
+    },
+  });
+  return { app, feed, stats };
 }
 
 /** The app alone, its StockChanged feed not started (SSE still sends the first event; flags lapse by time). */

@@ -18,35 +18,26 @@ export type InventoryService = { app: FastifyInstance; workers: Workers };
  * Never listens; closing the app stops the workers and closes the clients.
  */
 export async function buildService(config: Config, clients: Clients = openClients(config)): Promise<InventoryService> {
-  try {
-    const app = await createServiceApp({
-      name: config.SERVICE_NAME,
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      readyTimeoutMs: config.READY_TIMEOUT_MS,
-      checks: clients.checks,
-    });
-    clients.setLogger(app.log);
-    const prefix = config.STOCK_KEY_PREFIX;
-    const store = createStockStore(clients.redis, { prefix });
-    const locker = createLock(clients.lockClients, {
-      lockPrefix: `${prefix}lock:`,
-      fencePrefix: `${prefix}fence:`,
-      onError: (err) => app.log.warn({ err }, "redlock error"),
-    });
-    const workers = createWorkers({ config, clients, store, locker, logger: app.log });
-    await scheduleRoute(app, { pool: clients.pool });
-    await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
-    await statusRoute(app, { store });
-    app.addHook("onClose", async () => {
-      await workers.stop();
-      await clients.close();
-    });
-    return { app, workers };
-  } catch (err) {
-    await clients.close();
-    throw err;
-  }
+  let workers!: Workers;
+  const app = await createServiceApp({
+    config,
+    clients,
+    setup: async (app) => {
+      const prefix = config.STOCK_KEY_PREFIX;
+      const store = createStockStore(clients.redis, { prefix });
+      const locker = createLock(clients.lockClients, {
+        lockPrefix: `${prefix}lock:`,
+        fencePrefix: `${prefix}fence:`,
+        onError: (err) => app.log.warn({ err }, "redlock error"),
+      });
+      workers = createWorkers({ config, clients, store, locker, logger: app.log });
+      await scheduleRoute(app, { pool: clients.pool });
+      await adminRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
+      await statusRoute(app, { store });
+      app.addHook("onClose", async () => workers.stop());
+    },
+  });
+  return { app, workers };
 }
 
 /** The app alone (workers not started), e.g. for route tests. */

@@ -12,22 +12,13 @@ import { watcherRoutes } from "./routes/watchers.ts";
  * PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
  */
 export async function buildApp(config: Config, clients: Clients = openClients(config), now: () => number = Date.now): Promise<FastifyInstance> {
-  try {
-    const app = await createServiceApp({
-      name: config.SERVICE_NAME,
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      readyTimeoutMs: config.READY_TIMEOUT_MS,
-      checks: clients.checks,
-    });
-    clients.setLogger(app.log);
-    app.addHook("onClose", async () => clients.close());
-    await app.register(notificationRoutes, { queries: createNotificationQueries(clients.prisma), now });
-    await app.register(streamRoutes, { hub: clients.hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
-    await app.register(watcherRoutes, { pool: clients.pool, now });
-    return app;
-  } catch (err) {
-    await clients.close();
-    throw err;
-  }
+  return createServiceApp({
+    config,
+    clients,
+    setup: async (app) => {
+      await app.register(notificationRoutes, { queries: createNotificationQueries(clients.prisma), now });
+      await app.register(streamRoutes, { hub: clients.hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
+      await app.register(watcherRoutes, { pool: clients.pool, now });
+    },
+  });
 }

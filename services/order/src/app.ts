@@ -14,23 +14,14 @@ import { retryRefund } from "./saga/retry-refund.ts";
  * PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
  */
 export async function buildApp(config: Config, clients: Clients = openClients(config), overrides: Overrides = {}): Promise<FastifyInstance> {
-  try {
-    const app = await createServiceApp({
-      name: config.SERVICE_NAME,
-      logLevel: config.LOG_LEVEL,
-      bodyLimit: config.BODY_LIMIT_BYTES,
-      readyTimeoutMs: config.READY_TIMEOUT_MS,
-      checks: clients.checks,
-    });
-    clients.setLogger(app.log);
-    app.addHook("onClose", async () => clients.close());
-    const deps = sagaDeps(config, clients, overrides);
-    const queries = createOrderQueries(clients.prisma);
-    await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId) });
-    await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(deps, orderId) });
-    return app;
-  } catch (err) {
-    await clients.close();
-    throw err;
-  }
+  return createServiceApp({
+    config,
+    clients,
+    setup: async (app) => {
+      const deps = sagaDeps(config, clients, overrides);
+      const queries = createOrderQueries(clients.prisma);
+      await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId) });
+      await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(deps, orderId) });
+    },
+  });
 }
