@@ -22,7 +22,12 @@ export const purchaseBody = strictObject(
   ["quantity", "paymentMethod"],
 );
 
-const orderStatus = { type: "string", enum: ["held", "payment_pending", "paid", "confirmed", "cancelled", "expired", "refunded", "failed"] } as const;
+const orderStatus = { type: "string", enum: ["held", "confirmed", "cancelled", "expired", "refunded", "failed"] } as const;
+const orderStage = {
+  type: "string",
+  enum: ["placing", "held", "payment_pending", "paid", "confirmed", "cancelled", "expired", "refunded", "failed"],
+  description: "the saga's own step (payment_pending and paid show as status held)",
+} as const;
 
 export const purchaseAnswer = {
   type: "object",
@@ -36,7 +41,7 @@ export const orderAnswer = {
   required: ["orderId", "dropId", "quantity", "status"],
   properties: {
     orderId: { type: "string" }, dropId: { type: "string" }, buyerId: { type: "string" }, quantity: { type: "integer" },
-    amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus,
+    amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus, stage: orderStage,
     holdExpiresAt: { type: ["string", "null"] }, cancelReason: { type: ["string", "null"] }, failureReason: { type: ["string", "null"] },
     createdAt: { type: "string" }, updatedAt: { type: "string" },
   },

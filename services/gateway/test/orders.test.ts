@@ -1,6 +1,7 @@
 import t from "tap";
 import { purchaseStack } from "./stock-fixture.ts";
 import { stubService } from "./stub-service.ts";
+import { publicOrder } from "../src/routes/orders.ts";
 
 const ORDER = "11111111-1111-4111-8111-111111111111";
 
@@ -26,7 +27,7 @@ t.test("orders: forwarded with x-user-id; a just-held order answers held before 
   const { orderId, holdExpiresAt } = bought.json<{ orderId: string; holdExpiresAt: string }>();
 
   const early = await s.call("GET", `/api/orders/${orderId}`, { token: ann.token });
-  t.same([early.statusCode, early.json()], [200, { orderId, dropId, quantity: 2, status: "held", holdExpiresAt }], "the hold, before the order row exists");
+  t.same([early.statusCode, early.json()], [200, { orderId, dropId, quantity: 2, status: "held", stage: "placing", holdExpiresAt }], "the hold, before the order row exists");
   t.equal(orders.calls.at(-1)!.headers["x-user-id"], ann.userId, "the verified buyer is passed on");
   const other = await s.call("GET", `/api/orders/${orderId}`, { token: bob.token });
   t.same([other.statusCode, other.json().code], [404, "ORDER_NOT_FOUND"], "another buyer's order is not found");
@@ -67,4 +68,12 @@ t.test("admin stock: forwarded to the inventory's Redis-vs-ledger check; admins 
   t.equal(inventory.calls.at(-1)!.url, `/internal/drops/${ORDER}/stock`);
   t.equal((await s.call("GET", `/api/admin/drops/${ORDER}/stock`, { token: s.buyer().token })).statusCode, 403);
   t.equal((await s.call("GET", `/api/admin/drops/${ORDER}/stock`)).statusCode, 401);
+});
+
+t.test("the buyer sees the BRIEF's statuses; the saga's payment steps show as held with their stage", async (t) => {
+  t.match(publicOrder({ orderId: "o", status: "payment_pending" }), { status: "held", stage: "payment_pending" });
+  t.match(publicOrder({ orderId: "o", status: "paid" }), { status: "held", stage: "paid" });
+  for (const s of ["held", "confirmed", "cancelled", "expired", "refunded", "failed"]) {
+    t.match(publicOrder({ orderId: "o", status: s }), { status: s, stage: s });
+  }
 });

@@ -11,6 +11,18 @@ export type OrderRouteDeps = { tokens: TokenSigner; orders: ServiceClient; pendi
 
 const isNotFound = (err: unknown): err is AppError => err instanceof AppError && err.statusCode === 404;
 
+type OrderBody = { status: string; [k: string]: unknown };
+
+/**
+ * The buyer-facing status is the BRIEF's (held, confirmed, cancelled, expired, refunded, and the
+ * operator-visible failed): the saga's payment steps in progress are still "held" to the buyer.
+ * `stage` keeps the saga's own step for support and the curious.
+ */
+const PUBLIC_STATUS: Readonly<Record<string, string>> = { payment_pending: "held", paid: "held" };
+export function publicOrder<T extends OrderBody>(o: T): T & { stage: string } {
+  return { ...o, status: PUBLIC_STATUS[o.status] ?? o.status, stage: o.status };
+}
+
 /**
  * My orders, forwarded to the order service with the verified buyer in x-user-id. Right after a
  * purchase the saga may not have created the order row yet (it does within milliseconds): a 404 for
@@ -29,12 +41,12 @@ export async function orderRoutes(app: FastifyInstance, { tokens, orders, pendin
       const principal = authenticate(request, tokens);
       const { orderId } = request.params;
       try {
-        return await orders.call({ method: "GET", path: `/orders/${orderId}`, principal, requestId: request.id });
+        return publicOrder(await orders.call<OrderBody>({ method: "GET", path: `/orders/${orderId}`, principal, requestId: request.id }));
       } catch (err) {
         if (!isNotFound(err)) throw err;
         const p = await heldByCaller(orderId, principal.userId);
         if (!p) throw err;
-        return { orderId, dropId: p.dropId, quantity: p.quantity, status: "held", holdExpiresAt: new Date(p.holdExpiresAtMs).toISOString() };
+        return { orderId, dropId: p.dropId, quantity: p.quantity, status: "held", stage: "placing", holdExpiresAt: new Date(p.holdExpiresAtMs).toISOString() };
       }
     },
   );
@@ -42,7 +54,10 @@ export async function orderRoutes(app: FastifyInstance, { tokens, orders, pendin
   app.get<{ Querystring: Record<string, string | number | undefined> }>(
     "/api/orders",
     { schema: { tags: ["orders"], summary: "My orders, newest first", security: bearer, querystring: orderListQuery, response: { 200: listOf(orderAnswer), ...errors(400, 401, 503) } } },
-    async (request) => orders.call({ method: "GET", path: "/orders", query: request.query, principal: authenticate(request, tokens), requestId: request.id }),
+    async (request) => {
+      const list = await orders.call<{ items: OrderBody[]; total: number }>({ method: "GET", path: "/orders", query: request.query, principal: authenticate(request, tokens), requestId: request.id });
+      return { ...list, items: list.items.map(publicOrder) };
+    },
   );
 
   app.post<{ Params: { orderId: string } }>(
