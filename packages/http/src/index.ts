@@ -7,3 +7,4 @@ export { createServiceApp, type ServiceAppOptions, type ServiceClients, type Ser
 export { startService, type StartServiceOptions, type RunningService } from "./start.ts";
 export { serviceSpec, loadConfigOrExit } from "./config.ts";
 export { strictValidatorCompiler, containsNul, rejectNul } from "./validation.ts";
+export { startLoop, type Loop, type LoopLogger } from "./loop.ts";

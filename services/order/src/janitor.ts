@@ -5,8 +5,8 @@
  * applied again (decide still ignores inputs an order has moved past).
  */
 import type pg from "pg";
-import { startLoop } from "./loop.ts";
-import type { Loop, LoopLogger } from "./loop.ts";
+import { startLoop } from "@drops/http";
+import type { Loop, LoopLogger } from "@drops/http";
 import { deleteProcessedEvents, deletePublishedOutbox } from "./store/retention.ts";
 
 export type JanitorOptions = {

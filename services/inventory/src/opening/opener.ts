@@ -6,6 +6,7 @@
  * goes into the open script, which refuses a token older than the one stored (a holder whose lock
  * expired mid-way cannot overwrite a newer load) and never overwrites live counters.
  */
+import { startLoop, type Loop } from "@drops/http";
 import type { Locker } from "@drops/redis";
 import { LockNotAcquiredError } from "@drops/redis";
 import type { Pool } from "../db.ts";
@@ -47,9 +48,7 @@ export function createOpener(opts: OpenerOptions): Opener {
   const ttl = opts.lockTtlMs ?? 5_000;
   const now = opts.now ?? Date.now;
   const totals: OpenerStats = { loaded: 0, already: 0, busy: 0, stale: 0, errors: 0 };
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  let round: Promise<unknown> = Promise.resolve();
+  let loop: Loop | undefined;
 
   async function open(drop: DropRow): Promise<"LOADED" | "ALREADY" | "BUSY" | "STALE_FENCE"> {
     try {
@@ -100,31 +99,27 @@ export function createOpener(opts: OpenerOptions): Opener {
     return pass;
   }
 
-  const tick = (): void => {
-    if (!running) return;
-    round = runOnce()
-      .catch((err: unknown) => {
-        totals.errors += 1;
-        opts.logger?.warn({ err }, "drop opener round failed");
-      })
-      .finally(() => {
-        if (running) timer = setTimeout(tick, intervalMs);
-      });
-  };
-
   return {
     runOnce,
     open,
     stats: () => ({ ...totals }),
     start() {
-      if (running) return;
-      running = true;
-      tick();
+      loop ??= startLoop("drop opener", {
+        idleMs: intervalMs,
+        round: async () => {
+          try {
+            await runOnce();
+          } catch (err) {
+            totals.errors += 1;
+            opts.logger?.warn({ err }, "drop opener round failed");
+          }
+          return false;
+        },
+      });
     },
     async stop() {
-      running = false;
-      clearTimeout(timer);
-      await round;
+      await loop?.stop();
+      loop = undefined;
     },
   };
 }

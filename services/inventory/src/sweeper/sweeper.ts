@@ -5,6 +5,7 @@
  * Two sweepers at once would still be safe: expire-holds is atomic and only releases holds still
  * `held`, so each hold is released exactly once.
  */
+import { startLoop, type Loop } from "@drops/http";
 import type { LockHandle, Locker } from "@drops/redis";
 import { LockNotAcquiredError } from "@drops/redis";
 import type { StockStore } from "../stock/stock-store.ts";
@@ -43,9 +44,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
   const batch = opts.batch ?? 500;
   const stats: SweeperStats = { rounds: 0, expired: 0, errors: 0, active: false, token: null };
   let handle: LockHandle | undefined;
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let round: Promise<void> = Promise.resolve();
+  let loop: Loop | undefined;
 
   async function drain(dropId: string): Promise<number> {
     let n = 0;
@@ -89,32 +88,26 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
     return true;
   }
 
-  const tick = (): void => {
-    if (!running) return;
-    round = (async () => {
-      try {
-        if (await leadership()) await sweepOnce();
-      } catch (err) {
-        stats.errors += 1;
-        opts.logger?.warn({ err }, "hold sweep failed; retrying");
-      }
-    })().finally(() => {
-      if (running) timer = setTimeout(tick, intervalMs);
-    });
-  };
-
   return {
     sweepOnce,
     stats: () => ({ ...stats }),
     start() {
-      if (running) return;
-      running = true;
-      tick();
+      loop ??= startLoop("hold sweeper", {
+        idleMs: intervalMs,
+        round: async () => {
+          try {
+            if (await leadership()) await sweepOnce();
+          } catch (err) {
+            stats.errors += 1;
+            opts.logger?.warn({ err }, "hold sweep failed; retrying");
+          }
+          return false;
+        },
+      });
     },
     async stop() {
-      running = false;
-      clearTimeout(timer);
-      await round;
+      await loop?.stop();
+      loop = undefined;
       await handle?.release();
       handle = undefined;
       stats.active = false;

@@ -10,9 +10,9 @@ import type { EventProducer } from "@drops/kafka";
 import type pg from "pg";
 import { claimKeys, lockUnpublished, markPublished } from "../store/outbox.ts";
 import { inTransaction } from "@drops/db";
-import { startLoop } from "../loop.ts";
+import { startLoop } from "@drops/http";
 import { observePublished } from "../metrics.ts";
-import type { Loop, LoopLogger } from "../loop.ts";
+import type { Loop, LoopLogger } from "@drops/http";
 
 export type RelayOptions = { pool: pg.Pool; producer: EventProducer; batchSize: number; pollMs: number; logger?: LoopLogger };
 

@@ -3,8 +3,8 @@
  * their stock released (PaymentTimedOut). Rows are locked with SKIP LOCKED, so any number of
  * instances sweep without doing an order twice, and the step is idempotent anyway.
  */
-import { startLoop } from "../loop.ts";
-import type { Loop, LoopLogger } from "../loop.ts";
+import { startLoop } from "@drops/http";
+import type { Loop, LoopLogger } from "@drops/http";
 import { lockOverduePayments } from "../store/orders.ts";
 import { inTransaction } from "@drops/db";
 import type { SagaDeps } from "./deps.ts";
