@@ -5,6 +5,11 @@ export type StartServiceOptions = {
   name: string;
   /** Builds the app (and everything it owns); called once. */
   build: () => Promise<FastifyInstance>;
+  /**
+   * Background work (consumers, relays) started after the build and before listening, stopped first
+   * on shutdown. If it fails to start, the app is closed and startService rejects.
+   */
+  workers?: (app: FastifyInstance) => Promise<{ stop: () => Promise<void> }>;
   listen: { host: string; port: number };
   /** Milliseconds allowed for a graceful close before the process is forced out. Default 10 s. */
   graceMs?: number;
@@ -22,10 +27,25 @@ export type RunningService = { app: FastifyInstance; url: string; close: () => P
  */
 export async function startService(opts: StartServiceOptions): Promise<RunningService> {
   const app = await opts.build();
+  let workers: { stop: () => Promise<void> } | undefined;
+  if (opts.workers) {
+    try {
+      workers = await opts.workers(app);
+    } catch (err) {
+      app.log.fatal({ err }, `${opts.name} could not start its workers`);
+      try {
+        await app.close();
+      } finally {
+        await opts.afterClose?.();
+      }
+      throw err;
+    }
+  }
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       try {
+        await workers?.stop();
         await opts.onClose?.();
       } finally {
         try {

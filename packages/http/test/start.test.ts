@@ -53,3 +53,45 @@ t.test("serviceSpec defaults and loadConfigOrExit", async (t) => {
   t.equal(custom.PORT, 4000);
   t.equal(custom.READY_TIMEOUT_MS, 500);
 });
+
+t.test("startService starts workers after the build, stops them first, and closes the app when they fail to start", async (t) => {
+  const order: string[] = [];
+  const running = await startService({
+    name: "w",
+    build: () => createServiceApp({ name: "w", logLevel: "silent" }),
+    workers: async () => {
+      order.push("workers started");
+      return { stop: async () => void order.push("workers stopped") };
+    },
+    listen: { host: "127.0.0.1", port: 0 },
+    onClose: async () => void order.push("onClose"),
+    afterClose: async () => void order.push("afterClose"),
+  });
+  await running.close();
+  t.same(order, ["workers started", "workers stopped", "onClose", "afterClose"]);
+
+  let closed = false;
+  let after = false;
+  await t.rejects(
+    startService({
+      name: "x",
+      build: async () => {
+        const app = await createServiceApp({ name: "x", logLevel: "silent" });
+        app.addHook("onClose", async () => {
+          closed = true;
+        });
+        return app;
+      },
+      workers: async () => {
+        throw new Error("no broker");
+      },
+      listen: { host: "127.0.0.1", port: 0 },
+      afterClose: async () => {
+        after = true;
+      },
+    }),
+    /no broker/,
+  );
+  t.ok(closed, "the app was closed");
+  t.ok(after, "afterClose ran");
+});

@@ -4,27 +4,18 @@ import { shutdownTelemetry } from "@drops/telemetry";
 import { buildApp } from "./app.ts";
 import { openClients } from "./clients.ts";
 import { readConfigOrExit } from "./config.ts";
-import { startRuntime, type Runtime } from "./runtime.ts";
+import { startRuntime } from "./runtime.ts";
 
 const config = readConfigOrExit();
-let runtime: Runtime | undefined;
+const clients = openClients(config);
 try {
   await startService({
     name: config.SERVICE_NAME,
-    build: async () => {
-      const clients = openClients(config);
-      const app = await buildApp(config, clients);
-      try {
-        runtime = await startRuntime(config, clients, app.log);
-      } catch (err) {
-        await app.close();
-        throw err;
-      }
-      return app;
-    },
+    build: () => buildApp(config, clients),
+    // Consumers and relays start once the app is built and stop first on shutdown.
+    workers: (app) => startRuntime(config, clients, app.log),
     listen: { host: config.HOST, port: config.PORT },
     graceMs: config.SHUTDOWN_GRACE_MS,
-    onClose: async () => runtime?.stop(),
     afterClose: shutdownTelemetry,
   });
 } catch {
