@@ -10,6 +10,8 @@ export type Parser<T> = {
   /** Used when the variable is unset or empty; absent means required. */
   default?: T;
   describe: string;
+  /** The environment variable read, when it is not the spec key (e.g. key PORT read from CATALOG_PORT). */
+  env?: string;
 };
 
 export class ConfigError extends Error {
@@ -27,15 +29,16 @@ export type ConfigOf<S extends Spec> = { [K in keyof S]: S[K] extends Parser<inf
 export function loadConfig<S extends Spec>(spec: S, env: NodeJS.ProcessEnv = process.env): ConfigOf<S> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [name, parser] of Object.entries(spec)) {
+  for (const [key, parser] of Object.entries(spec)) {
+    const name = parser.env ?? key;
     const raw = env[name];
     if (raw === undefined || raw.trim() === "") {
-      if ("default" in parser) out[name] = parser.default;
+      if ("default" in parser) out[key] = parser.default;
       else problems.push(`${name} is required (${parser.describe})`);
       continue;
     }
     try {
-      out[name] = parser.parse(raw.trim());
+      out[key] = parser.parse(raw.trim());
     } catch (err) {
       problems.push(`${name}=${JSON.stringify(raw)} is invalid: ${(err as Error).message} (${parser.describe})`);
     }
@@ -82,6 +85,11 @@ export function num(def?: number, opts: { min?: number; max?: number } = {}, des
     },
     def,
   );
+}
+
+/** `parser`, read from the variable `name` instead of its spec key. */
+export function fromEnv<T>(name: string, parser: Parser<T>): Parser<T> {
+  return { ...parser, env: name };
 }
 
 export function port(def?: number): Parser<number> {

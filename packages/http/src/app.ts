@@ -1,4 +1,6 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import { mapError } from "./error-body.ts";
+import { canonicalUrl } from "./ids.ts";
 import { errorHandlerPlugin } from "./error-handler.ts";
 import { healthPlugin, type ReadinessChecks } from "./health.ts";
 import { loggerOptions, requestId, type LogLevel } from "./logger.ts";
@@ -56,6 +58,13 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
       bodyLimit: opts.bodyLimit ?? config?.BODY_LIMIT_BYTES ?? 1024 * 1024,
       return503OnClosing: true,
       forceCloseConnections: "idle",
+      // One spelling per id before routing: Redis keys are case-sensitive (see ids.ts).
+      rewriteUrl: (req) => canonicalUrl(req.url ?? "/"),
+      // Errors the router raises before any hook (a malformed URL) get our body too, not fastify's.
+      frameworkErrors: (error, _request, reply) => {
+        const mapped = mapError(error);
+        void (reply as FastifyReply).status(mapped.statusCode).send(mapped.body);
+      },
     });
     app.addHook("onSend", async (request, reply) => {
       reply.header("x-request-id", request.id);

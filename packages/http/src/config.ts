@@ -2,14 +2,19 @@
  * Configuration shared by every service. Imports only @drops/config so a service's
  * instrument.ts can read it before any instrumented module (fastify, http) is loaded.
  */
-import { ConfigError, commonSpec, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
+import { ConfigError, commonSpec, fromEnv, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
 
-/** commonSpec plus the variables of the service shell, with the service's default port. */
-export function serviceSpec(name: string, defaultPort: number) {
+/**
+ * commonSpec plus the variables of the service shell, with the service's default port. The port is
+ * read from `<NAME>_PORT` (CATALOG_PORT, ORDER_PORT, ...) so one environment can start every service;
+ * only the gateway, the public entry, reads plain PORT (it passes `portVar: "PORT"`).
+ */
+export function serviceSpec(name: string, defaultPort: number, opts: { portVar?: string } = {}) {
+  const portVar = opts.portVar ?? `${name.toUpperCase().replaceAll("-", "_")}_PORT`;
   return {
     ...commonSpec,
     SERVICE_NAME: str(name, "service name in logs, traces and metrics"),
-    PORT: port(defaultPort),
+    PORT: fromEnv(portVar, { ...port(defaultPort), describe: `the TCP port this service listens on (${portVar})` }),
     SHUTDOWN_GRACE_MS: int(10_000, { min: 0, max: 600_000 }, "milliseconds allowed for a graceful shutdown"),
     READY_TIMEOUT_MS: int(2_000, { min: 10, max: 60_000 }, "per-dependency timeout of GET /ready in milliseconds"),
     BODY_LIMIT_BYTES: int(1_048_576, { min: 1_024, max: 104_857_600 }, "maximum request body in bytes"),

@@ -1,11 +1,13 @@
 import type { FastifyError } from "fastify";
-import { AppError } from "./errors.ts";
+import { isDatabaseDown } from "./database-down.ts";
+import { AppError, type ErrorCode } from "./errors.ts";
 
-export type ErrorBody = { code: string; message: string; [extra: string]: unknown };
+export type ErrorBody = { code: ErrorCode; message: string; [extra: string]: unknown };
 export type MappedError = { statusCode: number; body: ErrorBody; expected: boolean };
 
 /** Codes for the 4xx errors fastify raises itself before a handler runs. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_BAD_URL: "BAD_URL",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   FST_ERR_CTP_EMPTY_JSON_BODY: "MALFORMED_JSON",
@@ -14,7 +16,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: "BAD_REQUEST",
 };
 
-const STATUS_CODES: Record<number, string> = {
+const STATUS_CODES: Record<number, ErrorCode> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
@@ -46,6 +48,9 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
     return { statusCode: error.statusCode, expected: true, body: { ...error.details, code: error.code, message: error.message } };
   }
+  if (isDatabaseDown(error)) {
+    return { statusCode: 503, expected: false, body: { code: "UNAVAILABLE", message: "the database is unavailable; retry shortly" } };
+  }
   const err = error as Partial<FastifyError> & { validation?: ValidationItem[] };
   if (Array.isArray(err.validation)) {
     const field = failingField(err.validation[0]);
@@ -58,11 +63,13 @@ export function mapError(error: unknown): MappedError {
   const status = typeof err.statusCode === "number" ? err.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code =
-      (err.code && FASTIFY_CODES[err.code]) ??
+      (err.code ? FASTIFY_CODES[err.code] : undefined) ??
       (error instanceof SyntaxError ? "MALFORMED_JSON" : undefined) ??
       STATUS_CODES[status] ??
       "BAD_REQUEST";
-    return { statusCode: status, expected: true, body: { code, message: err.message ?? "bad request" } };
+    // fastify's own messages name its internals (FST_ERR_*); ours say what was wrong.
+    const message = err.code === "FST_ERR_BAD_URL" ? "the URL is not valid (bad percent-encoding or characters)" : (err.message ?? "bad request");
+    return { statusCode: status, expected: true, body: { code, message } };
   }
   if (status === 503) {
     return { statusCode: 503, expected: false, body: { code: "UNAVAILABLE", message: "service unavailable" } };

@@ -1,10 +1,15 @@
-export { AppError, badRequest, unauthorized, forbidden, notFound, conflict, tooManyRequests, unavailable } from "./errors.ts";
+export { AppError, ERROR_CODES, isErrorCode, statusOf, badRequest, unauthorized, forbidden, notFound, conflict, tooManyRequests, unavailable, type ErrorCode } from "./errors.ts";
+export { isDatabaseDown } from "./database-down.ts";
+export { USER_ID_HEADER, USER_ROLES_HEADER, ROLES, callerOf, requireRole, adminOf, identityHeaders, type Caller, type Role } from "./identity.ts";
+export { isUuid, canonicalId, canonicalUrl, UUID_SCHEMA } from "./ids.ts";
+export { createSseRegistry, sseRegistryFor, sseFrame, type SseStream, type SseRegistry, type SseOptions } from "./sse.ts";
+export { createServiceClient, type ServiceCall, type ServiceClient, type ServiceClientOptions } from "./service-client.ts";
 export { mapError, type ErrorBody, type MappedError } from "./error-body.ts";
 export { errorHandlerPlugin } from "./error-handler.ts";
 export { healthPlugin, runChecks, type ReadinessChecks, type CheckResults, type HealthOptions } from "./health.ts";
 export { loggerOptions, requestId, REDACT_PATHS, type LogLevel } from "./logger.ts";
 export { createServiceApp, type ServiceAppOptions, type ServiceClients, type ServiceShellConfig } from "./app.ts";
-export { startService, type StartServiceOptions, type RunningService } from "./start.ts";
+export { startService, runService, type StartServiceOptions, type RunningService, type Workers, type BuiltService, type RunServiceConfig, type RunServiceOptions } from "./start.ts";
 export { serviceSpec, loadConfigOrExit } from "./config.ts";
 export { strictValidatorCompiler, containsNul, rejectNul } from "./validation.ts";
 export { startLoop, type Loop, type LoopLogger } from "./loop.ts";

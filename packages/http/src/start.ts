@@ -77,3 +77,47 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     throw err;
   }
 }
+
+/** A service's background work (consumers, relays, loops): started after the build, stopped first. */
+export type Workers = { start(): Promise<void>; stop(): Promise<void> };
+
+/** What a service's `buildApp(config)` returns: the app (never listening) and its workers. */
+export type BuiltService = { app: FastifyInstance; workers?: Workers };
+
+/** The shell variables runService reads (every `serviceSpec` config has them). */
+export type RunServiceConfig = { SERVICE_NAME: string; HOST: string; PORT: number; SHUTDOWN_GRACE_MS: number };
+
+export type RunServiceOptions<C extends RunServiceConfig> = {
+  config: C;
+  build: (config: C) => Promise<BuiltService>;
+  /** Runs last, after the app and its clients closed (e.g. flush telemetry). */
+  afterClose?: () => Promise<void>;
+};
+
+/**
+ * The whole of a service's `src/main.ts`: build from the config, start the workers, listen on
+ * HOST:PORT, shut down gracefully. A failure is logged by startService and sets exit code 1.
+ */
+export async function runService<C extends RunServiceConfig>(opts: RunServiceOptions<C>): Promise<RunningService | undefined> {
+  const { config } = opts;
+  let built: BuiltService | undefined;
+  try {
+    return await startService({
+      name: config.SERVICE_NAME,
+      build: async () => (built = await opts.build(config)).app,
+      workers: async () => {
+        const workers = built?.workers;
+        if (!workers) return { stop: async () => {} };
+        await workers.start();
+        return workers;
+      },
+      listen: { host: config.HOST, port: config.PORT },
+      graceMs: config.SHUTDOWN_GRACE_MS,
+      ...(opts.afterClose ? { afterClose: opts.afterClose } : {}),
+    });
+  } catch {
+    // startService logged why and closed what it built.
+    process.exitCode = 1;
+    return undefined;
+  }
+}

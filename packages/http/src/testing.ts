@@ -8,11 +8,14 @@ import type { FastifyInstance } from "fastify";
 import { testEnv } from "@drops/testing";
 
 export type ServiceAppTestOptions<C extends { PORT: number; SERVICE_NAME: string }> = {
-  buildApp: (config: C) => Promise<FastifyInstance>;
+  /** The service's buildApp: its workers are never started here. */
+  buildApp: (config: C) => Promise<{ app: FastifyInstance }>;
   readConfig: (env: NodeJS.ProcessEnv) => C;
   /** The defaults of readConfig({}). */
   port: number;
   name: string;
+  /** The variable the port is read from. Default: `<NAME>_PORT` (the gateway's is PORT). */
+  portVar?: string;
   /** Every readiness check the app runs (GET /ready answers each "ok" on the real infrastructure). */
   checks: string[];
   /** One dependency made unreachable: its check, a label for messages, the env that breaks it. */
@@ -33,11 +36,13 @@ export function serviceAppTests<C extends { PORT: number; SERVICE_NAME: string }
     const config = opts.readConfig({});
     t.equal(config.PORT, opts.port);
     t.equal(config.SERVICE_NAME, opts.name);
-    t.throws(() => opts.readConfig({ PORT: "http", KAFKA_BROKERS: " , " }), { name: "ConfigError", message: /KAFKA_BROKERS[\s\S]*PORT/ });
+    const portVar = opts.portVar ?? `${opts.name.toUpperCase()}_PORT`;
+    t.throws(() => opts.readConfig({ [portVar]: "http", KAFKA_BROKERS: " , " }), { name: "ConfigError", message: new RegExp(`KAFKA_BROKERS[\\s\\S]*${portVar}`) });
+    t.equal(opts.readConfig({ [portVar]: "4321" }).PORT, 4321, `the port is read from ${portVar}`);
   });
 
   void t.test("/health and /ready against the real infrastructure", async (t) => {
-    const app = await opts.buildApp(opts.readConfig(env));
+    const { app } = await opts.buildApp(opts.readConfig(env));
     t.teardown(() => app.close());
     const health = await app.inject({ url: "/health" });
     t.equal(health.statusCode, 200);
@@ -48,7 +53,7 @@ export function serviceAppTests<C extends { PORT: number; SERVICE_NAME: string }
   });
 
   void t.test(`/ready is 503 when ${opts.broken.label} is unreachable`, async (t) => {
-    const app = await opts.buildApp(opts.readConfig({ ...env, ...opts.broken.env, READY_TIMEOUT_MS: "1500" }));
+    const { app } = await opts.buildApp(opts.readConfig({ ...env, ...opts.broken.env, READY_TIMEOUT_MS: "1500" }));
     t.teardown(() => app.close());
     const started = Date.now();
     const ready = await app.inject({ url: "/ready" });
@@ -63,7 +68,7 @@ export function serviceAppTests<C extends { PORT: number; SERVICE_NAME: string }
   });
 
   void t.test("unknown routes answer 404 NOT_FOUND", async (t) => {
-    const app = await opts.buildApp(opts.readConfig(env));
+    const { app } = await opts.buildApp(opts.readConfig(env));
     t.teardown(() => app.close());
     const res = await app.inject({ url: "/nope" });
     t.equal(res.statusCode, 404);

@@ -18,7 +18,7 @@ async function build() {
     throw unavailable();
   });
   app.get("/details", async () => {
-    throw new AppError(409, "LIMIT_REACHED", "limit reached", { limit: 1 });
+    throw new AppError("LIMIT_REACHED", "limit reached", { limit: 1 });
   });
   app.get("/boom", async () => {
     throw new Error("secret database password in stack");

@@ -86,3 +86,19 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
 export async function shutdownTelemetry(): Promise<void> {
   await current?.shutdown();
 }
+
+/** The telemetry variables of the shared service config (`serviceSpec`). */
+export type TelemetryConfig = { SERVICE_NAME: string; OTEL_ENABLED: boolean; OTEL_EXPORTER_OTLP_ENDPOINT: string; METRICS_PORT: number };
+
+/**
+ * A service's `src/instrument.ts` in one call: starts OpenTelemetry from the service's config, before
+ * any app module (fastify, http, ioredis, pg, kafkajs) is imported, so they are instrumented.
+ */
+export async function instrumentService(config: TelemetryConfig): Promise<Telemetry> {
+  return startTelemetry({
+    serviceName: config.SERVICE_NAME,
+    enabled: config.OTEL_ENABLED,
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    metricsPort: config.METRICS_PORT,
+  });
+}

@@ -7,7 +7,7 @@ export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
 
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
-  ...serviceSpec("gateway", 3000),
+  ...serviceSpec("gateway", 3000, { portVar: "PORT" }),
   JWT_SECRET: str(DEV_JWT_SECRET, "HS256 secret signing access tokens (at least 32 characters)"),
   JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),

@@ -1,0 +1,75 @@
+import type { FastifyBaseLogger } from "fastify";
+import { AppError, isErrorCode, unavailable } from "./errors.ts";
+import { identityHeaders, type Caller } from "./identity.ts";
+
+export type ServiceCall = {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** The verified caller, passed as x-user-id / x-user-roles (the internal services trust only these). */
+  caller?: Caller;
+  requestId?: string;
+};
+
+export type ServiceClient = { call: <T>(c: ServiceCall) => Promise<T> };
+
+export type ServiceClientOptions = {
+  /** Names the service in messages and logs ("catalog", "order", "inventory"). */
+  service: string;
+  baseUrl: string;
+  timeoutMs: number;
+  log?: FastifyBaseLogger;
+};
+
+/**
+ * The one client for calling another service's internal HTTP API (fetch: undici, keep-alive). A 4xx
+ * from the service is passed on as is ({code, message, ...details}, its code from the catalogue);
+ * the service unreachable, slow or failing is 503 UNAVAILABLE.
+ */
+export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
+  const { service, timeoutMs, log } = opts;
+  const base = opts.baseUrl.replace(/\/+$/, "");
+  const down = () => unavailable(`the ${service} is unavailable; retry shortly`);
+  return {
+    async call<T>(c: ServiceCall): Promise<T> {
+      const url = new URL(base + c.path);
+      for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      const headers: Record<string, string> = { accept: "application/json", ...(c.caller ? identityHeaders(c.caller) : {}) };
+      if (c.body !== undefined) headers["content-type"] = "application/json";
+      if (c.requestId) headers["x-request-id"] = c.requestId;
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(url, {
+          method: c.method, headers, signal: AbortSignal.timeout(timeoutMs),
+          ...(c.body !== undefined ? { body: JSON.stringify(c.body) } : {}),
+        });
+        text = await res.text();
+      } catch (err) {
+        log?.warn({ err, url: url.pathname, service }, "service unreachable");
+        throw down();
+      }
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      if (res.status >= 500 || (res.ok && json === undefined && res.status !== 204)) {
+        log?.warn({ status: res.status, url: url.pathname, service }, "service failed");
+        throw down();
+      }
+      if (!res.ok) {
+        const body = (json ?? {}) as { code?: unknown; message?: unknown; [k: string]: unknown };
+        const { code, message, ...details } = body;
+        throw new AppError(
+          isErrorCode(code) ? code : "BAD_REQUEST",
+          typeof message === "string" ? message : `request refused by the ${service}`,
+          Object.keys(details).length ? details : undefined,
+        );
+      }
+      return json as T;
+    },
+  };
+}
