@@ -3,6 +3,7 @@
  * PostgreSQL and leave nothing behind: every test names its own topics, key prefixes and schemas.
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
 
 /** A name no other test run uses: `${prefix}_${time36}${random}`, lower-case, [a-z0-9_] only. */
 export function uniqueName(prefix: string): string {
@@ -33,4 +34,20 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false> | T
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now (the OS picks it; the probe socket is closed before this
+ * resolves). For a process that must be told its port up front; an in-process server listens on 0.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
+      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
 }

@@ -1,13 +1,14 @@
-import { eventually, uniqueName } from "@drops/testing";
+import { eventually } from "@drops/testing";
 import t from "tap";
-import { createProducer, runConsumer } from "../src/index.ts";
-import { makeTopics, stockChanged, testKafka } from "./helpers.ts";
+import { createProducer } from "../src/index.ts";
+import { runTestConsumer, testKafka, testTopic } from "../src/testing.ts";
+import { stockChanged } from "./fixtures.ts";
 
 t.setTimeout(120_000);
 
 t.test("1000 concurrent publishes go out in far fewer sendBatch calls, and all arrive", async (t) => {
   const kafka = testKafka();
-  const { topic } = await makeTopics(t, kafka, "batch", 6);
+  const { topic } = await testTopic(t, kafka, "batch", 6);
   const producer = createProducer(kafka, { lingerMs: 5, maxBatch: 200 });
   t.teardown(() => producer.close());
   await producer.connect();
@@ -29,8 +30,7 @@ t.test("1000 concurrent publishes go out in far fewer sendBatch calls, and all a
   t.ok(calls >= 5 && calls <= 50, `1000 messages in ${calls} sendBatch calls`);
 
   const seen = new Set<string>();
-  const runner = await runConsumer({ kafka, groupId: uniqueName("batch_group"), topics: [topic], handlers: { StockChanged: async (e) => void seen.add(e.eventId) } });
-  t.teardown(() => runner.stop());
+  const runner = await runTestConsumer(t, { kafka, topics: [topic], handlers: { StockChanged: async (e) => void seen.add(e.eventId) } });
   await eventually(() => seen.size === 1000, 60_000);
   t.same([...seen].sort(), events.map((e) => e.eventId).sort(), "every event arrived once");
   await runner.stop();

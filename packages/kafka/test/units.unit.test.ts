@@ -6,7 +6,7 @@ import type { TopicMessages } from "kafkajs";
 import t from "tap";
 import { Batcher, DLQ_HEADER, backoffDelay, contextFromHeaders, deadLetterMessage, withActiveTraceContext } from "../src/index.ts";
 import { pause } from "../src/retry.ts";
-import { stockChanged } from "./helpers.ts";
+import { stockChanged } from "./fixtures.ts";
 
 t.test("batcher: linger, max batch, urgent, one send in flight, failures reject their batch", async (t) => {
   const sent: TopicMessages[][] = [];

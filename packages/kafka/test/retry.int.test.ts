@@ -1,23 +1,23 @@
 import { eventually, uniqueName } from "@drops/testing";
 import t from "tap";
-import { DLQ_HEADER, createProducer, runConsumer } from "../src/index.ts";
-import { collect, header, makeTopics, stockChanged, testKafka } from "./helpers.ts";
+import { DLQ_HEADER } from "../src/index.ts";
+import { collectMessages, headerOf as header, runTestConsumer, testKafka, testPublisher, testTopic } from "../src/testing.ts";
+import { stockChanged } from "./fixtures.ts";
 
 t.setTimeout(120_000);
 
 t.test("a handler that fails then succeeds is retried; one that always fails is dead-lettered after the attempts", async (t) => {
   const kafka = testKafka();
-  const { topic, dlq } = await makeTopics(t, kafka, "retry", 1);
-  const producer = createProducer(kafka);
-  t.teardown(() => producer.close());
+  const { topic, dlq } = await testTopic(t, kafka, "retry", 1);
+  const { publish } = testPublisher(t, kafka);
 
-  await producer.publish(topic, null, stockChanged("flaky"));
-  await producer.publish(topic, null, stockChanged("broken"));
-  await producer.publish(topic, null, stockChanged("fine"));
+  await publish(topic, stockChanged("flaky"));
+  await publish(topic, stockChanged("broken"));
+  await publish(topic, stockChanged("fine"));
 
   const calls: Record<string, number[]> = {};
   const done: string[] = [];
-  const runner = await runConsumer({
+  const runner = await runTestConsumer(t, {
     kafka,
     groupId: uniqueName("retry_group"),
     topics: [topic],
@@ -32,8 +32,7 @@ t.test("a handler that fails then succeeds is retried; one that always fails is 
       },
     },
   });
-  t.teardown(() => runner.stop());
-  const dead = await collect(t, kafka, dlq);
+  const { items: dead } = await collectMessages(t, kafka, dlq);
 
   await eventually(() => done.includes("fine") && dead.length === 1, 60_000);
   t.same(calls, { flaky: [1, 2, 3], broken: [1, 2, 3, 4], fine: [1] });
@@ -47,16 +46,15 @@ t.test("a handler that fails then succeeds is retried; one that always fails is 
 
 t.test("stop() lets the message in flight finish and commits it", async (t) => {
   const kafka = testKafka();
-  const { topic } = await makeTopics(t, kafka, "stop", 1);
-  const producer = createProducer(kafka);
-  t.teardown(() => producer.close());
-  await producer.publish(topic, null, stockChanged("slow"));
-  await producer.publish(topic, null, stockChanged("next"));
+  const { topic } = await testTopic(t, kafka, "stop", 1);
+  const { publish } = testPublisher(t, kafka);
+  await publish(topic, stockChanged("slow"));
+  await publish(topic, stockChanged("next"));
 
   let started = false;
   const finished: string[] = [];
   const groupId = uniqueName("stop_group");
-  const runner = await runConsumer({
+  const runner = await runTestConsumer(t, {
     kafka,
     groupId,
     topics: [topic],
@@ -82,13 +80,12 @@ t.test("stop() lets the message in flight finish and commits it", async (t) => {
 
 t.test("stop() during a backoff gives up the message without committing it", async (t) => {
   const kafka = testKafka();
-  const { topic, dlq } = await makeTopics(t, kafka, "stopretry", 1);
-  const producer = createProducer(kafka);
-  t.teardown(() => producer.close());
-  await producer.publish(topic, null, stockChanged("failing"));
+  const { topic, dlq } = await testTopic(t, kafka, "stopretry", 1);
+  const { publish } = testPublisher(t, kafka);
+  await publish(topic, stockChanged("failing"));
   let attempts = 0;
   const groupId = uniqueName("stopretry_group");
-  const runner = await runConsumer({
+  const runner = await runTestConsumer(t, {
     kafka,
     groupId,
     topics: [topic],

@@ -2,16 +2,16 @@ import { randomBytes } from "node:crypto";
 import { HEADER, encodeEvent } from "@drops/events";
 import { eventually, uniqueName } from "@drops/testing";
 import t from "tap";
-import { DLQ_HEADER, createProducer, runConsumer } from "../src/index.ts";
-import { collect, header, makeTopics, stockChanged, testKafka } from "./helpers.ts";
+import { DLQ_HEADER } from "../src/index.ts";
+import { collectMessages, headerOf as header, runTestConsumer, testKafka, testPublisher, testTopic } from "../src/testing.ts";
+import { stockChanged } from "./fixtures.ts";
 
 t.setTimeout(120_000);
 
 t.test("poison messages go to the dead-letter topic unchanged, with the reason, and the consumer carries on", async (t) => {
   const kafka = testKafka();
-  const { topic, dlq } = await makeTopics(t, kafka, "poison", 1);
-  const producer = createProducer(kafka);
-  t.teardown(() => producer.close());
+  const { topic, dlq } = await testTopic(t, kafka, "poison", 1);
+  const { producer, publish } = testPublisher(t, kafka);
 
   const garbage = randomBytes(64);
   const good1 = stockChanged("d-a", 4);
@@ -19,15 +19,14 @@ t.test("poison messages go to the dead-letter topic unchanged, with the reason, 
   const good2 = stockChanged("d-c", 2);
   // In order on one partition: garbage, good, unknown type, good.
   await producer.publishRaw(topic, { key: "junk", value: garbage, headers: { note: "raw" } });
-  await producer.publish(topic, null, good1);
+  await publish(topic, good1);
   await producer.publishRaw(topic, { key: unknown.key, value: unknown.value, headers: { ...unknown.headers, [HEADER.type]: "StockTeleported" } });
-  await producer.publish(topic, null, good2);
+  await publish(topic, good2);
 
   const handled: string[] = [];
   const groupId = uniqueName("poison_group");
-  const runner = await runConsumer({ kafka, groupId, topics: [topic], handlers: { StockChanged: async (e) => void handled.push(e.payload.dropId) } });
-  t.teardown(() => runner.stop());
-  const dead = await collect(t, kafka, dlq);
+  const runner = await runTestConsumer(t, { kafka, groupId, topics: [topic], handlers: { StockChanged: async (e) => void handled.push(e.payload.dropId) } });
+  const { items: dead } = await collectMessages(t, kafka, dlq);
 
   await eventually(() => handled.length === 2 && dead.length === 2, 60_000);
   t.same(handled, ["d-a", "d-c"], "good messages around the bad ones are handled, in order");
@@ -54,13 +53,11 @@ t.test("poison messages go to the dead-letter topic unchanged, with the reason, 
 
 t.test("known event types without a handler are skipped, not dead-lettered, and their offsets committed", async (t) => {
   const kafka = testKafka();
-  const { topic, dlq } = await makeTopics(t, kafka, "skip", 1);
-  const producer = createProducer(kafka);
-  t.teardown(() => producer.close());
-  await Promise.all([producer.publish(topic, null, stockChanged()), producer.publish(topic, null, stockChanged())]);
+  const { topic, dlq } = await testTopic(t, kafka, "skip", 1);
+  const { publish } = testPublisher(t, kafka);
+  await Promise.all([publish(topic, stockChanged()), publish(topic, stockChanged())]);
   const groupId = uniqueName("skip_group");
-  const runner = await runConsumer({ kafka, groupId, topics: [topic], handlers: { OrderPlaced: async () => {} } });
-  t.teardown(() => runner.stop());
+  const runner = await runTestConsumer(t, { kafka, groupId, topics: [topic], handlers: { OrderPlaced: async () => {} } });
   await eventually(() => runner.stats().skipped === 2, 60_000);
   await runner.stop();
   t.equal(runner.stats().deadLettered, 0);

@@ -4,10 +4,10 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { TraceFlags, context, propagation, trace } from "@opentelemetry/api";
 import { newEnvelope } from "@drops/events";
 import type { EventEnvelope } from "@drops/events";
-import { uniqueName, eventually } from "@drops/testing";
+import { eventually } from "@drops/testing";
 import t from "tap";
-import { createProducer, runConsumer } from "../src/index.ts";
-import { makeTopics, testKafka } from "./helpers.ts";
+import { createProducer } from "../src/index.ts";
+import { runTestConsumer, testKafka, testTopic } from "../src/testing.ts";
 
 t.setTimeout(120_000);
 const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -20,7 +20,7 @@ t.teardown(() => {
 
 t.test("an Avro event and its trace context make the round trip through the broker", async (t) => {
   const kafka = testKafka();
-  const { topic } = await makeTopics(t, kafka, "trace");
+  const { topic } = await testTopic(t, kafka, "trace");
   const producer = createProducer(kafka);
   t.teardown(() => producer.close());
 
@@ -36,9 +36,8 @@ t.test("an Avro event and its trace context make the round trip through the brok
   await context.with(trace.setSpan(context.active(), parent), () => producer.publish(topic, null, sent));
 
   const seen: { event: EventEnvelope<"OrderPlaced">; traceId: string | undefined; key: string | undefined }[] = [];
-  const runner = await runConsumer({
+  const runner = await runTestConsumer(t, {
     kafka,
-    groupId: uniqueName("trace_group"),
     topics: [topic],
     handlers: {
       OrderPlaced: async (event, ctx) => {
@@ -46,7 +45,6 @@ t.test("an Avro event and its trace context make the round trip through the brok
       },
     },
   });
-  t.teardown(() => runner.stop());
 
   await eventually(() => seen.length > 0, 60_000);
   const got = seen[0]!;
@@ -60,14 +58,13 @@ t.test("an Avro event and its trace context make the round trip through the brok
 
 t.test("without an active span nothing is injected", async (t) => {
   const kafka = testKafka();
-  const { topic } = await makeTopics(t, kafka, "notrace", 1);
+  const { topic } = await testTopic(t, kafka, "notrace", 1);
   const producer = createProducer(kafka);
   t.teardown(() => producer.close());
   const sent = newEnvelope({ type: "StockConfirmed", payload: { orderId: "o", dropId: "d", quantity: 1 }, correlationId: "o", now: 1, id: randomUUID() });
   await producer.publishNow(topic, "k", sent);
   const seen: (string | null)[] = [];
-  const runner = await runConsumer({ kafka, groupId: uniqueName("notrace"), topics: [topic], handlers: { StockConfirmed: async (e) => void seen.push(e.traceparent) } });
-  t.teardown(() => runner.stop());
+  await runTestConsumer(t, { kafka, topics: [topic], handlers: { StockConfirmed: async (e) => void seen.push(e.traceparent) } });
   await eventually(() => seen.length > 0, 60_000);
   t.same(seen, [null]);
 });
