@@ -12,13 +12,13 @@
  *
  *   node scripts/seed.ts
  */
-import { createDb, type Db } from "../services/catalog/src/db/prisma.ts";
+import { createDb, type Db } from "../services/catalog/src/store/prisma.ts";
 import { readConfig } from "../services/catalog/src/config.ts";
-import { ensureAdmin, login, normalizeEmail, signup } from "../services/catalog/src/users/users.ts";
-import { applyAsSeller, decideSeller, sellerOfUser } from "../services/catalog/src/sellers/sellers.ts";
-import { createProduct } from "../services/catalog/src/products/products.ts";
-import { createDrop, getDrop } from "../services/catalog/src/drops/drops.ts";
-import type { DropScheduler } from "../services/catalog/src/drops/inventory.ts";
+import { ensureAdmin, login, normalizeEmail, signup } from "../services/catalog/src/store/users.ts";
+import { applyAsSeller, decideSeller, sellerOfUser } from "../services/catalog/src/store/sellers.ts";
+import { createProduct } from "../services/catalog/src/store/products.ts";
+import { createDrop, getDrop } from "../services/catalog/src/store/drops.ts";
+import type { DropScheduler } from "../services/catalog/src/store/inventory.ts";
 import { createPool } from "../packages/db/src/index.ts";
 import { scheduleDrop } from "../services/inventory/src/ledger/drops-repo.ts";
 

@@ -2,11 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
-import { userRoutes } from "./users/routes.ts";
-import { sellerRoutes } from "./sellers/routes.ts";
-import { productRoutes } from "./products/routes.ts";
-import { dropRoutes } from "./drops/routes.ts";
-import { httpDropScheduler, type DropScheduler } from "./drops/inventory.ts";
+import { userRoutes } from "./routes/users.ts";
+import { sellerRoutes } from "./routes/sellers.ts";
+import { productRoutes } from "./routes/products.ts";
+import { dropRoutes } from "./routes/drops.ts";
+import { httpDropScheduler, type DropScheduler } from "./store/inventory.ts";
 
 export type CatalogOptions = {
   /** Where new drops' schedules go; default: the inventory over HTTP (INVENTORY_URL). */

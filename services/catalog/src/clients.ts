@@ -3,7 +3,7 @@ import { checkPostgres, createPool } from "@drops/db";
 import { checkKafka, createKafka } from "@drops/kafka";
 import type { ReadinessChecks } from "@drops/http";
 import type { Config } from "./config.ts";
-import { createDb, type Db } from "./db/prisma.ts";
+import { createDb, type Db } from "./store/prisma.ts";
 
 /** The infrastructure clients the catalog service owns: PostgreSQL (pool + Prisma), Kafka. */
 export type Clients = {

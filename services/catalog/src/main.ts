@@ -4,7 +4,7 @@ import { shutdownTelemetry } from "@drops/telemetry";
 import { buildApp } from "./app.ts";
 import { openClients } from "./clients.ts";
 import { readConfigOrExit } from "./config.ts";
-import { seedAdmin } from "./seed-admin.ts";
+import { seedAdmin } from "./workers.ts";
 
 const config = readConfigOrExit();
 try {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
-import type { Db } from "./db/prisma.ts";
+import type { Db } from "./store/prisma.ts";
 import { DEFAULT_ADMIN_PASSWORD, type Config } from "./config.ts";
-import { ensureAdmin } from "./users/users.ts";
+import { ensureAdmin } from "./store/users.ts";
 
 /**
  * Ensures the admin from ADMIN_EMAIL / ADMIN_PASSWORD at start. A database that is not reachable

@@ -1,5 +1,5 @@
 import t from "tap";
-import { recordStock } from "../src/drops/drops.ts";
+import { recordStock } from "../src/store/drops.ts";
 import { unavailable } from "@drops/http";
 import { inSeconds, testCatalog } from "./helpers.ts";
 

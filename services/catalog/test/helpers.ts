@@ -2,12 +2,12 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { testEnv } from "@drops/testing";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
-import type { DropScheduler } from "../src/drops/inventory.ts";
-import type { DropView } from "../src/drops/view.ts";
+import type { DropScheduler } from "../src/store/inventory.ts";
+import type { DropView } from "../src/domain/drops.ts";
 import { openClients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
-import type { Db } from "../src/db/prisma.ts";
-import { ensureAdmin } from "../src/users/users.ts";
+import type { Db } from "../src/store/prisma.ts";
+import { ensureAdmin } from "../src/store/users.ts";
 
 export const migrationsDir = new URL("../prisma/migrations", import.meta.url).pathname;
 

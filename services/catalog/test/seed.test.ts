@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import t from "tap";
 import { createPool } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
-import { createDb } from "../src/db/prisma.ts";
+import { createDb } from "../src/store/prisma.ts";
 import { migrationsDir } from "./helpers.ts";
 
 const run = promisify(execFile);

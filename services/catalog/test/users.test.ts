@@ -1,6 +1,6 @@
 import t from "tap";
-import { hashPassword, verifyPassword } from "../src/auth/password.ts";
-import { ensureAdmin } from "../src/users/users.ts";
+import { hashPassword, verifyPassword } from "../src/domain/password.ts";
+import { ensureAdmin } from "../src/store/users.ts";
 import { testCatalog } from "./helpers.ts";
 
 t.test("password hashing: scrypt, salted, verified in constant time", async (t) => {

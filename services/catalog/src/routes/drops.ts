@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import type { Db } from "../db/prisma.ts";
-import { callerOf } from "../auth/caller.ts";
-import { idParams, strictObject, uuid } from "../schemas.ts";
-import { createDrop, getDrop, type DropInput } from "./drops.ts";
-import type { DropScheduler } from "./inventory.ts";
-import { searchDrops, type DropSearch } from "./search.ts";
+import { callerOf } from "@drops/http";
+import type { Db } from "../store/prisma.ts";
+import { idParams, strictObject, uuid } from "./schemas.ts";
+import { createDrop, getDrop, type DropInput } from "../store/drops.ts";
+import type { DropScheduler } from "../store/inventory.ts";
+import { searchDrops, type DropSearch } from "../store/drop-search.ts";
 
 export const dropFields = {
   productId: uuid,

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import type { Db } from "../db/prisma.ts";
-import { callerOf } from "../auth/caller.ts";
-import { idParams, strictObject } from "../schemas.ts";
-import { createProduct, getProduct, myProducts, updateProduct, type ProductInput } from "./products.ts";
+import { callerOf } from "@drops/http";
+import type { Db } from "../store/prisma.ts";
+import { idParams, strictObject } from "./schemas.ts";
+import { createProduct, getProduct, myProducts, updateProduct, type ProductInput } from "../store/products.ts";
 
 export const productFields = {
   name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" },

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { notFound } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { adminOf, callerOf } from "../auth/caller.ts";
-import { email, idParams, strictObject } from "../schemas.ts";
-import { applyAsSeller, decideSeller, listSellers, sellerOfUser, type ApplyInput, type SellerStatus } from "./sellers.ts";
+import { adminOf, callerOf, notFound } from "@drops/http";
+import type { Db } from "../store/prisma.ts";
+import { email, idParams, strictObject } from "./schemas.ts";
+import { applyAsSeller, decideSeller, listSellers, sellerOfUser, type ApplyInput, type SellerStatus } from "../store/sellers.ts";
 
 const applyBody = strictObject(
   { businessName: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, contactEmail: email },

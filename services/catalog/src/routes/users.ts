@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { notFound } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { callerOf } from "../auth/caller.ts";
-import { email, password, strictObject } from "../schemas.ts";
-import { getUser, login, signup, type SignupInput } from "./users.ts";
+import { callerOf, notFound } from "@drops/http";
+import type { Db } from "../store/prisma.ts";
+import { email, password, strictObject } from "./schemas.ts";
+import { getUser, login, signup, type SignupInput } from "../store/users.ts";
 
 const displayName = { type: "string", minLength: 1, maxLength: 100, pattern: "\\S" } as const;
 const signupBody = strictObject({ email, password, displayName }, ["email", "password", "displayName"]);

@@ -1,6 +1,6 @@
-import type { Db } from "../db/prisma.ts";
+import type { Db } from "./prisma.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { dropView, productForView, type DropStatus, type DropView } from "./view.ts";
+import { dropView, productForView, type DropStatus, type DropView } from "../domain/drops.ts";
 
 export type DropSort = "startsAt" | "-startsAt" | "available";
 export type DropSearch = { q?: string; sort: DropSort; status?: DropStatus; sellerId?: string; productId?: string; page: number; pageSize: number };

@@ -1,8 +1,8 @@
 import { badRequest, notFound } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { ownedProduct } from "../products/products.ts";
+import type { Db } from "./prisma.ts";
+import { ownedProduct } from "./products.ts";
 import type { DropScheduler } from "./inventory.ts";
-import { dropView, productForView, type DropStatus, type DropView } from "./view.ts";
+import { dropView, productForView, type DropStatus, type DropView } from "../domain/drops.ts";
 
 /** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
 export const START_GRACE_MS = 30_000;

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { conflict, unavailable } from "@drops/http";
-import type { DropView } from "./view.ts";
+import type { DropView } from "../domain/drops.ts";
 
 /**
  * Hands a new drop's schedule to the inventory, which owns stock and loads it into Redis at opening.

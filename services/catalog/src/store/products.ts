@@ -1,6 +1,6 @@
 import { forbidden, notFound } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { approvedSellerOf } from "../sellers/sellers.ts";
+import type { Db } from "./prisma.ts";
+import { approvedSellerOf } from "./sellers.ts";
 
 export type ProductView = { productId: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: string; updatedAt: string };
 type ProductRow = { id: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: Date; updatedAt: Date };

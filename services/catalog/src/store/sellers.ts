@@ -1,7 +1,7 @@
 import { conflict, forbidden, notFound } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { isUniqueViolation } from "../db/errors.ts";
-import { grantRole } from "../users/users.ts";
+import type { Db } from "./prisma.ts";
+import { isUniqueViolation } from "./errors.ts";
+import { grantRole } from "./users.ts";
 
 export type SellerStatus = "pending" | "approved" | "rejected";
 export type SellerView = { sellerId: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: string };

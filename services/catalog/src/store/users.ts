@@ -1,8 +1,8 @@
 import { conflict, unauthorized } from "@drops/http";
-import type { Db } from "../db/prisma.ts";
-import { isUniqueViolation } from "../db/errors.ts";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "../auth/password.ts";
-import type { Role } from "../auth/caller.ts";
+import type { Db } from "./prisma.ts";
+import { isUniqueViolation } from "./errors.ts";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "../domain/password.ts";
+import type { Role } from "@drops/http";
 
 export type UserView = { userId: string; email: string; displayName: string; roles: Role[] };
 type UserRow = { id: string; email: string; displayName: string; roles: Role[] };
