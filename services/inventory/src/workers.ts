@@ -11,6 +11,7 @@ import type { Locker } from "@drops/redis";
 import type { Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import type { StockStore } from "./stock/stock-store.ts";
+import { recordScriptVersion } from "./stock/scripts.ts";
 import { createStockRelay } from "./relay/relay.ts";
 import { ledgerSink } from "./ledger/ledger-repo.ts";
 import { createOpener } from "./opening/opener.ts";
@@ -47,6 +48,8 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
     async start() {
       if (started) return;
       started = true;
+      // Before anything else: the gateway compares it with the scripts it was built with.
+      await recordScriptVersion(clients.redis, config.STOCK_KEY_PREFIX);
       relay.start();
       opener.start();
       sweeper.start();

@@ -27,3 +27,16 @@ export function dropKeys(dropId: string, prefix = ""): DropKeys {
 export function dropIndexKey(prefix = ""): string {
   return `${prefix}stock:drops`;
 }
+
+/** Where the inventory records the version of its stock scripts when it starts (see purchase.ts). */
+export function scriptVersionKey(prefix = ""): string {
+  return `${prefix}stock:script-version`;
+}
+
+/**
+ * The gateway's pending purchase of an order (`purchase:<orderId>`, written for winners only and
+ * expiring with the hold), so GET /api/orders/:orderId can answer "held" before the order exists.
+ */
+export function pendingPurchaseKey(prefix: string, orderId: string): string {
+  return `${prefix}purchase:${orderId}`;
+}

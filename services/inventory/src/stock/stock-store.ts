@@ -3,7 +3,6 @@
  * (openDrop: two). `nowMs` is optional everywhere: left out, the scripts use Redis server time, so
  * every instance shares one clock; tests pass it to control time.
  */
-import { isDropStatus } from "../domain/stock.ts";
 import type {
   ConfirmOutcome,
   OpenDropOutcome,
@@ -13,6 +12,8 @@ import type {
   SetStatusOutcome,
   StockSnapshot,
 } from "../domain/reservation.ts";
+import { id, nonNegInt, now, token } from "./args.ts";
+import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
 import type { DropStatus, StockCounters } from "../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis } from "./scripts.ts";
@@ -22,7 +23,6 @@ import {
   parseOrderIds,
   parseRefund,
   parseRelease,
-  parseReserve,
   parseSetStatus,
 } from "./replies.ts";
 
@@ -39,22 +39,6 @@ export type OpenDropInput = {
   status?: "open" | "paused";
   nowMs?: number;
 };
-
-export type ReserveInput = {
-  dropId: string;
-  orderId: string;
-  buyerId: string;
-  qty: number;
-  nowMs?: number;
-  /** Hash of the request body, stored with the hold and returned on replay; [A-Za-z0-9_-]*. */
-  fingerprint?: string;
-  /** What the saga needs to charge the buyer; copied into the "reserved" stream entry (StockReserved v2). */
-  purchase?: PurchaseInfo;
-  /** W3C traceparent of the request, copied into the stream entry so the relayed event joins the trace. */
-  traceparent?: string;
-};
-
-export type PurchaseInfo = { amountCents?: number; currency?: string; paymentMethod?: string };
 
 export type ReleaseInput = OrderRef & {
   /** Why the units go back (StockReleased.reason): ORDER_CANCELLED, PAYMENT_FAILED, ... Default none. */
@@ -107,37 +91,14 @@ export type AdjustOutcome =
   | { status: "INSUFFICIENT"; available: number }
   | { status: "STALE_FENCE"; fence: number };
 
+export type { ReserveInput, PurchaseInfo } from "./purchase.ts";
+
 export type StockStoreOptions = { prefix?: string };
-
-const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
-const TOKEN = /^[A-Za-z0-9_.:/-]{0,128}$/;
-const TRACEPARENT = /^$|^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-function nonNegInt(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
-  return v;
-}
-function id(name: string, v: string): string {
-  if (typeof v !== "string" || v.length === 0 || v.length > 200) throw new TypeError(`${name} must be 1-200 characters`);
-  return v;
-}
-function token(name: string, v: string | undefined): string {
-  if (v === undefined) return "";
-  if (!TOKEN.test(v)) throw new TypeError(`${name} must match ${TOKEN.source}`);
-  return v;
-}
-function purchaseArgs(p: PurchaseInfo | undefined, traceparent: string | undefined): string[] {
-  if (traceparent !== undefined && !TRACEPARENT.test(traceparent)) throw new TypeError("traceparent is not a W3C traceparent");
-  const amount = p?.amountCents === undefined ? "" : String(nonNegInt("amountCents", p.amountCents));
-  return [amount, token("currency", p?.currency), token("paymentMethod", p?.paymentMethod), traceparent ?? ""];
-}
-function now(v: number | undefined): number | string {
-  return v === undefined ? "" : nonNegInt("nowMs", v);
-}
 
 export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): StockStore {
   const prefix = opts.prefix ?? "";
   const scripts = defineStockScripts(redis);
+  const purchase = createPurchaseStock(redis, { prefix });
   const keys = (dropId: string) => dropKeys(dropId, prefix);
 
   return {
@@ -159,22 +120,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       return parseOpenDrop(raw);
     },
 
-    async reserve(input) {
-      const k = keys(input.dropId);
-      const fingerprint = input.fingerprint ?? "";
-      if (!FINGERPRINT.test(fingerprint)) throw new TypeError("fingerprint must match [A-Za-z0-9_-]{0,128}");
-      if (!Number.isSafeInteger(input.qty) || input.qty < 1) throw new RangeError(`qty must be an integer >= 1, got ${input.qty}`);
-      const raw = await scripts.run("reserve", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
-        input.dropId,
-        id("orderId", input.orderId),
-        id("buyerId", input.buyerId),
-        input.qty,
-        now(input.nowMs),
-        fingerprint,
-        ...purchaseArgs(input.purchase, input.traceparent),
-      ]);
-      return parseReserve(raw, input.orderId, fingerprint);
-    },
+    reserve: (input) => purchase.reserve(input),
 
     async confirm(ref) {
       const k = keys(ref.dropId);
@@ -212,13 +158,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       return parseOrderIds(raw);
     },
 
-    async snapshot(dropId) {
-      const k = keys(dropId);
-      const [status, total, adjustments, available, held, sold] = await redis.hmget(k.meta, "status", "total", "adjustments", "available", "held", "sold");
-      if (status === null || status === undefined) return null;
-      if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
-      return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
-    },
+    snapshot: (dropId) => purchase.snapshot(dropId),
 
     async resync(input) {
       const k = keys(input.dropId);

@@ -1,0 +1,92 @@
+/**
+ * The narrow stock boundary of the purchase path (`@drops/inventory-service/purchase`): what the
+ * gateway needs to reserve on the stock Redis through the inventory's own reserve script, read a
+ * drop's live counters, and make sure it runs the scripts the inventory runs. Nothing here writes
+ * except `reserve`. ARCHITECTURE.md "The purchase path".
+ */
+import { isDropStatus } from "../domain/stock.ts";
+import type { ReserveOutcome, StockSnapshot } from "../domain/reservation.ts";
+import { id, now, purchaseArgs, type PurchaseInfo } from "./args.ts";
+import { dropKeys, pendingPurchaseKey, scriptVersionKey } from "./keys.ts";
+import { parseReserve } from "./replies.ts";
+import { defineStockScripts, SCRIPT_VERSION, type Redis } from "./scripts.ts";
+
+export { SCRIPT_VERSION, pendingPurchaseKey };
+export type { Redis, PurchaseInfo };
+export type { DuplicateOutcome, HeldOutcome, ReserveOutcome, ReserveRejection, StockSnapshot } from "../domain/reservation.ts";
+export type { DropStatus } from "../domain/stock.ts";
+
+export type ReserveInput = {
+  dropId: string;
+  orderId: string;
+  buyerId: string;
+  qty: number;
+  nowMs?: number;
+  /** Hash of the request body, stored with the hold and returned on replay; [A-Za-z0-9_-]*. */
+  fingerprint?: string;
+  /** What the saga needs to charge the buyer; copied into the "reserved" stream entry (StockReserved v2). */
+  purchase?: PurchaseInfo;
+  /** W3C traceparent of the request, copied into the stream entry so the relayed event joins the trace. */
+  traceparent?: string;
+};
+
+export type PurchaseStock = {
+  /** Holds `qty` units for the order (reserve.lua): atomic, idempotent per orderId; a rejection writes nothing. */
+  reserve(input: ReserveInput): Promise<ReserveOutcome>;
+  /** The drop's live counters and status; null when the drop is not loaded. */
+  snapshot(dropId: string): Promise<StockSnapshot | null>;
+};
+
+const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
+
+/** The purchase path's stock API on `redis`; defines only the reserve script on the connection. */
+export function createPurchaseStock(redis: Redis, opts: { prefix: string }): PurchaseStock {
+  const { prefix } = opts;
+  const scripts = defineStockScripts(redis, ["reserve"]);
+  return {
+    async reserve(input) {
+      const k = dropKeys(input.dropId, prefix);
+      const fingerprint = input.fingerprint ?? "";
+      if (!FINGERPRINT.test(fingerprint)) throw new TypeError("fingerprint must match [A-Za-z0-9_-]{0,128}");
+      if (!Number.isSafeInteger(input.qty) || input.qty < 1) throw new RangeError(`qty must be an integer >= 1, got ${input.qty}`);
+      const raw = await scripts.run("reserve", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+        input.dropId,
+        id("orderId", input.orderId),
+        id("buyerId", input.buyerId),
+        input.qty,
+        now(input.nowMs),
+        fingerprint,
+        ...purchaseArgs(input.purchase, input.traceparent),
+      ]);
+      return parseReserve(raw, input.orderId, fingerprint);
+    },
+
+    async snapshot(dropId) {
+      const k = dropKeys(dropId, prefix);
+      const [status, total, adjustments, available, held, sold] = await redis.hmget(k.meta, "status", "total", "adjustments", "available", "held", "sold");
+      if (status === null || status === undefined) return null;
+      if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
+      return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
+    },
+  };
+}
+
+/** The stock Redis runs other stock scripts than this process was built with. */
+export class ScriptVersionError extends Error {
+  override name = "ScriptVersionError";
+}
+
+/**
+ * Compares the script version the inventory recorded (`<prefix>stock:script-version`) with this
+ * process's SCRIPT_VERSION: "ok" when equal, "absent" when no inventory recorded one yet; a different
+ * version throws ScriptVersionError naming both. Reads only.
+ */
+export async function checkScriptVersion(redis: Redis, opts: { prefix: string }): Promise<"ok" | "absent"> {
+  const key = scriptVersionKey(opts.prefix);
+  const stored = await redis.get(key);
+  if (stored === null) return "absent";
+  if (stored === SCRIPT_VERSION) return "ok";
+  throw new ScriptVersionError(
+    `stock script version mismatch: the inventory recorded ${stored} at ${key}, this process was built with ${SCRIPT_VERSION}; deploy both from the same inventory version`,
+  );
+}
