@@ -6,9 +6,9 @@
  *   node scripts/reconcile.ts [--json] [dropId...]
  *
  * Reads REDIS_URL, DATABASE_URL and DB_SCHEMA (the inventory's; default `inventory`).
- * The logic is the inventory's own (services/inventory/src/reconcile.ts): the inventory owns stock.
+ * The logic is the inventory's own (`@drops/inventory-service/reconcile`): the inventory owns stock.
  */
-import { main } from "../services/inventory/src/reconcile.ts";
+import { main } from "@drops/inventory-service/reconcile";
 
 main().then(
   (code) => {
