@@ -3,9 +3,11 @@
  * See README "Retry, dead letters and commits" for the guarantees.
  */
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
 import { EventDecodeError, HEADER, TOPIC_PREFIX, decodeEvent, dlqTopic as defaultDlqTopic, headerString, isEventType } from "@drops/events";
 import type { DropsEvent, EventEnvelope, EventType, Headers } from "@drops/events";
-import type { ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
+import { validateConsumerOptions } from "./consumer-options.ts";
 import { deadLetterMessage, describeError } from "./dlq.ts";
 import { silentLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
@@ -55,144 +57,205 @@ export type ConsumerRunner = {
 
 type Outcome = "done" | "stopped";
 
+/** The options with their defaults filled in, and the group id as the broker sees it. */
+type Settings = {
+  groupId: string;
+  topics: readonly string[];
+  handlers: Handlers;
+  retry: RetryPolicy;
+  toDlq: (topic: string) => string;
+  log: Logger;
+  now: () => Date;
+  fromBeginning: boolean;
+  partitionsConsumedConcurrently: number;
+  commitIntervalMs: number;
+};
+
+/** What handling one message needs: the settings, the dead-letter producer, the stop signal, the counters. */
+type Processing = { settings: Settings; producer: EventProducer; tracer: Tracer; abort: AbortSignal; stats: ConsumerStats };
+
+type Delivery = { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void> };
+
 export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRunner> {
-  const log = opts.logger ?? silentLogger;
-  const retry = opts.retry ?? defaultRetry;
-  if (!(retry.attempts >= 1)) throw new RangeError("retry.attempts must be >= 1");
-  const toDlq = opts.dlqTopic ?? defaultDlqTopic;
-  const now = opts.now ?? (() => new Date());
+  validateConsumerOptions(opts);
+  const settings = resolveSettings(opts);
   const ownProducer = opts.producer === undefined;
   const producer = opts.producer ?? createProducer(opts.kafka, { lingerMs: 0 });
-  const tracer = trace.getTracer("@drops/kafka");
   const abort = new AbortController();
   const stats: ConsumerStats = { handled: 0, skipped: 0, retries: 0, deadLettered: 0 };
+  const processing: Processing = { settings, producer, tracer: trace.getTracer("@drops/kafka"), abort: abort.signal, stats };
 
-  // Groups are namespaced like topics (KAFKA_TOPIC_PREFIX): a group id is cluster-wide, and two stacks
-  // sharing one would split each other's partitions.
-  const groupId = TOPIC_PREFIX + opts.groupId;
-  const consumer = opts.kafka.consumer({ ...opts.consumerConfig, groupId, allowAutoTopicCreation: false });
-  const joined = new Promise<void>((resolve) => {
+  const consumer = opts.kafka.consumer({ ...opts.consumerConfig, groupId: settings.groupId, allowAutoTopicCreation: false });
+  const joined = groupJoined(consumer);
+  const closeProducer = (): Promise<void> => (ownProducer ? producer.close() : Promise.resolve());
+  await startConsuming(consumer, settings, batchLoop(processing), closeProducer);
+  return runnerOf({ consumer, settings, joined, stats, abort, closeProducer });
+}
+
+function resolveSettings(opts: RunConsumerOptions): Settings {
+  return {
+    // Groups are namespaced like topics (KAFKA_TOPIC_PREFIX): a group id is cluster-wide, and two stacks
+    // sharing one would split each other's partitions.
+    groupId: TOPIC_PREFIX + opts.groupId,
+    topics: opts.topics,
+    handlers: opts.handlers,
+    retry: opts.retry ?? defaultRetry,
+    toDlq: opts.dlqTopic ?? defaultDlqTopic,
+    log: opts.logger ?? silentLogger,
+    now: opts.now ?? (() => new Date()),
+    fromBeginning: opts.fromBeginning ?? true,
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+    commitIntervalMs: opts.commitIntervalMs ?? 1_000,
+  };
+}
+
+/** Resolves when the consumer first joined its group. */
+function groupJoined(consumer: Consumer): Promise<void> {
+  return new Promise<void>((resolve) => {
     const off = consumer.on(consumer.events.GROUP_JOIN, () => {
       off();
       resolve();
     });
   });
+}
 
-  async function deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, err: unknown): Promise<void> {
-    const dlq = toDlq(topic);
-    await producer.publishRaw(dlq, deadLetterMessage(message, { topic, partition, groupId }, reason, err, now()), { now: true });
-    stats.deadLettered++;
-    log.warn({ topic, partition, offset: message.offset, dlq, reason, err: describeError(err) }, "message dead-lettered");
-  }
-
-  async function handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
-    const headers: Headers = message.headers ?? {};
-    const type = headerString(headers, HEADER.type);
-    // A type this service does not handle is skipped without even decoding it.
-    if (type !== undefined && isEventType(type) && opts.handlers[type] === undefined) {
-      stats.skipped++;
-      return "done";
-    }
-    let event: DropsEvent;
-    try {
-      event = decodeEvent(message);
-    } catch (err) {
-      const reason = err instanceof EventDecodeError ? err.reason : "DECODE_FAILED";
-      await deadLetter(topic, partition, message, reason, err);
-      return "done";
-    }
-    const handler = opts.handlers[event.type] as Handler<EventType> | undefined;
-    if (handler === undefined) {
-      stats.skipped++;
-      return "done";
-    }
-
-    const parent = contextFromHeaders(headers);
-    const span = tracer.startSpan(
-      `${topic} process`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          "messaging.system": "kafka",
-          "messaging.operation.type": "process",
-          "messaging.destination.name": topic,
-          "messaging.destination.partition.id": String(partition),
-          "messaging.kafka.offset": Number(message.offset),
-          "messaging.consumer.group.name": groupId,
-          "messaging.message.id": event.eventId,
-          "drops.event.type": event.type,
-        },
-      },
-      parent,
-    );
-    const spanCtx = trace.setSpan(parent, span);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await context.with(spanCtx, () => handler(event, { topic, partition, offset: message.offset, headers, attempt }));
-          stats.handled++;
-          return "done";
-        } catch (err) {
-          span.recordException(err instanceof Error ? err : new Error(String(err)));
-          if (attempt >= retry.attempts) {
-            span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
-            await deadLetter(topic, partition, message, "HANDLER_FAILED", err);
-            return "done";
-          }
-          const delay = backoffDelay(retry, attempt);
-          log.warn({ topic, partition, offset: message.offset, type: event.type, attempt, delayMs: delay, err: describeError(err) }, "handler failed, retrying");
-          stats.retries++;
-          if (!(await pause(delay, abort.signal, heartbeat))) return "stopped";
-        }
-      }
-    } finally {
-      span.end();
-    }
-  }
-
-  async function eachBatch(p: EachBatchPayload): Promise<void> {
-    const { batch } = p;
-    const heartbeat = (): Promise<void> => p.heartbeat();
-    for (const message of batch.messages) {
-      if (!p.isRunning() || p.isStale() || abort.signal.aborted) return;
-      const outcome = await handle(batch.topic, batch.partition, message, heartbeat);
-      // A message left mid-retry by stop() is not resolved: the next owner gets it again.
-      if (outcome === "stopped") return;
-      p.resolveOffset(message.offset);
-      await p.commitOffsetsIfNecessary();
-      await heartbeat();
-    }
-  }
-
+/** Connects, subscribes and starts the batch loop; on failure disconnects (and closes the own producer) and rethrows. */
+async function startConsuming(consumer: Consumer, s: Settings, eachBatch: (p: EachBatchPayload) => Promise<void>, closeProducer: () => Promise<void>): Promise<void> {
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true });
+    await consumer.subscribe({ topics: [...s.topics], fromBeginning: s.fromBeginning });
     await consumer.run({
       autoCommit: true,
-      autoCommitInterval: opts.commitIntervalMs ?? 1_000,
+      autoCommitInterval: s.commitIntervalMs,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently: s.partitionsConsumedConcurrently,
       eachBatch,
     });
   } catch (err) {
     await consumer.disconnect().catch(() => {});
-    if (ownProducer) await producer.close().catch(() => {});
+    await closeProducer().catch(() => {});
     throw err;
   }
-  consumer.on(consumer.events.CRASH, (e) => log.error({ groupId, err: describeError(e.payload.error), restart: e.payload.restart }, "consumer crashed"));
-  log.info({ groupId, topics: opts.topics }, "consumer started");
+  consumer.on(consumer.events.CRASH, (e) => s.log.error({ groupId: s.groupId, err: describeError(e.payload.error), restart: e.payload.restart }, "consumer crashed"));
+  s.log.info({ groupId: s.groupId, topics: s.topics }, "consumer started");
+}
 
+/** The runner handed back: stats, and a stop() that runs once however often it is called. */
+function runnerOf(r: { consumer: Consumer; settings: Settings; joined: Promise<void>; stats: ConsumerStats; abort: AbortController; closeProducer: () => Promise<void> }): ConsumerRunner {
   let stopping: Promise<void> | undefined;
   return {
-    joined,
-    stats: () => ({ ...stats }),
+    joined: r.joined,
+    stats: () => ({ ...r.stats }),
     stop: () =>
       (stopping ??= (async () => {
-        abort.abort();
+        r.abort.abort();
         // kafkajs waits for the running eachBatch, commits resolved offsets, leaves the group.
-        await consumer.disconnect();
-        if (ownProducer) await producer.close();
-        log.info({ groupId }, "consumer stopped");
+        await r.consumer.disconnect();
+        await r.closeProducer();
+        r.settings.log.info({ groupId: r.settings.groupId }, "consumer stopped");
       })()),
   };
+}
+
+/** kafkajs's eachBatch: the batch's messages in order, each offset resolved only once it is finished. */
+function batchLoop(p: Processing): (payload: EachBatchPayload) => Promise<void> {
+  return async (payload) => {
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale() || p.abort.aborted) return;
+      const outcome = await processMessage(p, { topic: batch.topic, partition: batch.partition, message, heartbeat });
+      // A message left mid-retry by stop() is not resolved: the next owner gets it again.
+      if (outcome === "stopped") return;
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  };
+}
+
+/** One message: skip it, dead-letter it, or run its handler (with retries). */
+async function processMessage(p: Processing, d: Delivery): Promise<Outcome> {
+  const headers: Headers = d.message.headers ?? {};
+  if (isUnhandledType(p.settings.handlers, headers)) {
+    p.stats.skipped++;
+    return "done";
+  }
+  const event = await decodeOrDeadLetter(p, d);
+  if (event === undefined) return "done";
+  const handler = p.settings.handlers[event.type] as Handler<EventType> | undefined;
+  if (handler === undefined) {
+    p.stats.skipped++;
+    return "done";
+  }
+  return handleWithRetries(p, d, headers, event, handler);
+}
+
+/** A type this service does not handle is skipped without even decoding it. */
+function isUnhandledType(handlers: Handlers, headers: Headers): boolean {
+  const type = headerString(headers, HEADER.type);
+  return type !== undefined && isEventType(type) && handlers[type] === undefined;
+}
+
+/** The decoded event, or undefined once an undecodable message went to the dead-letter topic. */
+async function decodeOrDeadLetter(p: Processing, d: Delivery): Promise<DropsEvent | undefined> {
+  try {
+    return decodeEvent(d.message);
+  } catch (err) {
+    await deadLetter(p, d, err instanceof EventDecodeError ? err.reason : "DECODE_FAILED", err);
+    return undefined;
+  }
+}
+
+/** Calls the handler in the message's trace context up to retry.attempts times, then dead-letters it. */
+async function handleWithRetries(p: Processing, d: Delivery, headers: Headers, event: DropsEvent, handler: Handler<EventType>): Promise<Outcome> {
+  const { retry, log } = p.settings;
+  const parent = contextFromHeaders(headers);
+  const span = p.tracer.startSpan(`${d.topic} process`, { kind: SpanKind.CONSUMER, attributes: processAttributes(p.settings.groupId, d, event) }, parent);
+  const spanCtx = trace.setSpan(parent, span);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await context.with(spanCtx, () => handler(event, { topic: d.topic, partition: d.partition, offset: d.message.offset, headers, attempt }));
+        p.stats.handled++;
+        return "done";
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : new Error(String(err)));
+        if (attempt >= retry.attempts) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
+          await deadLetter(p, d, "HANDLER_FAILED", err);
+          return "done";
+        }
+        const delay = backoffDelay(retry, attempt);
+        log.warn({ topic: d.topic, partition: d.partition, offset: d.message.offset, type: event.type, attempt, delayMs: delay, err: describeError(err) }, "handler failed, retrying");
+        p.stats.retries++;
+        if (!(await pause(delay, p.abort, d.heartbeat))) return "stopped";
+      }
+    }
+  } finally {
+    span.end();
+  }
+}
+
+/** OpenTelemetry messaging attributes of the CONSUMER span around a handler. */
+function processAttributes(groupId: string, d: Delivery, event: DropsEvent): Record<string, string | number> {
+  return {
+    "messaging.system": "kafka",
+    "messaging.operation.type": "process",
+    "messaging.destination.name": d.topic,
+    "messaging.destination.partition.id": String(d.partition),
+    "messaging.kafka.offset": Number(d.message.offset),
+    "messaging.consumer.group.name": groupId,
+    "messaging.message.id": event.eventId,
+    "drops.event.type": event.type,
+  };
+}
+
+/** The original message, byte for byte, to the dead-letter topic with why and from where; resolves once acked. */
+async function deadLetter(p: Processing, d: Delivery, reason: string, err: unknown): Promise<void> {
+  const { groupId, toDlq, now, log } = p.settings;
+  const dlq = toDlq(d.topic);
+  await p.producer.publishRaw(dlq, deadLetterMessage(d.message, { topic: d.topic, partition: d.partition, groupId }, reason, err, now()), { now: true });
+  p.stats.deadLettered++;
+  log.warn({ topic: d.topic, partition: d.partition, offset: d.message.offset, dlq, reason, err: describeError(err) }, "message dead-lettered");
 }
