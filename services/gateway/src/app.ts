@@ -1,19 +1,16 @@
-import type { FastifyInstance } from "fastify";
-import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
-import { createStockStore } from "@drops/inventory-service/stock";
+import { createServiceApp, rejectNul, sseRegistryFor, strictValidatorCompiler, type BuiltService } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
-import { createTokenSigner } from "./auth/jwt.ts";
-import { createCatalogClient } from "./catalog/client.ts";
-import type { StockSource } from "./catalog/stock.ts";
-import { createServiceClient } from "./http/service-client.ts";
-import { registerDocs } from "./docs.ts";
-import { acceptEmptyJsonBodies } from "./json-body.ts";
-import { createPurchasePath } from "./purchase/wiring.ts";
-import type { PurchaseStats } from "./purchase/stats.ts";
-import { createStockFeed, type StockFeed } from "./stock/feed.ts";
-import { redisStockSource } from "./stock/live.ts";
-import { createSseRegistry } from "./stock/sse.ts";
+import { createTokenSigner } from "./domain/jwt.ts";
+import type { StockSource } from "./domain/live-stock.ts";
+import { createPurchaseStats, type PurchaseStats } from "./domain/purchase-stats.ts";
+import { createSoldOutFlags } from "./domain/sold-out-flags.ts";
+import { createStockFeed, type StockFeed } from "./domain/stock-feed.ts";
+import { createWinners } from "./domain/winners.ts";
+import { stripClientIdentity } from "./routes/authenticate.ts";
+import { registerDocs } from "./routes/docs.ts";
+import { acceptEmptyJsonBodies } from "./routes/json-body.ts";
+import { createPurchaser } from "./routes/purchase-path.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
@@ -22,58 +19,78 @@ import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
+import { createCatalogClient } from "./store/catalog.ts";
+import { catalogDropInfo } from "./store/drop-info.ts";
+import { createInventoryClient } from "./store/inventory.ts";
+import { redisStockSource } from "./store/live-stock.ts";
+import { createOrderClient } from "./store/orders.ts";
+import { createPendingPurchases } from "./store/pending-purchases.ts";
+import { createPurchaseStock } from "./store/stock.ts";
+import { openStockGate } from "./store/stock-gate.ts";
+import { createWorkers, type GatewayWorkers } from "./workers.ts";
 
 export type GatewayOptions = {
   /** Live stock for drop answers; default: the inventory's Redis snapshot (catalog figures for drops not loaded). */
   stock?: StockSource;
 };
 
-/** The app and what runs beside it: the caller starts `feed` (the StockChanged subscription) after building. */
-export type Gateway = { app: FastifyInstance; feed: StockFeed; stats: PurchaseStats };
+/** The app, its worker (the StockChanged subscription, started by runService) and, for tests, the feed and purchase counters. */
+export type Gateway = BuiltService & { workers: GatewayWorkers; feed: StockFeed; stats: PurchaseStats };
 
 /**
- * The gateway service: the shared shell (errors, /health, /ready on Kafka, Redis, PostgreSQL),
- * OpenAPI at /docs, and the public /api routes, which verify the caller's JWT and forward to the
- * catalog, order and inventory services, except the purchase, which reserves right here on the stock
- * Redis through the inventory's scripts. Never listens; closing the app ends the SSE streams, stops
- * the feed and closes the clients.
+ * The gateway service: the shared shell (errors, /health, /ready on Redis and Kafka), OpenAPI at
+ * /docs, and the public /api routes, which verify the caller's JWT and forward to the catalog, order
+ * and inventory services, except the purchase, which reserves right here on the stock Redis through
+ * the inventory's scripts. Never listens. Rejects when the inventory's stock scripts are another
+ * version, or never appear (see store/stock-gate.ts). Closing the app ends the SSE streams, stops the
+ * worker and closes the clients.
  */
-export async function buildGateway(config: Config, clients: Clients = openClients(config), opts: GatewayOptions = {}): Promise<Gateway> {
+export async function buildApp(config: Config, clients: Clients = openClients(config), opts: GatewayOptions = {}): Promise<Gateway> {
+  const stats = createPurchaseStats();
   let feed!: StockFeed;
-  let stats!: PurchaseStats;
+  let workers!: GatewayWorkers;
   const app = await createServiceApp({
     config,
-    clients,
+    clients: clients.shell,
     setup: async (app) => {
-      const store = createStockStore(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
-      feed = createStockFeed({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, log: app.log });
-      const sse = createSseRegistry(config.SSE_HEARTBEAT_MS);
-      app.addHook("preClose", async () => sse.closeAll());
-      app.addHook("onClose", async () => feed.stop());
+      feed = createStockFeed((err, c) => app.log.warn({ err, dropId: c.dropId }, "stock listener failed"));
+      const stock = createPurchaseStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
+      workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log });
+      app.addHook("onClose", async () => workers.stop());
+      const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS });
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
+      stripClientIdentity(app);
       acceptEmptyJsonBodies(app);
       await registerDocs(app);
+
       const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
-      const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS);
-      const path = createPurchasePath({ config, redis: clients.redis, store, catalog, feed, log: app.log });
-      const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(store, app.log) };
+      const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS, Date.now);
+      const drops = catalogDropInfo(catalog, config.DROP_CACHE_MS);
+      const pending = createPendingPurchases(clients.redis, config.STOCK_KEY_PREFIX);
+      const flags = createSoldOutFlags(config.SOLD_OUT_FLAG_MS, Date.now);
+      feed.onAny((c) => {
+        if (c.available > 0) flags.clear(c.dropId);
+      });
+      const gate = await openStockGate({
+        redis: clients.redis, prefix: config.STOCK_KEY_PREFIX, waitMs: config.SCRIPT_VERSION_WAIT_MS, connectMs: config.REDIS_COMMAND_TIMEOUT_MS, log: app.log,
+      }).catch((err: unknown) => {
+        app.log.fatal({ err }, `gateway refuses to start: ${(err as Error).message}`);
+        throw err;
+      });
+      app.addHook("onClose", async () => gate.close());
+      const purchaser = createPurchaser({ stock, gate, drops, flags, winners: createWinners(Date.now), pending, stats, log: app.log });
+
+      const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(stock, app.log) };
       await app.register(authRoutes, deps);
       await app.register(sellerRoutes, deps);
       await app.register(productRoutes, deps);
       await app.register(dropRoutes, deps);
-      await app.register(purchaseRoutes, { tokens, purchaser: path.purchaser });
-      await app.register(orderRoutes, { tokens, pending: path.pending, orders: createServiceClient("order service", config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-      await app.register(stockStreamRoutes, { store, feed, drops: path.drops, sse });
-      await app.register(adminStockRoutes, { tokens, inventory: createServiceClient("inventory", config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-      await clients.redisReady(config.REDIS_COMMAND_TIMEOUT_MS);
-      stats = path.stats;
+      await app.register(purchaseRoutes, { tokens, purchaser });
+      await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      await app.register(stockStreamRoutes, { stock, feed, drops, sse });
+      await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
     },
   });
-  return { app, feed, stats };
-}
-
-/** The app alone, its StockChanged feed not started (SSE still sends the first event; flags lapse by time). */
-export async function buildApp(config: Config, clients: Clients = openClients(config), opts: GatewayOptions = {}): Promise<FastifyInstance> {
-  return (await buildGateway(config, clients, opts)).app;
+  return { app, workers, feed, stats };
 }

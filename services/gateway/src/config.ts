@@ -5,9 +5,12 @@ import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
 /** The development default of JWT_SECRET; refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
 
+/** The shell's variables but DATABASE_URL: the gateway has no database. */
+const { DATABASE_URL: _noDatabase, ...shell } = serviceSpec("gateway", 3000, { portVar: "PORT" });
+
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
-  ...serviceSpec("gateway", 3000, { portVar: "PORT" }),
+  ...shell,
   JWT_SECRET: str(DEV_JWT_SECRET, "HS256 secret signing access tokens (at least 32 characters)"),
   JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),
@@ -19,6 +22,7 @@ export const spec = {
   REDIS_COMMAND_TIMEOUT_MS: int(1000, { min: 10, max: 60_000 }, "a Redis command not answered in this time fails (purchase: 503)"),
   SOLD_OUT_FLAG_MS: int(2000, { min: 0, max: 60_000 }, "how long the in-memory sold-out flag of a drop may short-circuit purchases (0: off)"),
   DROP_CACHE_MS: int(5000, { min: 0, max: 600_000 }, "how long the purchase path reuses a drop's catalog data (price) per instance"),
+  SCRIPT_VERSION_WAIT_MS: int(30_000, { min: 0, max: 600_000 }, "how long the start waits for the inventory to write its stock script version to Redis"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
   STOCK_TOPIC: str(topics.stockChanges.name, "topic of the StockChanged snapshots the gateway follows"),
 };

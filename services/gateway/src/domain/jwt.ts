@@ -1,32 +1,35 @@
+/**
+ * The gateway's access tokens: HS256 JSON Web Tokens with node:crypto, claims `sub` (user id),
+ * `roles`, `iat`, `exp`, `iss: "drops-gateway"`. Pure: the clock is passed in.
+ */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { ROLES, type Caller, type Role } from "@drops/http";
 
-export type Role = "buyer" | "seller" | "admin";
-export type Principal = { userId: string; roles: Role[] };
 export type TokenSigner = {
-  sign: (principal: Principal, nowMs?: number) => string;
-  /** The principal, or a reason: "invalid" (bad format, signature, issuer) or "expired". */
-  verify: (token: string, nowMs?: number) => Principal | "invalid" | "expired";
+  sign: (caller: Caller, nowMs?: number) => string;
+  /** The caller, or a reason: "invalid" (bad format, signature, issuer) or "expired". */
+  verify: (token: string, nowMs?: number) => Caller | "invalid" | "expired";
 };
 
 const ISSUER = "drops-gateway";
 const HEADER = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-const ROLES = new Set<string>(["buyer", "seller", "admin"]);
+const ROLE_SET = new Set<string>(ROLES);
 
 function b64url(s: string | Buffer): string {
   return Buffer.from(s).toString("base64url");
 }
 
-/** HS256 JSON Web Tokens with node:crypto: `sub` = user id, `roles`, `iat`, `exp`, `iss`. */
-export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
+/** `now` is the clock (`Date.now` in the app); `nowMs` on a call overrides it (tests). */
+export function createTokenSigner(secret: string, ttlSeconds: number, now: () => number): TokenSigner {
   const mac = (data: string) => createHmac("sha256", secret).update(data).digest();
 
   return {
-    sign(principal, nowMs = Date.now()) {
+    sign(caller, nowMs = now()) {
       const iat = Math.floor(nowMs / 1000);
-      const payload = b64url(JSON.stringify({ sub: principal.userId, roles: principal.roles, iat, exp: iat + ttlSeconds, iss: ISSUER }));
+      const payload = b64url(JSON.stringify({ sub: caller.userId, roles: caller.roles, iat, exp: iat + ttlSeconds, iss: ISSUER }));
       return `${HEADER}.${payload}.${mac(`${HEADER}.${payload}`).toString("base64url")}`;
     },
-    verify(token, nowMs = Date.now()) {
+    verify(token, nowMs = now()) {
       const parts = token.split(".");
       if (parts.length !== 3 || parts[0] !== HEADER) return "invalid";
       const signature = Buffer.from(parts[2]!, "base64url");
@@ -41,7 +44,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
       if (claims === null || typeof claims !== "object") return "invalid";
       if (claims.iss !== ISSUER || typeof claims.sub !== "string" || typeof claims.exp !== "number" || !Array.isArray(claims.roles)) return "invalid";
       if (claims.exp * 1000 <= nowMs) return "expired";
-      const roles = claims.roles.filter((r): r is Role => typeof r === "string" && ROLES.has(r));
+      const roles = claims.roles.filter((r): r is Role => typeof r === "string" && ROLE_SET.has(r));
       return { userId: claims.sub, roles };
     },
   };

@@ -1,11 +1,24 @@
 /** The HTTP answer of each reserve outcome (BRIEF "Public HTTP API"). Pure. */
 import { AppError, conflict } from "@drops/http";
-import type { ReserveOutcome } from "@drops/inventory-service/stock";
 
 export type PurchaseAnswer = { orderId: string; status: "held"; holdExpiresAt: string };
 
+/**
+ * What the purchase path reads of the reserve script's answer: the inventory's ReserveOutcome
+ * (`@drops/inventory-service/purchase`) is assignable to it, and a new outcome there fails to compile
+ * where the path passes it here.
+ */
+export type ReserveResult =
+  | { status: "HELD"; orderId: string; qty: number; holdExpiresAtMs: number; available: number; replay: boolean; fingerprint: string }
+  | { status: "DUPLICATE"; orderId: string; state: string; holdExpiresAtMs: number; fingerprint: string }
+  | { status: "NOT_OPEN"; startsAtMs: number | null }
+  | { status: "PAUSED" }
+  | { status: "CLOSED" }
+  | { status: "LIMIT_REACHED"; taken: number; perBuyerLimit: number }
+  | { status: "SOLD_OUT"; available: number };
+
 export const keyReused = (): AppError =>
-  new AppError(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different purchase; use a new key for a new purchase");
+  new AppError("IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different purchase; use a new key for a new purchase");
 
 export const soldOut = (available = 0): AppError => conflict("sold out", "SOLD_OUT", { available });
 
@@ -13,12 +26,17 @@ export function heldAnswer(orderId: string, holdExpiresAtMs: number): PurchaseAn
   return { orderId, status: "held", holdExpiresAt: new Date(holdExpiresAtMs).toISOString() };
 }
 
+/** True when the outcome says the drop has nothing left: the instance flags it sold out. */
+export function leavesDropEmpty(outcome: ReserveResult): boolean {
+  return (outcome.status === "SOLD_OUT" || outcome.status === "HELD") && outcome.available === 0;
+}
+
 /**
  * The answer to the buyer, or the AppError to throw. HELD (new or replayed) and DUPLICATE (the order
  * id reserved before, its hold has moved on since) answer the original 201 when the request's
  * fingerprint matches the stored one, else 422; the order itself is followed on /api/orders/:orderId.
  */
-export function answerFor(outcome: ReserveOutcome, fingerprint: string): PurchaseAnswer | AppError {
+export function answerFor(outcome: ReserveResult, fingerprint: string): PurchaseAnswer | AppError {
   switch (outcome.status) {
     case "HELD":
       if (outcome.replay && outcome.fingerprint !== fingerprint) return keyReused();

@@ -11,8 +11,8 @@ export type SoldOutFlags = {
   clear(dropId: string): void;
 };
 
-/** `ttlMs` 0 disables the flags (every attempt asks Redis). */
-export function createSoldOutFlags(ttlMs: number, now: () => number = Date.now): SoldOutFlags {
+/** `ttlMs` 0 disables the flags (every attempt asks Redis); `now` is the clock. */
+export function createSoldOutFlags(ttlMs: number, now: () => number): SoldOutFlags {
   const until = new Map<string, number>();
   return {
     isSoldOut(dropId) {

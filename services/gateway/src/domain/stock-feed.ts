@@ -1,73 +1,36 @@
 /**
- * One Kafka subscription per gateway instance to the StockChanged snapshots (topic
- * `drops.stock-changes`, key dropId), fanned out in-process to whoever listens: the SSE streams of
- * that drop and the sold-out flags. The consumer group is unique per instance (every instance must
- * see every change) and starts at the end of the topic: what happened before is read from Redis.
- * Stale snapshots (seq not above the last one seen for the drop) are dropped.
+ * The in-process fan-out of the StockChanged snapshots this instance consumes (see workers.ts): to
+ * the SSE streams of a drop and to every-change listeners (the sold-out flags). Stale snapshots (seq
+ * not above the last one seen for the drop) are dropped. Pure: no I/O.
  */
-import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
-import type { FastifyBaseLogger } from "fastify";
 import type { StockChanged } from "@drops/events";
-import { runConsumer, type ConsumerRunner, type createKafka } from "@drops/kafka";
 
 export type StockListener = (change: StockChanged) => void;
 
 export type StockFeed = {
-  /** Joins the group; resolves once the consumer runs (`joined` tells when it has partitions). */
-  start(): Promise<void>;
-  readonly joined: Promise<void>;
-  stop(): Promise<void>;
-  /** Every change of every drop. */
+  /** Every change of every drop; returns the unsubscribe function. */
   onAny(listener: StockListener): () => void;
   /** Changes of one drop; returns the unsubscribe function. */
   subscribe(dropId: string, listener: StockListener): () => void;
-  /** Delivers a change as if consumed (the consumer's handler; tests). */
+  /** Delivers a change to its listeners (the StockChanged handler; tests). */
   deliver(change: StockChanged): void;
 };
 
-export type StockFeedOptions = { kafka: ReturnType<typeof createKafka>; topic: string; serviceName: string; log: FastifyBaseLogger };
-
-export function createStockFeed(o: StockFeedOptions): StockFeed {
+/** `onListenerError` is told of a listener that threw (the others still get the change). */
+export function createStockFeed(onListenerError: (err: unknown, change: StockChanged) => void): StockFeed {
   const any = new Set<StockListener>();
   const byDrop = new Map<string, Set<StockListener>>();
   const lastSeq = new Map<string, number>();
-  let runner: ConsumerRunner | undefined;
-  let starting: Promise<void> | undefined;
-  let markJoined: () => void = () => {};
-  const joined = new Promise<void>((resolve) => (markJoined = resolve));
 
   const call = (l: StockListener, c: StockChanged) => {
     try {
       l(c);
     } catch (err) {
-      o.log.warn({ err, dropId: c.dropId }, "stock listener failed");
+      onListenerError(err, c);
     }
   };
 
-  const feed: StockFeed = {
-    joined,
-    start() {
-      starting ??= (async () => {
-        runner = await runConsumer({
-          kafka: o.kafka,
-          groupId: `${o.serviceName}-stock-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-          topics: [o.topic],
-          fromBeginning: false,
-          // a short fetch wait keeps stop() (a pending fetch is waited for) well inside the shutdown budget
-          consumerConfig: { maxWaitTimeInMs: 500 },
-          logger: o.log,
-          handlers: { StockChanged: async (event) => feed.deliver(event.payload) },
-        });
-        void runner.joined.then(markJoined);
-      })();
-      return starting;
-    },
-    async stop() {
-      if (starting) await starting.catch(() => undefined);
-      await runner?.stop();
-      runner = undefined;
-    },
+  return {
     onAny(listener) {
       any.add(listener);
       return () => void any.delete(listener);
@@ -89,5 +52,4 @@ export function createStockFeed(o: StockFeedOptions): StockFeed {
       for (const l of byDrop.get(change.dropId) ?? []) call(l, change);
     },
   };
-  return feed;
 }

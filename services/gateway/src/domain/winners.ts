@@ -4,14 +4,15 @@
  * lives as long as its hold. A replay that reaches another instance during the flag's short life is
  * answered SOLD_OUT (README: "Sold-out flag").
  */
-import type { PurchaseAnswer } from "./outcome.ts";
+import type { PurchaseAnswer } from "./purchase-outcome.ts";
 
 export type Winners = {
   remember(answer: PurchaseAnswer, fingerprint: string, holdExpiresAtMs: number): void;
   find(orderId: string): { answer: PurchaseAnswer; fingerprint: string } | undefined;
 };
 
-export function createWinners(maxEntries = 100_000, now: () => number = Date.now): Winners {
+/** `now` is the clock. */
+export function createWinners(now: () => number, maxEntries = 100_000): Winners {
   const byOrder = new Map<string, { answer: PurchaseAnswer; fingerprint: string; until: number }>();
   return {
     remember(answer, fingerprint, holdExpiresAtMs) {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../auth/authenticate.ts";
-import type { Principal, TokenSigner } from "../auth/jwt.ts";
-import type { CatalogClient } from "../catalog/client.ts";
-import { bearer, errors, loginBody, meAnswer, signupBody, tokenAnswer } from "../schemas.ts";
+import { authenticate } from "./authenticate.ts";
+import type { Role, ServiceClient } from "@drops/http";
+import type { TokenSigner } from "../domain/jwt.ts";
+import { bearer, errors, loginBody, meAnswer, signupBody, tokenAnswer } from "./schemas.ts";
 
-export type RouteDeps = { catalog: CatalogClient; tokens: TokenSigner };
-type CatalogUser = { userId: string; email: string; displayName: string; roles: Principal["roles"] };
+export type RouteDeps = { catalog: ServiceClient; tokens: TokenSigner };
+type CatalogUser = { userId: string; email: string; displayName: string; roles: Role[] };
 
 /** POST /api/auth/signup, POST /api/auth/login (the gateway issues the JWT), GET /api/me. */
 export async function authRoutes(app: FastifyInstance, { catalog, tokens }: RouteDeps): Promise<void> {
@@ -29,6 +29,6 @@ export async function authRoutes(app: FastifyInstance, { catalog, tokens }: Rout
   app.get(
     "/api/me",
     { schema: { tags: ["auth"], summary: "The signed-in user", security: bearer, response: { 200: meAnswer, ...errors(401, 503) } } },
-    async (request) => catalog.call({ method: "GET", path: "/users/me", principal: authenticate(request, tokens), requestId: request.id }),
+    async (request) => catalog.call({ method: "GET", path: "/users/me", caller: authenticate(request, tokens), requestId: request.id }),
   );
 }

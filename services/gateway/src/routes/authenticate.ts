@@ -1,21 +1,35 @@
-import type { FastifyRequest } from "fastify";
-import { forbidden, unauthorized } from "@drops/http";
-import type { Principal, Role, TokenSigner } from "./jwt.ts";
+/**
+ * Who is calling, from `Authorization: Bearer <accessToken>` only. The identity headers the internal
+ * services trust (x-user-id / x-user-roles) are built by the service client from the verified caller
+ * (`caller`); whatever a client sent under those names is removed on arrival, so nothing in the
+ * gateway can read or forward it.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { USER_ID_HEADER, USER_ROLES_HEADER, canonicalId, forbidden, unauthorized, type Caller, type Role } from "@drops/http";
+import type { TokenSigner } from "../domain/jwt.ts";
+
+/** Drops client-sent identity headers before any route runs. */
+export function stripClientIdentity(app: FastifyInstance): void {
+  app.addHook("onRequest", async (request) => {
+    delete request.headers[USER_ID_HEADER];
+    delete request.headers[USER_ROLES_HEADER];
+  });
+}
 
 /** The verified caller of `Authorization: Bearer <accessToken>`: 401 when missing, invalid or expired. */
-export function authenticate(request: FastifyRequest, tokens: TokenSigner): Principal {
+export function authenticate(request: FastifyRequest, tokens: TokenSigner): Caller {
   const header = request.headers.authorization;
   const match = typeof header === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw unauthorized("sign in: Authorization: Bearer <accessToken> is required");
   const result = tokens.verify(match[1]!);
   if (result === "expired") throw unauthorized("the access token has expired; log in again", "TOKEN_EXPIRED");
   if (result === "invalid") throw unauthorized("the access token is not valid", "INVALID_TOKEN");
-  return result;
+  return { userId: canonicalId(result.userId), roles: result.roles };
 }
 
 /** authenticate, then 403 FORBIDDEN unless the token carries `role`. */
-export function authorize(request: FastifyRequest, tokens: TokenSigner, role: Role): Principal {
-  const principal = authenticate(request, tokens);
-  if (!principal.roles.includes(role)) throw forbidden(`${role} role required`);
-  return principal;
+export function authorize(request: FastifyRequest, tokens: TokenSigner, role: Role): Caller {
+  const caller = authenticate(request, tokens);
+  if (!caller.roles.includes(role)) throw forbidden(`${role} role required`);
+  return caller;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { authenticate } from "../auth/authenticate.ts";
-import { withLiveStock, type StockSource } from "../catalog/stock.ts";
-import { bearer, dropAnswer, dropBody, dropSearchQuery, errors, idParams, listOf } from "../schemas.ts";
+import { authenticate } from "./authenticate.ts";
+import { withLiveStock, type StockSource } from "../domain/live-stock.ts";
+import { bearer, dropAnswer, dropBody, dropSearchQuery, errors, idParams, listOf } from "./schemas.ts";
 import type { RouteDeps } from "./auth.ts";
 
 type CatalogDrop = {
@@ -23,7 +23,7 @@ export async function dropRoutes(app: FastifyInstance, { catalog, tokens, stock 
     "/api/drops",
     { schema: { tags: ["drops"], summary: "Schedule a drop of my product", security: bearer, body: dropBody, response: { 201: { type: "object", properties: { dropId: { type: "string", format: "uuid" } }, required: ["dropId"] }, ...errors(400, 401, 403, 404, 503) } } },
     async (request, reply) => {
-      const drop = await catalog.call<CatalogDrop>({ method: "POST", path: "/drops", body: request.body, principal: authenticate(request, tokens), requestId: request.id });
+      const drop = await catalog.call<CatalogDrop>({ method: "POST", path: "/drops", body: request.body, caller: authenticate(request, tokens), requestId: request.id });
       return reply.status(201).send({ dropId: drop.dropId });
     },
   );

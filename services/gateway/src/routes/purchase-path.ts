@@ -2,26 +2,29 @@
  * The purchase hot path (ARCHITECTURE.md "The purchase path", points 1, 2 and 4): one EVALSHA of the
  * inventory's reserve script on the gateway's own Redis connection answers the buyer. Losers cost no
  * write, and nothing at all once the drop is flagged sold out; winners also write a small pending
- * key. Redis failing or slow is 503 (fail closed: "held" is only ever said by the script).
+ * key. Redis failing or slow, or the script version not checked yet, is 503 (fail closed: "held" is
+ * only ever said by the script).
  */
+import { context, trace } from "@opentelemetry/api";
 import type { FastifyBaseLogger } from "fastify";
 import { unavailable } from "@drops/http";
-import type { StockStore } from "@drops/inventory-service/stock";
-import type { DropInfoCache } from "./drop-info.ts";
-import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "./ids.ts";
-import { answerFor, keyReused, soldOut, type PurchaseAnswer } from "./outcome.ts";
-import type { PendingPurchases } from "./pending.ts";
-import type { SoldOutFlags } from "./sold-out.ts";
-import type { PurchaseStats } from "./stats.ts";
-import { activeTraceparent } from "./traceparent.ts";
-import type { Winners } from "./winners.ts";
+import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "../domain/purchase-ids.ts";
+import { answerFor, keyReused, leavesDropEmpty, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
+import type { PurchaseStats } from "../domain/purchase-stats.ts";
+import type { SoldOutFlags } from "../domain/sold-out-flags.ts";
+import type { Winners } from "../domain/winners.ts";
+import type { DropInfoCache } from "../store/drop-info.ts";
+import type { PendingPurchases } from "../store/pending-purchases.ts";
+import type { PurchaseStock } from "../store/stock.ts";
+import type { StockGate } from "../store/stock-gate.ts";
 
 export type PurchaseInput = PurchaseRequest & { dropId: string; buyerId: string; idempotencyKey: string };
 
 export type Purchaser = { purchase(input: PurchaseInput): Promise<PurchaseAnswer> };
 
 export type PurchaserDeps = {
-  store: StockStore;
+  stock: PurchaseStock;
+  gate: Pick<StockGate, "open">;
   drops: DropInfoCache;
   flags: SoldOutFlags;
   winners: Winners;
@@ -30,8 +33,17 @@ export type PurchaserDeps = {
   log: FastifyBaseLogger;
 };
 
+const stockDown = () => unavailable("stock is unavailable right now; retry with the same Idempotency-Key");
+
 function isProgrammingError(err: unknown): boolean {
   return err instanceof TypeError || err instanceof RangeError;
+}
+
+/** The W3C traceparent of the active span, or undefined without telemetry or a sampled-in span. */
+function activeTraceparent(): { traceparent?: string } {
+  const sc = trace.getSpanContext(context.active());
+  if (!sc || !trace.isSpanContextValid(sc)) return {};
+  return { traceparent: `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, "0")}` };
 }
 
 export function createPurchaser(d: PurchaserDeps): Purchaser {
@@ -53,22 +65,27 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       }
 
       const drop = await d.drops.get(dropId);
+      if (!d.gate.open) {
+        d.stats.unavailable++;
+        d.log.warn({ dropId }, "stock script version not checked yet: answering 503");
+        throw stockDown();
+      }
       let outcome;
       try {
         d.stats.reserveCalls++;
-        outcome = await d.store.reserve({
+        outcome = await d.stock.reserve({
           dropId, orderId, buyerId, qty: input.quantity, fingerprint,
           purchase: { amountCents: drop.priceCents * input.quantity, paymentMethod: input.paymentMethod },
-          ...traced(),
+          ...activeTraceparent(),
         });
       } catch (err) {
         if (isProgrammingError(err)) throw err;
         d.stats.unavailable++;
         d.log.warn({ err, dropId }, "reserve failed: answering 503");
-        throw unavailable("stock is unavailable right now; retry with the same Idempotency-Key");
+        throw stockDown();
       }
 
-      if ((outcome.status === "SOLD_OUT" && outcome.available === 0) || (outcome.status === "HELD" && outcome.available === 0)) d.flags.set(dropId);
+      if (leavesDropEmpty(outcome)) d.flags.set(dropId);
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;
       if (outcome.status === "HELD") {
@@ -82,9 +99,4 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       return answer;
     },
   };
-}
-
-function traced(): { traceparent?: string } {
-  const tp = activeTraceparent();
-  return tp === undefined ? {} : { traceparent: tp };
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { authorize } from "../auth/authenticate.ts";
-import type { TokenSigner } from "../auth/jwt.ts";
-import type { Purchaser } from "../purchase/purchase.ts";
-import { IDEMPOTENCY_KEY, purchaseAnswer, purchaseBody, purchaseHeaders } from "../order-schemas.ts";
-import { bearer, errors, idParams } from "../schemas.ts";
+import { authorize } from "./authenticate.ts";
+import type { TokenSigner } from "../domain/jwt.ts";
+import type { Purchaser } from "./purchase-path.ts";
+import { IDEMPOTENCY_KEY, purchaseAnswer, purchaseBody, purchaseHeaders } from "./order-schemas.ts";
+import { bearer, errors, idParams } from "./schemas.ts";
 
 /**
  * POST /api/drops/:dropId/purchases (buyer; header Idempotency-Key): 201 {orderId, status: "held",

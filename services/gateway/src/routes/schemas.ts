@@ -1,6 +1,8 @@
 /** JSON schemas of the public API (validation + OpenAPI). Bodies reject unknown properties. */
+import { UUID_SCHEMA } from "@drops/http";
 
-export const uuid = { type: "string", format: "uuid" } as const;
+/** A UUID (path params are lower-cased before routing, see @drops/http ids). */
+export const uuid = UUID_SCHEMA;
 export const email = { type: "string", format: "email", minLength: 3, maxLength: 254 } as const;
 const nonBlank = (maxLength: number) => ({ type: "string", minLength: 1, maxLength, pattern: "\\S" }) as const;
 

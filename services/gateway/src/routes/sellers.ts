@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { authenticate, authorize } from "../auth/authenticate.ts";
-import { applyBody, bearer, errors, idParams, listOf, sellerAnswer, sellerListQuery, sellerStatusAnswer } from "../schemas.ts";
+import { authenticate, authorize } from "./authenticate.ts";
+import { applyBody, bearer, errors, idParams, listOf, sellerAnswer, sellerListQuery, sellerStatusAnswer } from "./schemas.ts";
 import type { RouteDeps } from "./auth.ts";
 
 type Seller = { sellerId: string; status: string };
@@ -12,7 +12,7 @@ export async function sellerRoutes(app: FastifyInstance, { catalog, tokens }: Ro
     "/api/sellers",
     { schema: { tags: ["sellers"], summary: "Apply to sell", security: bearer, body: applyBody, response: { 201: sellerStatusAnswer, ...errors(400, 401, 409, 503) } } },
     async (request, reply) => {
-      const seller = await catalog.call<Seller>({ method: "POST", path: "/sellers", body: request.body, principal: authenticate(request, tokens), requestId: request.id });
+      const seller = await catalog.call<Seller>({ method: "POST", path: "/sellers", body: request.body, caller: authenticate(request, tokens), requestId: request.id });
       return reply.status(201).send(pick(seller));
     },
   );
@@ -20,13 +20,13 @@ export async function sellerRoutes(app: FastifyInstance, { catalog, tokens }: Ro
   app.get(
     "/api/sellers/me",
     { schema: { tags: ["sellers"], summary: "My seller application", security: bearer, response: { 200: sellerAnswer, ...errors(401, 404, 503) } } },
-    async (request) => catalog.call({ method: "GET", path: "/sellers/me", principal: authenticate(request, tokens), requestId: request.id }),
+    async (request) => catalog.call({ method: "GET", path: "/sellers/me", caller: authenticate(request, tokens), requestId: request.id }),
   );
 
   app.get<{ Querystring: { status?: string; page: number; pageSize: number } }>(
     "/api/admin/sellers",
     { schema: { tags: ["admin"], summary: "Seller applications", security: bearer, querystring: sellerListQuery, response: { 200: listOf(sellerAnswer), ...errors(400, 401, 403, 503) } } },
-    async (request) => catalog.call({ method: "GET", path: "/admin/sellers", query: request.query, principal: authorize(request, tokens, "admin"), requestId: request.id }),
+    async (request) => catalog.call({ method: "GET", path: "/admin/sellers", query: request.query, caller: authorize(request, tokens, "admin"), requestId: request.id }),
   );
 
   for (const action of ["approve", "reject"] as const) {
@@ -34,8 +34,8 @@ export async function sellerRoutes(app: FastifyInstance, { catalog, tokens }: Ro
       `/api/admin/sellers/:sellerId/${action}`,
       { schema: { tags: ["admin"], summary: `${action === "approve" ? "Approve" : "Reject"} a seller`, security: bearer, params: idParams("sellerId"), response: { 200: sellerStatusAnswer, ...errors(400, 401, 403, 404, 503) } } },
       async (request) => {
-        const principal = authorize(request, tokens, "admin");
-        return pick(await catalog.call<Seller>({ method: "POST", path: `/admin/sellers/${request.params.sellerId}/${action}`, principal, requestId: request.id }));
+        const caller = authorize(request, tokens, "admin");
+        return pick(await catalog.call<Seller>({ method: "POST", path: `/admin/sellers/${request.params.sellerId}/${action}`, caller, requestId: request.id }));
       },
     );
   }

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { StockChanged } from "@drops/events";
-import type { StockStore } from "@drops/inventory-service/stock";
-import type { DropInfoCache } from "../purchase/drop-info.ts";
-import type { StockFeed } from "../stock/feed.ts";
-import { liveOfChange, liveOfSnapshot } from "../stock/live.ts";
-import type { SseRegistry, SseStream } from "../stock/sse.ts";
-import type { LiveStock } from "../catalog/stock.ts";
-import { errors, idParams } from "../schemas.ts";
+import type { SseRegistry, SseStream } from "@drops/http";
+import { liveOf, type LiveStock } from "../domain/live-stock.ts";
+import type { StockFeed } from "../domain/stock-feed.ts";
+import type { DropInfoCache } from "../store/drop-info.ts";
+import type { PurchaseStock } from "../store/stock.ts";
+import { errors, idParams } from "./schemas.ts";
 
-export type StockStreamDeps = { store: StockStore; feed: StockFeed; drops: DropInfoCache; sse: SseRegistry };
+export type StockStreamDeps = { stock: PurchaseStock; feed: StockFeed; drops: DropInfoCache; sse: SseRegistry };
 
 /**
  * GET /api/drops/:dropId/stock/stream (SSE, anyone): `event: stock`, `data: {dropId, available,
@@ -17,7 +16,7 @@ export type StockStreamDeps = { store: StockStore; feed: StockFeed; drops: DropI
  * instance's single Kafka subscription. Subscribed before the snapshot is read, so no change is lost
  * in between; changes that arrive meanwhile follow the first event.
  */
-export async function stockStreamRoutes(app: FastifyInstance, { store, feed, drops, sse }: StockStreamDeps): Promise<void> {
+export async function stockStreamRoutes(app: FastifyInstance, { stock, feed, drops, sse }: StockStreamDeps): Promise<void> {
   app.get<{ Params: { dropId: string } }>(
     "/api/drops/:dropId/stock/stream",
     {
@@ -34,22 +33,23 @@ export async function stockStreamRoutes(app: FastifyInstance, { store, feed, dro
       const drop = await drops.get(dropId);
       const startsAtMs = Date.parse(drop.startsAt);
       const frame = (live: LiveStock) => ({ dropId, available: live.available, status: live.status ?? drop.status });
+      const ofChange = (c: StockChanged) => frame(liveOf(c, startsAtMs, Date.now()));
       const queued: StockChanged[] = [];
       const live: { stream?: SseStream } = {};
       const unsubscribe = feed.subscribe(dropId, (c) => {
-        if (live.stream) live.stream.send("stock", frame(liveOfChange(c, startsAtMs)));
+        if (live.stream) live.stream.send("stock", ofChange(c));
         else queued.push(c);
       });
       let first: LiveStock = { available: drop.available, status: drop.status };
       try {
-        const snap = await store.snapshot(dropId);
-        if (snap) first = liveOfSnapshot(snap, startsAtMs);
+        const snap = await stock.snapshot(dropId);
+        if (snap) first = liveOf(snap, startsAtMs, Date.now());
       } catch (err) {
         request.log.warn({ err, dropId }, "stock snapshot unavailable; first event from the catalog");
       }
       const open = sse.open(request, reply, unsubscribe);
       open.send("stock", frame(first));
-      for (const c of queued.splice(0)) open.send("stock", frame(liveOfChange(c, startsAtMs)));
+      for (const c of queued.splice(0)) open.send("stock", ofChange(c));
       live.stream = open;
     },
   );

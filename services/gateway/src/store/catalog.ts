@@ -1,10 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
-import { createServiceClient, type ServiceCall, type ServiceClient } from "../http/service-client.ts";
+import { createServiceClient, type ServiceClient } from "@drops/http";
 
-export type CatalogCall = ServiceCall;
-export type CatalogClient = ServiceClient;
-
-/** The catalog's internal HTTP API (`CATALOG_URL`); see createServiceClient. */
-export function createCatalogClient(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): CatalogClient {
-  return createServiceClient("catalog", baseUrl, timeoutMs, log);
+/** The catalog's internal HTTP API (`CATALOG_URL`): users, sellers, products, drops. */
+export function createCatalogClient(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): ServiceClient {
+  return createServiceClient({ service: "catalog", baseUrl, timeoutMs, ...(log ? { log } : {}) });
 }

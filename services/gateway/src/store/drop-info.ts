@@ -3,6 +3,8 @@
  * for `ttlMs` and loaded once for all concurrent misses, so a spike hits the catalog about once per
  * drop and period per instance, not once per attempt. Failures are not cached.
  */
+import type { ServiceClient } from "@drops/http";
+
 export type DropInfo = { dropId: string; priceCents: number; startsAt: string; status: string; available: number };
 
 export type DropInfoCache = { get(dropId: string): Promise<DropInfo> };
@@ -31,4 +33,9 @@ export function createDropInfoCache(load: (dropId: string) => Promise<DropInfo>,
       return p;
     },
   };
+}
+
+/** The cache over the catalog's `GET /drops/:dropId`. */
+export function catalogDropInfo(catalog: ServiceClient, ttlMs: number): DropInfoCache {
+  return createDropInfoCache((dropId) => catalog.call<DropInfo>({ method: "GET", path: `/drops/${dropId}` }), ttlMs);
 }

@@ -1,9 +1,9 @@
 /**
- * `<prefix>purchase:<orderId>` -> {dropId, buyerId, quantity, holdExpiresAtMs}, written for winners
- * only, expiring with the hold: lets GET /api/orders/:orderId answer "held" in the milliseconds
- * before the saga has created the order row.
+ * `<prefix>purchase:<orderId>` (the inventory's `pendingPurchaseKey`) -> {dropId, buyerId, quantity,
+ * holdExpiresAtMs}, written for winners only, expiring with the hold: lets GET /api/orders/:orderId
+ * answer "held" in the milliseconds before the saga has created the order row.
  */
-import type { Redis } from "@drops/inventory-service/stock";
+import { pendingPurchaseKey, type Redis } from "./stock.ts";
 
 export type PendingPurchase = { orderId: string; dropId: string; buyerId: string; quantity: number; holdExpiresAtMs: number };
 
@@ -14,7 +14,7 @@ export type PendingPurchases = {
 };
 
 export function createPendingPurchases(redis: Redis, prefix: string, now: () => number = Date.now): PendingPurchases {
-  const key = (orderId: string) => `${prefix}purchase:${orderId}`;
+  const key = (orderId: string) => pendingPurchaseKey(prefix, orderId);
   return {
     async record(p) {
       const ttl = Math.max(1000, p.holdExpiresAtMs - now());
