@@ -1,5 +1,5 @@
 import t from "tap";
-import { keywords } from "../src/store/drop-search.ts";
+import { keywords } from "../src/domain/search.ts";
 import { inSeconds, testCatalog, type Catalog } from "./helpers.ts";
 
 t.test("keywords: split on whitespace, case-insensitive, deduplicated", async (t) => {

@@ -1,3 +1,6 @@
+/** Drops: their shape, the status buyers see and the start-time rule. Time is passed in. No storage. */
+import { badRequest } from "@drops/http";
+
 export type DropStatus = "scheduled" | "open" | "paused" | "closed";
 
 export type DropView = {
@@ -16,24 +19,23 @@ export type DropView = {
   createdAt: string;
 };
 
-export type DropRow = {
-  id: string; productId: string; startsAt: Date; units: number; available: number; perBuyerLimit: number; holdSeconds: number;
-  status: DropStatus; createdAt: Date;
-  product: { sellerId: string; name: string; description: string; priceCents: number };
-};
+export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number };
+
+/** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
+export const START_GRACE_MS = 30_000;
 
 /** A scheduled drop whose start time has passed is open for buyers (the inventory opens its stock then). */
-export function effectiveStatus(status: DropStatus, startsAt: Date, nowMs = Date.now()): DropStatus {
+export function effectiveStatus(status: DropStatus, startsAt: Date, nowMs: number): DropStatus {
   return status === "scheduled" && startsAt.getTime() <= nowMs ? "open" : status;
 }
 
-export function dropView(d: DropRow, nowMs = Date.now()): DropView {
-  return {
-    dropId: d.id, productId: d.productId, sellerId: d.product.sellerId, name: d.product.name, description: d.product.description,
-    priceCents: d.product.priceCents, startsAt: d.startsAt.toISOString(), units: d.units, available: d.available,
-    perBuyerLimit: d.perBuyerLimit, holdSeconds: d.holdSeconds, status: effectiveStatus(d.status, d.startsAt, nowMs),
-    createdAt: d.createdAt.toISOString(),
-  };
+/**
+ * The start of a new drop (epoch ms): a valid date-time, now or later (START_GRACE_MS of grace). Units, limit
+ * and hold bounds are the route schema's; 400 VALIDATION_FAILED / STARTS_IN_PAST on `startsAt`.
+ */
+export function dropStartMs(startsAt: string, nowMs: number): number {
+  const startMs = Date.parse(startsAt);
+  if (Number.isNaN(startMs)) throw badRequest("startsAt is not a valid date-time", "VALIDATION_FAILED", { field: "startsAt" });
+  if (startMs < nowMs - START_GRACE_MS) throw badRequest("startsAt must be now or in the future", "STARTS_IN_PAST", { field: "startsAt" });
+  return startMs;
 }
-
-export const productForView = { select: { sellerId: true, name: true, description: true, priceCents: true } } as const;

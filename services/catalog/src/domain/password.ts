@@ -1,6 +1,16 @@
+/**
+ * Password hashes: `scrypt$N$r$p$<salt b64>$<key b64>` (node:crypto scrypt, 16-byte random salt, the
+ * parameters stored with the hash) and their constant-time check.
+ *
+ * Why in domain/: this is the catalog's rule for credentials, not persistence, and it does no I/O
+ * (it imports node:crypto only, which domain/ allows). It is async only because scrypt runs on
+ * libuv's thread pool, so a hash (16 MiB of work memory) never blocks the event loop; the salt may be passed
+ * in like any other generated value (tests never need to).
+ */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const KEY_LENGTH = 64;
+const SALT_BYTES = 16;
 const PARAMS = { N: 16_384, r: 8, p: 1 } as const;
 
 function scrypt(password: string, salt: Buffer, keyLength: number, opts: ScryptOptions): Promise<Buffer> {
@@ -9,9 +19,8 @@ function scrypt(password: string, salt: Buffer, keyLength: number, opts: ScryptO
   });
 }
 
-/** `scrypt$N$r$p$<salt b64>$<key b64>`: node:crypto scrypt, 16-byte random salt, parameters stored with the hash. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+/** The stored form of `password`, with a fresh random salt unless one is given. */
+export async function hashPassword(password: string, salt: Buffer = randomBytes(SALT_BYTES)): Promise<string> {
   const key = await scrypt(password, salt, KEY_LENGTH, PARAMS);
   return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64"), key.toString("base64")].join("$");
 }

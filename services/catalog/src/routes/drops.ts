@@ -1,12 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
-import { idParams, strictObject, uuid } from "./schemas.ts";
-import { createDrop, getDrop, type DropInput } from "../store/drops.ts";
+import { createDrop, getDrop } from "../store/drops.ts";
+import { searchDrops } from "../store/drop-search.ts";
 import type { DropScheduler } from "../store/inventory.ts";
-import { searchDrops, type DropSearch } from "../store/drop-search.ts";
+import type { DropInput } from "../domain/drops.ts";
+import type { DropSearch } from "../domain/search.ts";
+import { idParams, page, pageSize, strictObject, uuid } from "./schemas.ts";
 
-export const dropFields = {
+const dropFields = {
   productId: uuid,
   startsAt: { type: "string", format: "date-time", maxLength: 40 },
   units: { type: "integer", minimum: 1, maximum: 1_000_000 },
@@ -15,15 +17,15 @@ export const dropFields = {
 } as const;
 const createBody = strictObject(dropFields, ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"]);
 
-export const searchQuery = strictObject(
+const searchQuery = strictObject(
   {
     q: { type: "string", maxLength: 200 },
     sort: { type: "string", enum: ["startsAt", "-startsAt", "available"], default: "startsAt" },
     status: { type: "string", enum: ["scheduled", "open", "paused", "closed"] },
     sellerId: uuid,
     productId: uuid,
-    page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
-    pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
+    page,
+    pageSize,
   },
   [],
 );

@@ -1,20 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
-import { idParams, strictObject } from "./schemas.ts";
-import { createProduct, getProduct, myProducts, updateProduct, type ProductInput } from "../store/products.ts";
+import { createProduct, getProduct, myProducts, updateProduct } from "../store/products.ts";
+import type { ProductInput } from "../domain/products.ts";
+import { idParams, page, pageSize, strictObject } from "./schemas.ts";
 
-export const productFields = {
+const productFields = {
   name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" },
   description: { type: "string", maxLength: 5000 },
   priceCents: { type: "integer", minimum: 0, maximum: 100_000_000 },
 } as const;
 const createBody = strictObject(productFields, ["name", "description", "priceCents"]);
 const patchBody = { ...strictObject(productFields, []), minProperties: 1 } as const;
-const pageQuery = strictObject(
-  { page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 }, pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
-  [],
-);
+const pageQuery = strictObject({ page, pageSize }, []);
 
 /** Products: create (approved seller), read (anyone), edit and list own (owner only). */
 export async function productRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {

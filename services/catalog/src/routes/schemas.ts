@@ -1,13 +1,12 @@
 /** JSON-schema building blocks shared by the catalog's routes. */
+import { UUID_SCHEMA } from "@drops/http";
 
-export const uuid = { type: "string", format: "uuid" } as const;
+export const uuid = UUID_SCHEMA;
 export const email = { type: "string", format: "email", minLength: 3, maxLength: 254 } as const;
 export const password = { type: "string", minLength: 8, maxLength: 128 } as const;
-export const errorBody = {
-  type: "object",
-  required: ["code", "message"],
-  properties: { code: { type: "string" }, message: { type: "string" } },
-} as const;
+/** `?page=&pageSize=`: pages from 1, 1..100 items (default 20). */
+export const page = { type: "integer", minimum: 1, maximum: 100_000, default: 1 } as const;
+export const pageSize = { type: "integer", minimum: 1, maximum: 100, default: 20 } as const;
 
 /** An object schema that rejects unknown properties. */
 export function strictObject<P extends Record<string, object>, R extends readonly (keyof P & string)[]>(properties: P, required: R) {

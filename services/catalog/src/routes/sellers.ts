@@ -1,21 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import { adminOf, callerOf, notFound } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
-import { email, idParams, strictObject } from "./schemas.ts";
-import { applyAsSeller, decideSeller, listSellers, sellerOfUser, type ApplyInput, type SellerStatus } from "../store/sellers.ts";
+import { applyAsSeller, decideSeller, listSellers, sellerOfUser } from "../store/sellers.ts";
+import type { ApplyInput, SellerStatus } from "../domain/sellers.ts";
+import { email, idParams, page, pageSize, strictObject } from "./schemas.ts";
 
 const applyBody = strictObject(
   { businessName: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" }, contactEmail: email },
   ["businessName", "contactEmail"],
 );
-const listQuery = strictObject(
-  {
-    status: { type: "string", enum: ["pending", "approved", "rejected"] },
-    page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
-    pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
-  },
-  [],
-);
+const listQuery = strictObject({ status: { type: "string", enum: ["pending", "approved", "rejected"] }, page, pageSize }, []);
 
 /** Seller onboarding: apply (signed-in user), see own application, admin list / approve / reject. */
 export async function sellerRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
@@ -41,10 +35,10 @@ export async function sellerRoutes(app: FastifyInstance, opts: { db: Db }): Prom
     },
   );
 
-  for (const [action, status] of [["approve", "approved"], ["reject", "rejected"]] as const) {
+  for (const [action, decision] of [["approve", "approved"], ["reject", "rejected"]] as const) {
     app.post<{ Params: { sellerId: string } }>(`/admin/sellers/:sellerId/${action}`, { schema: { params: idParams("sellerId") } }, async (request) => {
       adminOf(request);
-      return decideSeller(db, request.params.sellerId, status);
+      return decideSeller(db, request.params.sellerId, decision);
     });
   }
 }

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import { callerOf, notFound } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
+import { getUser, login, signup } from "../store/users.ts";
+import type { SignupInput } from "../domain/users.ts";
 import { email, password, strictObject } from "./schemas.ts";
-import { getUser, login, signup, type SignupInput } from "../store/users.ts";
 
 const displayName = { type: "string", minLength: 1, maxLength: 100, pattern: "\\S" } as const;
 const signupBody = strictObject({ email, password, displayName }, ["email", "password", "displayName"]);
 const loginBody = strictObject({ email: { type: "string", minLength: 1, maxLength: 254 }, password: { type: "string", minLength: 1, maxLength: 128 } }, ["email", "password"]);
 
-/** POST /users (signup), POST /users/login, GET /users/me. Token issuing is the gateway's job. */
+/** Users and their sign-in: POST /users (signup), POST /users/login, GET /users/me. Token issuing is the gateway's job. */
 export async function userRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
   const { db } = opts;
 

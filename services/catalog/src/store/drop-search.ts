@@ -1,22 +1,9 @@
+/** GET /drops in PostgreSQL: keywords, filters and sort as Prisma queries (the rules: domain/search.ts). */
 import type { Db } from "./prisma.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { dropView, productForView, type DropStatus, type DropView } from "../domain/drops.ts";
-
-export type DropSort = "startsAt" | "-startsAt" | "available";
-export type DropSearch = { q?: string; sort: DropSort; status?: DropStatus; sellerId?: string; productId?: string; page: number; pageSize: number };
-
-/** At most this many keywords are used (the rest of a long query is ignored). */
-export const MAX_KEYWORDS = 10;
-
-/** Keywords of a query: split on whitespace, empty ones dropped, duplicates (any case) once. */
-export function keywords(q: string | undefined): string[] {
-  if (!q) return [];
-  const seen = new Set<string>();
-  for (const word of q.split(/\s+/)) {
-    if (word) seen.add(word.toLowerCase());
-  }
-  return [...seen].slice(0, MAX_KEYWORDS);
-}
+import type { DropStatus, DropView } from "../domain/drops.ts";
+import { keywords, type DropSearch, type DropSort } from "../domain/search.ts";
+import { dropView, productForView } from "./drops.ts";
 
 /** Every keyword must appear, case-insensitively, in the product's name or description. */
 function keywordFilter(words: string[]): Prisma.DropWhereInput[] {

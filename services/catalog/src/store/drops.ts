@@ -1,13 +1,26 @@
-import { badRequest, notFound } from "@drops/http";
+import { notFound } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { ownedProduct } from "./products.ts";
 import type { DropScheduler } from "./inventory.ts";
-import { dropView, productForView, type DropStatus, type DropView } from "../domain/drops.ts";
+import { dropStartMs, effectiveStatus, type DropInput, type DropStatus, type DropView } from "../domain/drops.ts";
 
-/** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
-export const START_GRACE_MS = 30_000;
+export type DropRow = {
+  id: string; productId: string; startsAt: Date; units: number; available: number; perBuyerLimit: number; holdSeconds: number;
+  status: DropStatus; createdAt: Date;
+  product: { sellerId: string; name: string; description: string; priceCents: number };
+};
 
-export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number };
+/** The product fields a drop is shown with (`include: { product: productForView }`). */
+export const productForView = { select: { sellerId: true, name: true, description: true, priceCents: true } } as const;
+
+export function dropView(d: DropRow, nowMs = Date.now()): DropView {
+  return {
+    dropId: d.id, productId: d.productId, sellerId: d.product.sellerId, name: d.product.name, description: d.product.description,
+    priceCents: d.product.priceCents, startsAt: d.startsAt.toISOString(), units: d.units, available: d.available,
+    perBuyerLimit: d.perBuyerLimit, holdSeconds: d.holdSeconds, status: effectiveStatus(d.status, d.startsAt, nowMs),
+    createdAt: d.createdAt.toISOString(),
+  };
+}
 
 /** Longest a drop's creation may hold its transaction open (the inventory call included). */
 const CREATE_TX_TIMEOUT_MS = 65_000;
@@ -18,9 +31,7 @@ const CREATE_TX_TIMEOUT_MS = 65_000;
  * hands it to the inventory, then the transaction commits; if the inventory call fails nothing is created.
  */
 export async function createDrop(db: Db, userId: string, input: DropInput, schedule: DropScheduler, nowMs = Date.now()): Promise<DropView> {
-  const startsAt = new Date(input.startsAt);
-  if (Number.isNaN(startsAt.getTime())) throw badRequest("startsAt is not a valid date-time", "VALIDATION_FAILED", { field: "startsAt" });
-  if (startsAt.getTime() < nowMs - START_GRACE_MS) throw badRequest("startsAt must be now or in the future", "STARTS_IN_PAST", { field: "startsAt" });
+  const startsAt = new Date(dropStartMs(input.startsAt, nowMs));
   await ownedProduct(db, userId, input.productId);
   return db.$transaction(
     async (tx) => {

@@ -1,8 +1,8 @@
-import { forbidden, notFound } from "@drops/http";
+import { notFound } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { approvedSellerOf } from "./sellers.ts";
+import { mustOwn, productData, productPatch, type ProductInput, type ProductView } from "../domain/products.ts";
 
-export type ProductView = { productId: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: string; updatedAt: string };
 type ProductRow = { id: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: Date; updatedAt: Date };
 
 export function productView(p: ProductRow): ProductView {
@@ -12,14 +12,10 @@ export function productView(p: ProductRow): ProductView {
   };
 }
 
-export type ProductInput = { name: string; description: string; priceCents: number };
-
 /** Only an approved seller creates products; the product belongs to the caller's seller. */
 export async function createProduct(db: Db, userId: string, input: ProductInput): Promise<ProductView> {
   const seller = await approvedSellerOf(db, userId);
-  const product = await db.product.create({
-    data: { sellerId: seller.sellerId, name: input.name.trim(), description: input.description.trim(), priceCents: input.priceCents },
-  });
+  const product = await db.product.create({ data: { sellerId: seller.sellerId, ...productData(input) } });
   return productView(product);
 }
 
@@ -32,19 +28,12 @@ export async function getProduct(db: Db, productId: string): Promise<ProductView
 /** The product, when the caller is its approved seller: 404 PRODUCT_NOT_FOUND, 403 NOT_OWNER otherwise. */
 export async function ownedProduct(db: Db, userId: string, productId: string): Promise<ProductView> {
   const seller = await approvedSellerOf(db, userId);
-  const product = await getProduct(db, productId);
-  if (product.sellerId !== seller.sellerId) throw forbidden("this product belongs to another seller", "NOT_OWNER");
-  return product;
+  return mustOwn(await getProduct(db, productId), seller);
 }
 
 export async function updateProduct(db: Db, userId: string, productId: string, patch: Partial<ProductInput>): Promise<ProductView> {
   await ownedProduct(db, userId, productId);
-  const data = {
-    ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-    ...(patch.description !== undefined ? { description: patch.description.trim() } : {}),
-    ...(patch.priceCents !== undefined ? { priceCents: patch.priceCents } : {}),
-  };
-  return productView(await db.product.update({ where: { id: productId }, data }));
+  return productView(await db.product.update({ where: { id: productId }, data: productPatch(patch) }));
 }
 
 /** The caller's own products (any seller status), newest first. */

@@ -1,31 +1,28 @@
-import { conflict, forbidden, notFound } from "@drops/http";
+import { conflict, notFound } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { grantRole } from "./users.ts";
+import {
+  applicationData, applicationKind, decisionChanges, mustSell, roleGrantedBy,
+  type ApplyInput, type SellerDecision, type SellerStatus, type SellerView,
+} from "../domain/sellers.ts";
 
-export type SellerStatus = "pending" | "approved" | "rejected";
-export type SellerView = { sellerId: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: string };
 type SellerRow = { id: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: Date };
 
 export function sellerView(s: SellerRow): SellerView {
   return { sellerId: s.id, userId: s.userId, businessName: s.businessName, contactEmail: s.contactEmail, status: s.status, createdAt: s.createdAt.toISOString() };
 }
 
-export type ApplyInput = { businessName: string; contactEmail: string };
-
 /**
  * A user applies to sell: a pending seller. One seller per user: a pending or approved application
  * is 409 SELLER_EXISTS; a rejected one may apply again (back to pending with the new details).
  */
 export async function applyAsSeller(db: Db, userId: string, input: ApplyInput): Promise<SellerView> {
-  const data = { businessName: input.businessName.trim(), contactEmail: input.contactEmail.trim().toLowerCase() };
+  const data = applicationData(input);
   const user = await db.user.findUnique({ where: { id: userId }, select: { id: true } });
   if (!user) throw notFound("user not found", "USER_NOT_FOUND");
   const existing = await db.seller.findUnique({ where: { userId } });
-  if (existing && existing.status !== "rejected") {
-    throw conflict(`this user already has a ${existing.status} seller application`, "SELLER_EXISTS", { sellerId: existing.id, status: existing.status });
-  }
-  if (existing) {
+  if (existing && applicationKind(existing) === "reapply") {
     const updated = await db.seller.update({ where: { id: existing.id }, data: { ...data, status: "pending", decidedAt: null } });
     return sellerView(updated);
   }
@@ -38,11 +35,14 @@ export async function applyAsSeller(db: Db, userId: string, input: ApplyInput): 
 }
 
 /** An admin's decision; approving also grants the user the `seller` role. Idempotent. */
-export async function decideSeller(db: Db, sellerId: string, status: "approved" | "rejected"): Promise<SellerView> {
+export async function decideSeller(db: Db, sellerId: string, decision: SellerDecision): Promise<SellerView> {
   const seller = await db.seller.findUnique({ where: { id: sellerId } });
   if (!seller) throw notFound("seller not found", "SELLER_NOT_FOUND");
-  const updated = seller.status === status ? seller : await db.seller.update({ where: { id: sellerId }, data: { status, decidedAt: new Date() } });
-  if (status === "approved") await grantRole(db, updated.userId, "seller");
+  const updated = decisionChanges(seller.status, decision)
+    ? await db.seller.update({ where: { id: sellerId }, data: { status: decision, decidedAt: new Date() } })
+    : seller;
+  const role = roleGrantedBy(decision);
+  if (role) await grantRole(db, updated.userId, role);
   return sellerView(updated);
 }
 
@@ -53,10 +53,7 @@ export async function sellerOfUser(db: Db, userId: string): Promise<SellerView |
 
 /** The caller's seller, which must be approved to sell: 403 NOT_A_SELLER / SELLER_NOT_APPROVED otherwise. */
 export async function approvedSellerOf(db: Db, userId: string): Promise<SellerView> {
-  const seller = await sellerOfUser(db, userId);
-  if (!seller) throw forbidden("apply as a seller first", "NOT_A_SELLER");
-  if (seller.status !== "approved") throw forbidden(`seller application is ${seller.status}`, "SELLER_NOT_APPROVED");
-  return seller;
+  return mustSell(await sellerOfUser(db, userId));
 }
 
 export async function listSellers(db: Db, opts: { status?: SellerStatus; page: number; pageSize: number }): Promise<{ items: SellerView[]; total: number }> {

@@ -1,30 +1,20 @@
-import { conflict, unauthorized } from "@drops/http";
+import { AppError, conflict, unauthorized, type Role } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { DUMMY_HASH, hashPassword, verifyPassword } from "../domain/password.ts";
-import type { Role } from "@drops/http";
+import { newUser, normalizeEmail, withRole, type SignupInput, type UserView } from "../domain/users.ts";
 
-export type UserView = { userId: string; email: string; displayName: string; roles: Role[] };
 type UserRow = { id: string; email: string; displayName: string; roles: Role[] };
-
-/** E-mails are unique case-insensitively: stored trimmed and lower-cased. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 export function userView(u: UserRow): UserView {
   return { userId: u.id, email: u.email, displayName: u.displayName, roles: u.roles };
 }
 
-export type SignupInput = { email: string; password: string; displayName: string };
-
 /** Creates a buyer; 409 EMAIL_TAKEN when the e-mail exists in any letter case. */
 export async function signup(db: Db, input: SignupInput, roles: Role[] = ["buyer"]): Promise<UserView> {
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await db.user.create({
-      data: { email: normalizeEmail(input.email), passwordHash, displayName: input.displayName.trim(), roles },
-    });
+    const user = await db.user.create({ data: { ...newUser(input), passwordHash, roles } });
     return userView(user);
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict("an account with this e-mail already exists", "EMAIL_TAKEN");
@@ -45,6 +35,12 @@ export async function getUser(db: Db, userId: string): Promise<UserView | undefi
   return user ? userView(user) : undefined;
 }
 
+/** A user id by e-mail (any letter case), if the account exists. */
+export async function userIdByEmail(db: Db, email: string): Promise<string | undefined> {
+  const user = await db.user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
+  return user?.id;
+}
+
 /**
  * Makes sure an admin with `email` exists: creates it with `password` when missing, or adds the
  * admin role to an existing account. An existing password is never overwritten. Idempotent.
@@ -53,9 +49,8 @@ export async function ensureAdmin(db: Db, email: string, password: string): Prom
   const normalized = normalizeEmail(email);
   const existing = await db.user.findUnique({ where: { email: normalized } });
   if (existing) {
-    if (!existing.roles.includes("admin")) {
-      await db.user.update({ where: { id: existing.id }, data: { roles: { set: [...new Set<Role>([...existing.roles, "admin"])] } } });
-    }
+    const roles = withRole(existing.roles, "admin");
+    if (roles) await db.user.update({ where: { id: existing.id }, data: { roles: { set: roles } } });
     return { userId: existing.id, created: false };
   }
   try {
@@ -63,7 +58,7 @@ export async function ensureAdmin(db: Db, email: string, password: string): Prom
     return { userId: user.userId, created: true };
   } catch (err) {
     // another process created it in between: make sure of the role through the first branch
-    if (err instanceof Error && "code" in err && err.code === "EMAIL_TAKEN") return ensureAdmin(db, email, password);
+    if (err instanceof AppError && err.code === "EMAIL_TAKEN") return ensureAdmin(db, email, password);
     throw err;
   }
 }
@@ -71,6 +66,6 @@ export async function ensureAdmin(db: Db, email: string, password: string): Prom
 /** Adds `role` to a user's roles (idempotent). */
 export async function grantRole(db: Db, userId: string, role: Role): Promise<void> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { roles: true } });
-  if (!user || user.roles.includes(role)) return;
-  await db.user.update({ where: { id: userId }, data: { roles: { set: [...user.roles, role] } } });
+  const roles = user && withRole(user.roles, role);
+  if (roles) await db.user.update({ where: { id: userId }, data: { roles: { set: roles } } });
 }
