@@ -1,5 +1,4 @@
-import type { FastifyInstance } from "fastify";
-import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
+import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -7,6 +6,7 @@ import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
 import { httpDropScheduler, type DropScheduler } from "./store/inventory.ts";
+import { createWorkers } from "./workers.ts";
 
 export type CatalogOptions = {
   /** Where new drops' schedules go; default: the inventory over HTTP (INVENTORY_URL). */
@@ -14,23 +14,24 @@ export type CatalogOptions = {
 };
 
 /**
- * The catalog service's HTTP app: the shared shell (errors, /health, /ready on
- * PostgreSQL, Kafka) plus its internal API (users, sellers, products, drops), reached only
- * through the gateway. Never listens; closing it closes its clients.
+ * The catalog service: the shared shell (errors, /health, /ready on PostgreSQL) plus its internal
+ * API (users, sellers, products, drops), reached only through the gateway, and its start-up worker
+ * (the admin account). Never listens; closing the app closes its clients.
  */
-export async function buildApp(config: Config, clients: Clients = openClients(config), opts: CatalogOptions = {}): Promise<FastifyInstance> {
-  return createServiceApp({
+export async function buildApp(config: Config, clients: Clients = openClients(config), opts: CatalogOptions = {}): Promise<BuiltService> {
+  const { db } = clients;
+  const app = await createServiceApp({
     config,
-    clients,
+    clients: clients.shell,
     setup: async (app) => {
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
-      const deps = { db: clients.db };
-      await app.register(userRoutes, deps);
-      await app.register(sellerRoutes, deps);
-      await app.register(productRoutes, deps);
+      await app.register(userRoutes, { db });
+      await app.register(sellerRoutes, { db });
+      await app.register(productRoutes, { db });
       const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
-      await app.register(dropRoutes, { ...deps, scheduler });
+      await app.register(dropRoutes, { db, scheduler });
     },
   });
+  return { app, workers: createWorkers({ db, config, log: app.log }) };
 }

@@ -8,6 +8,6 @@ serviceAppTests(t, {
   readConfig,
   port: 3001,
   name: "catalog",
-  checks: ["kafka", "postgres"],
+  checks: ["postgres"],
   broken: { check: "postgres", label: "PostgreSQL", env: { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops" } },
 });

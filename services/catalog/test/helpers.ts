@@ -1,5 +1,4 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { testEnv } from "@drops/testing";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
 import type { DropScheduler } from "../src/store/inventory.ts";
@@ -36,11 +35,11 @@ let counter = 0;
 export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler } = {}): Promise<Catalog> {
   const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
   t.teardown(schema.cleanup);
-  const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema, KAFKA_BROKERS: testEnv.kafkaBrokers.join(",") });
+  const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema });
   const clients = openClients(config);
   const scheduled: DropView[] = [];
   const scheduler: DropScheduler = opts.scheduler ?? (async (drop) => void scheduled.push(drop));
-  const app = await buildApp(config, clients, { scheduler });
+  const { app } = await buildApp(config, clients, { scheduler });
   t.teardown(() => app.close());
   const db = clients.db;
   const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");

@@ -7,3 +7,8 @@ export type Db = PrismaClient;
 export function createDb(url: string, schema: string): Db {
   return new PrismaClient({ adapter: prismaAdapter(url, schema) });
 }
+
+/** Readiness probe: resolves when PostgreSQL answers a trivial query through the catalog's own client. */
+export async function checkDb(db: Db): Promise<void> {
+  await db.$queryRaw`select 1`;
+}
