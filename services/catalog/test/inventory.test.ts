@@ -36,7 +36,9 @@ t.test("PUT /internal/drops/:dropId with the schedule", async (t) => {
 t.test("failures: 5xx and unreachable are 503, 409 is DROP_ALREADY_LOADED", async (t) => {
   const failing = await inventoryStub(t, (_req, _body, res) => res.writeHead(500).end("boom"));
   await t.rejects(httpDropScheduler(failing.url, 1000)(drop), { statusCode: 503, code: "UNAVAILABLE" });
-  const loaded = await inventoryStub(t, (_req, _body, res) => res.writeHead(409).end("{}"));
+  const loaded = await inventoryStub(t, (_req, _body, res) =>
+    res.writeHead(409, { "content-type": "application/json" }).end(JSON.stringify({ code: "DROP_ALREADY_LOADED", message: "drop is already loaded" })),
+  );
   await t.rejects(httpDropScheduler(loaded.url, 1000)(drop), { statusCode: 409, code: "DROP_ALREADY_LOADED" });
   await t.rejects(httpDropScheduler("http://127.0.0.1:1", 1000)(drop), { statusCode: 503, code: "UNAVAILABLE" });
   const slow = await inventoryStub(t, () => undefined);

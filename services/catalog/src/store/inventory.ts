@@ -1,5 +1,6 @@
+/** The inventory's internal HTTP API, as the catalog uses it: a remote store of drop schedules. */
 import type { FastifyBaseLogger } from "fastify";
-import { conflict, unavailable } from "@drops/http";
+import { AppError, conflict, createServiceClient, unavailable } from "@drops/http";
 import type { DropView } from "../domain/drops.ts";
 
 /**
@@ -10,30 +11,22 @@ export type DropScheduler = (drop: DropView) => Promise<void>;
 
 /**
  * The inventory's internal `PUT /internal/drops/:dropId` {total, startsAt, perBuyerLimit, holdSeconds}
- * (idempotent: the same values again are 200). Unreachable, slow or failing -> 503 UNAVAILABLE;
- * 409 (stock already loaded with other values) -> 409 DROP_ALREADY_LOADED.
+ * (idempotent: the same values again are 200), through @drops/http's service client. Unreachable,
+ * slow (`timeoutMs`) or failing -> 503 UNAVAILABLE; 409 (stock already loaded with other values) ->
+ * 409 DROP_ALREADY_LOADED; any other refusal is the catalog's bug, not the seller's: logged, 503.
  */
 export function httpDropScheduler(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): DropScheduler {
-  const base = baseUrl.replace(/\/+$/, "");
+  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
   return async (drop) => {
-    const url = `${base}/internal/drops/${encodeURIComponent(drop.dropId)}`;
     const body = { total: drop.units, startsAt: drop.startsAt, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds };
-    let res: Response;
     try {
-      res = await fetch(url, {
-        method: "PUT",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.arrayBuffer();
+      await inventory.call<unknown>({ method: "PUT", path: `/internal/drops/${encodeURIComponent(drop.dropId)}`, body });
     } catch (err) {
-      log?.warn({ err, dropId: drop.dropId }, "inventory unreachable while scheduling a drop");
-      throw unavailable("the inventory is unavailable; the drop was not created, retry shortly");
+      if (!(err instanceof AppError)) throw err;
+      if (err.statusCode === 503) throw unavailable("the inventory is unavailable; the drop was not created, retry shortly");
+      if (err.statusCode === 409) throw conflict("the inventory already loaded this drop with other values", "DROP_ALREADY_LOADED");
+      log?.error({ status: err.statusCode, code: err.code, dropId: drop.dropId }, "inventory refused a drop schedule");
+      throw unavailable("the inventory refused the drop schedule; the drop was not created");
     }
-    if (res.ok) return;
-    if (res.status === 409) throw conflict("the inventory already loaded this drop with other values", "DROP_ALREADY_LOADED");
-    log?.error({ status: res.status, dropId: drop.dropId }, "inventory refused a drop schedule");
-    throw unavailable("the inventory refused the drop schedule; the drop was not created");
   };
 }
