@@ -1,35 +1,12 @@
-import type { FastifyBaseLogger } from "fastify";
-import { checkRedis, createRedis } from "@drops/redis";
-import { checkKafka, createKafka } from "@drops/kafka";
-import type { ReadinessChecks } from "@drops/http";
+import { createInfra, type RedisClient } from "@drops/clients";
+import type { ServiceClients } from "@drops/http";
 import type { Config } from "./config.ts";
 
-/** The infrastructure clients the cart service owns: Redis, Kafka. */
-export type Clients = {
-  redis: ReturnType<typeof createRedis>;
-  kafka: ReturnType<typeof createKafka>;
-  /** Readiness probes, one per dependency, for GET /ready. */
-  checks: ReadinessChecks;
-  /** Where connection errors are logged (set once the app's logger exists). */
-  setLogger: (logger: FastifyBaseLogger) => void;
-  close: () => Promise<void>;
-};
+/** The cart's clients: Redis, where the carts live. Nothing else is opened, so /ready checks only Redis. */
+export type Clients = { redis: RedisClient; shell: ServiceClients };
 
 /** Creates the clients without connecting (connections open on first use). */
 export function openClients(config: Config): Clients {
-  let log: FastifyBaseLogger | undefined;
-  const redis = createRedis(config.REDIS_URL, { lazyConnect: true, connectionName: config.SERVICE_NAME });
-  redis.on("error", (err: Error) => log?.warn({ err, client: "redis" }, "redis connection error"));
-  const kafka = createKafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS });
-  return {
-    redis, kafka,
-    checks: { redis: () => checkRedis(redis), kafka: () => checkKafka(kafka) },
-    setLogger: (logger) => {
-      log = logger;
-    },
-    close: async () => {
-      if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
-      else redis.disconnect();
-    },
-  };
+  const infra = createInfra(config.SERVICE_NAME);
+  return { redis: infra.redis(config.REDIS_URL), shell: infra.shell };
 }
