@@ -1,7 +1,7 @@
 import t from "tap";
-import { recordStock } from "../src/store/drops.ts";
+import { recordStock } from "../../src/store/drops.ts";
 import { unavailable } from "@drops/http";
-import { inSeconds, testCatalog } from "./helpers.ts";
+import { inSeconds, testCatalog } from "../helpers.ts";
 
 t.test("drop creation: owner only, validations, read back", async (t) => {
   const c = await testCatalog(t);

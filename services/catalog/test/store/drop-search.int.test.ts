@@ -1,13 +1,5 @@
 import t from "tap";
-import { keywords } from "../src/domain/search.ts";
-import { inSeconds, testCatalog, type Catalog } from "./helpers.ts";
-
-t.test("keywords: split on whitespace, case-insensitive, deduplicated", async (t) => {
-  t.same(keywords(undefined), []);
-  t.same(keywords("   "), []);
-  t.same(keywords(" Red  SHOE\tred "), ["red", "shoe"]);
-  t.equal(keywords(Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ")).length, 10);
-});
+import { inSeconds, testCatalog, type Catalog } from "../helpers.ts";
 
 async function dropFor(c: Catalog, who: { userId: string; roles: string[] }, name: string, description: string, startIn: number, units: number): Promise<string> {
   const productId = await c.product(who, { name, description });

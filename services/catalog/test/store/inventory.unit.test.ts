@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import t from "tap";
-import { httpDropScheduler } from "../src/store/inventory.ts";
-import type { DropView } from "../src/domain/drops.ts";
+import { httpDropScheduler } from "../../src/store/inventory.ts";
+import type { DropView } from "../../src/domain/drops.ts";
 
 const drop: DropView = {
   dropId: "5b0d9f8e-2c1a-4e3b-9f7d-1a2b3c4d5e6f", productId: "p", sellerId: "s", name: "n", description: "d", priceCents: 1,

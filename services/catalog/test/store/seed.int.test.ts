@@ -3,12 +3,12 @@ import { promisify } from "node:util";
 import t from "tap";
 import { createPool } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
-import { createDb } from "../src/store/prisma.ts";
-import { migrationsDir } from "./helpers.ts";
+import { createDb } from "../../src/store/prisma.ts";
+import { migrationsDir } from "../helpers.ts";
 
 const run = promisify(execFile);
-const inventoryMigrations = new URL("../../inventory/prisma/migrations", import.meta.url).pathname;
-const seedScript = new URL("../../../scripts/seed.ts", import.meta.url).pathname;
+const inventoryMigrations = new URL("../../../inventory/prisma/migrations", import.meta.url).pathname;
+const seedScript = new URL("../../../../scripts/seed.ts", import.meta.url).pathname;
 
 t.test("scripts/seed.ts: admin, approved demo seller, product and an upcoming drop, idempotently", async (t) => {
   const schema = await withTestSchema(migrationsDir, { prefix: "seed" });
