@@ -49,9 +49,18 @@ t.test("serviceSpec defaults and loadConfigOrExit", async (t) => {
   t.equal(config.PORT, 3000);
   t.equal(config.SERVICE_NAME, "gateway");
   t.equal(config.READY_TIMEOUT_MS, 2000);
-  const custom = loadConfigOrExit(serviceSpec("gateway", 3000), { PORT: "4000", READY_TIMEOUT_MS: "500" });
+  const custom = loadConfigOrExit(serviceSpec("gateway", 3000), { GATEWAY_PORT: "4000", READY_TIMEOUT_MS: "500" });
   t.equal(custom.PORT, 4000);
   t.equal(custom.READY_TIMEOUT_MS, 500);
+});
+
+t.test("serviceSpec reads the port from <NAME>_PORT, or from the variable portVar names", async (t) => {
+  const env = { PORT: "4100", CATALOG_PORT: "4101", DROP_SEARCH_PORT: "4102" };
+  t.same(
+    [loadConfigOrExit(serviceSpec("catalog", 3001), env).PORT, loadConfigOrExit(serviceSpec("drop-search", 3009), env).PORT, loadConfigOrExit(serviceSpec("gateway", 3000, { portVar: "PORT" }), env).PORT],
+    [4101, 4102, 4100],
+  );
+  t.equal(loadConfigOrExit(serviceSpec("catalog", 3001), { PORT: "4100" }).PORT, 3001, "plain PORT does not move another service");
 });
 
 t.test("startService starts workers after the build, stops them first, and closes the app when they fail to start", async (t) => {

@@ -1,18 +1,6 @@
-import { createServer } from "node:net";
+import { freePort } from "@drops/testing";
 import t from "tap";
 import { meter, shutdownTelemetry, startTelemetry, tracer } from "../src/index.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 t.test("disabled telemetry is a no-op", async (t) => {
   const telemetry = await startTelemetry({ serviceName: "off", enabled: false, metricsPort: 1 });
