@@ -9,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { withTestSchema } from "@drops/db/testing";
 import { newEnvelope, topicFor, topicSpecs, topics } from "@drops/events";
 import type { DropsEvent, EventPayloads, EventType } from "@drops/events";
-import { createKafka, createProducer, ensureTopics, silentLogger } from "@drops/kafka";
+import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
 import { eventually, testEnv, uniqueName } from "@drops/testing";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app.ts";
 import { openClients, type Clients } from "../src/clients.ts";
 import { readConfig, type Config } from "../src/config.ts";
-import { startRuntime, type Runtime } from "../src/runtime.ts";
+import type { NotificationWorkers } from "../src/workers.ts";
 
 export type Tap = { teardown(fn: () => unknown): void };
 
@@ -32,7 +32,7 @@ export type NotifyEnv = {
   vars: Record<string, string>;
   clients: Clients;
   app: FastifyInstance;
-  runtime: Runtime;
+  workers: NotificationWorkers;
   /** Publishes to the real topic of the event's type. */
   publish: (event: DropsEvent) => Promise<void>;
   /** Resolves once the consumer handled (or skipped) at least `n` more messages than when called. */
@@ -59,21 +59,21 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
   };
   const config = readConfig(vars);
   const clients = openClients(config);
-  const app = await buildApp(config, clients);
-  const runtime = await startRuntime(config, clients, silentLogger);
+  const { app, workers } = await buildApp(config, clients);
+  await workers.start();
   t.teardown(async () => {
-    await runtime.stop();
+    await workers.stop();
     await app.close();
   });
-  await Promise.all([runtime.consumer.joined, clients.hub.ready]);
+  await Promise.all([workers.consumer.joined, clients.hub.ready]);
   const producer = createProducer(kafka, { lingerMs: 0 });
   t.teardown(() => producer.close());
   const seen = (): number => {
-    const s = runtime.consumer.stats();
+    const s = workers.consumer.stats();
     return s.handled + s.skipped + s.deadLettered;
   };
   return {
-    config, vars, clients, app, runtime,
+    config, vars, clients, app, workers,
     publish: (event) => producer.publishNow(topicFor(event.type), null, event),
     handledAtLeast: async (n) => {
       const target = seen() + n;
@@ -82,8 +82,9 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
   };
 }
 
+/** Fresh ids (UUIDs, as the platform's ids are: a buyer id is the caller's x-user-id). */
 export function ids(): { orderId: string; buyerId: string; dropId: string } {
-  return { orderId: `ord_${randomUUID()}`, buyerId: `buyer_${randomUUID()}`, dropId: `drop_${randomUUID()}` };
+  return { orderId: randomUUID(), buyerId: randomUUID(), dropId: randomUUID() };
 }
 
 export async function countFor(env: NotifyEnv, buyerId: string): Promise<number> {

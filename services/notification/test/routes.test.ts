@@ -30,7 +30,7 @@ async function openStream(t: { teardown(fn: () => unknown): void }, url: string,
 
 t.test("bad input answers 4xx with the error shape, never 5xx", async (t) => {
   const env = await startNotifyEnv(t);
-  const { buyerId } = ids();
+  const { buyerId, dropId } = ids();
   const h = { "x-user-id": buyerId };
   const cases: { name: string; method: "GET" | "POST" | "PUT"; url: string; headers?: Record<string, string>; payload?: string; status: number }[] = [
     { name: "list without x-user-id", method: "GET", url: "/notifications", status: 401 },
@@ -49,9 +49,9 @@ t.test("bad input answers 4xx with the error shape, never 5xx", async (t) => {
       payload: "{bad json",
       status: 400,
     },
-    { name: "watch: bad drop id", method: "PUT", url: "/internal/drops/bad%20id/watchers/b1", status: 400 },
-    { name: "watch: bad buyer id", method: "PUT", url: "/internal/drops/d1/watchers/a%2Fb", status: 400 },
-    { name: "watch: overlong buyer id", method: "PUT", url: `/internal/drops/d1/watchers/${"x".repeat(201)}`, status: 414 },
+    { name: "watch: bad drop id", method: "PUT", url: `/internal/drops/bad%20id/watchers/${buyerId}`, status: 400 },
+    { name: "watch: bad buyer id", method: "PUT", url: `/internal/drops/${dropId}/watchers/a%2Fb`, status: 400 },
+    { name: "watch: overlong buyer id", method: "PUT", url: `/internal/drops/${dropId}/watchers/${"x".repeat(201)}`, status: 414 },
     { name: "stream without x-user-id", method: "GET", url: "/notifications/stream", status: 401 },
   ];
   for (const c of cases) {
@@ -80,7 +80,7 @@ t.test("GET /notifications/stream pushes the buyer's new notifications live, and
   const data = JSON.parse(/data: (.*)/.exec(frames[0] ?? "")?.[1] ?? "null");
   t.match(data, { buyerId: mine.buyerId, orderId: mine.orderId, kind: "order_cancelled" });
   t.notMatch(text, other.buyerId, "another buyer's notification is not pushed here");
-  await until(/: ping/);
+  await until(/: heartbeat/);
 
   await env.app.close(); // open streams end on close instead of holding it
   t.equal(env.clients.hub.listeners(mine.buyerId), 0, "unsubscribed on close");
@@ -97,7 +97,7 @@ async function eventuallyListening(listeners: (buyerId: string) => number, buyer
 t.test("a notification stored by one instance reaches a stream open on another (Redis pub/sub)", async (t) => {
   const env = await startNotifyEnv(t); // instance B: consumer + app
   const clients = openClients(readConfig(env.vars));
-  const other = await buildApp(readConfig(env.vars), clients);
+  const { app: other } = await buildApp(readConfig(env.vars), clients);
   t.teardown(() => other.close());
   await clients.hub.ready;
   const url = await other.listen({ host: "127.0.0.1", port: 0 }); // instance A: no consumer, only the stream

@@ -1,8 +1,7 @@
 /** OrderCancelled -> "order cancelled" / "order expired" / "order refunded" by reason, for the buyer. */
 import type { Handler } from "@drops/kafka";
-import type { NotifyDeps } from "../deps.ts";
 import { orderCancelledDraft } from "../domain/notification.ts";
-import { notifyOnce } from "../notify.ts";
+import { notifyOnce, type NotifyDeps } from "../store/notify-once.ts";
 
 export function notifyOnOrderCancelled(deps: NotifyDeps, consumer: string): Handler<"OrderCancelled"> {
   return async (event) => {

@@ -1,8 +1,7 @@
 /** OrderConfirmed -> "order confirmed" for the buyer. */
 import type { Handler } from "@drops/kafka";
-import type { NotifyDeps } from "../deps.ts";
 import { orderConfirmedDraft } from "../domain/notification.ts";
-import { notifyOnce } from "../notify.ts";
+import { notifyOnce, type NotifyDeps } from "../store/notify-once.ts";
 
 export function notifyOnOrderConfirmed(deps: NotifyDeps, consumer: string): Handler<"OrderConfirmed"> {
   return async (event) => {

@@ -4,9 +4,8 @@
  * one-shot watch (see store/watchers.ts) keeps a run of releases to one notice per watcher.
  */
 import type { Handler } from "@drops/kafka";
-import type { NotifyDeps } from "../deps.ts";
 import { backInStockDraft } from "../domain/notification.ts";
-import { notifyOnce } from "../notify.ts";
+import { notifyOnce, type NotifyDeps } from "../store/notify-once.ts";
 import { takeArmedWatchers } from "../store/watchers.ts";
 
 export function notifyWatchersOnStockReleased(deps: NotifyDeps, consumer: string): Handler<"StockReleased"> {

@@ -4,9 +4,8 @@
  *   POST /notifications/:id/read                  marks one read, answers it (404 for anyone else's)
  */
 import type { FastifyInstance } from "fastify";
-import { notFound } from "@drops/http";
-import type { NotificationQueries } from "../read/notification-queries.ts";
-import { userOf } from "./user.ts";
+import { UUID_SCHEMA, callerOf, notFound } from "@drops/http";
+import type { NotificationQueries } from "../store/notification-queries.ts";
 
 export type NotificationRoutesOptions = { queries: NotificationQueries; now: () => number };
 
@@ -27,18 +26,18 @@ export async function notificationRoutes(app: FastifyInstance, opts: Notificatio
       },
     },
     async (req) => {
-      const buyerId = userOf(req);
+      const { userId } = callerOf(req);
       const { page, pageSize, unread } = req.query;
-      return opts.queries.byBuyer(buyerId, { skip: (page - 1) * pageSize, take: pageSize, unreadOnly: unread });
+      return opts.queries.byBuyer(userId, { skip: (page - 1) * pageSize, take: pageSize, unreadOnly: unread });
     },
   );
 
   app.post<{ Params: { id: string } }>(
     "/notifications/:id/read",
-    { schema: { params: { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] } } },
+    { schema: { params: { type: "object", properties: { id: UUID_SCHEMA }, required: ["id"] } } },
     async (req) => {
-      const buyerId = userOf(req);
-      const n = await opts.queries.markRead(req.params.id, buyerId, new Date(opts.now()));
+      const { userId } = callerOf(req);
+      const n = await opts.queries.markRead(req.params.id, userId, new Date(opts.now()));
       if (n === null) throw notFound("notification not found", "NOTIFICATION_NOT_FOUND");
       return n;
     },

@@ -1,48 +1,22 @@
 /**
- * GET /notifications/stream: Server-Sent Events, one `notification` event per notification stored
- * for the caller (x-user-id) while the stream is open, plus keep-alive comments. Not replayed on
- * reconnect: a client lists GET /notifications after (re)connecting.
+ * GET /notifications/stream: Server-Sent Events (the shared registry of @drops/http), one
+ * `notification` event per notification stored for the caller while the stream is open (its `id:`
+ * is the notification id), plus keep-alive comments. Not replayed on reconnect: a client lists
+ * GET /notifications after (re)connecting.
  */
 import type { FastifyInstance } from "fastify";
-import type { LiveHub } from "../live/hub.ts";
-import type { NotificationView } from "../read/notification-view.ts";
-import { userOf } from "./user.ts";
+import { callerOf, sseRegistryFor } from "@drops/http";
+import type { LiveHub } from "../store/live-hub.ts";
 
 export type StreamRoutesOptions = { hub: LiveHub; heartbeatMs: number };
 
-export function sseFrame(n: NotificationView): string {
-  return `id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(n)}\n\n`;
-}
-
 export async function streamRoutes(app: FastifyInstance, opts: StreamRoutesOptions): Promise<void> {
-  const open = new Set<() => void>();
-  // Open streams would hold the server's close forever: end them first.
-  app.addHook("preClose", async () => {
-    for (const close of [...open]) close();
-  });
+  const streams = sseRegistryFor(app, { heartbeatMs: opts.heartbeatMs, retryMs: 3_000 });
 
   app.get("/notifications/stream", async (req, reply) => {
-    const buyerId = userOf(req);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
-    res.write("retry: 3000\n: connected\n\n");
-    const unsubscribe = opts.hub.subscribe(buyerId, (n) => void res.write(sseFrame(n)));
-    const heartbeat = setInterval(() => void res.write(": ping\n\n"), opts.heartbeatMs);
-    heartbeat.unref();
-    const close = (): void => {
-      if (!open.delete(close)) return;
-      clearInterval(heartbeat);
-      unsubscribe();
-      res.end();
-    };
-    open.add(close);
-    req.raw.on("close", close);
-    res.on("error", close);
+    const { userId } = callerOf(req);
+    let unsubscribe = (): void => {};
+    const stream = streams.open(req, reply, () => unsubscribe());
+    if (!stream.closed) unsubscribe = opts.hub.subscribe(userId, (n) => stream.send("notification", n, n.id));
   });
 }

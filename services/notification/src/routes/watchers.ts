@@ -5,13 +5,12 @@
  */
 import type { FastifyInstance } from "fastify";
 import type pg from "pg";
-import { notFound } from "@drops/http";
+import { UUID_SCHEMA, notFound } from "@drops/http";
 import { unwatchDrop, watchDrop } from "../store/watchers.ts";
-import { ID } from "./user.ts";
 
 export type WatcherRoutesOptions = { pool: pg.Pool; now: () => number };
 
-const params = { type: "object", properties: { dropId: ID, buyerId: ID }, required: ["dropId", "buyerId"] } as const;
+const params = { type: "object", properties: { dropId: UUID_SCHEMA, buyerId: UUID_SCHEMA }, required: ["dropId", "buyerId"] } as const;
 
 export async function watcherRoutes(app: FastifyInstance, opts: WatcherRoutesOptions): Promise<void> {
   app.put<{ Params: { dropId: string; buyerId: string } }>("/internal/drops/:dropId/watchers/:buyerId", { schema: { params } }, async (req) => {

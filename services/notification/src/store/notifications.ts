@@ -1,7 +1,38 @@
-/** SQL (pg) for storing notifications inside a consumer's transaction. */
-import type { Draft } from "../domain/notification.ts";
-import type { NotificationRow } from "../read/notification-view.ts";
+/**
+ * Notification rows: stored inside a consumer's transaction (pg), and their API shape (dates as ISO
+ * strings, readAt null while unread), which the read API, the live push and the streams share.
+ */
 import type { Tx } from "@drops/db";
+import type { Draft } from "../domain/notification.ts";
+
+export type NotificationRow = {
+  id: string;
+  buyerId: string;
+  orderId: string | null;
+  dropId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: Date;
+  readAt: Date | null;
+};
+
+export type NotificationView = Omit<NotificationRow, "createdAt" | "readAt"> & { createdAt: string; readAt: string | null };
+
+/** Picks the API fields (a Prisma row carries more, e.g. source_event_id). */
+export function notificationView(r: NotificationRow): NotificationView {
+  return {
+    id: r.id,
+    buyerId: r.buyerId,
+    orderId: r.orderId,
+    dropId: r.dropId,
+    kind: r.kind,
+    title: r.title,
+    body: r.body,
+    createdAt: r.createdAt.toISOString(),
+    readAt: r.readAt === null ? null : r.readAt.toISOString(),
+  };
+}
 
 export type NewNotification = Draft & { id: string; sourceEventId: string; createdAt: Date };
 

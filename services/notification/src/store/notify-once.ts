@@ -3,12 +3,15 @@
  * consumer in the same transaction as the inserts (a redelivery stores nothing), and each insert is
  * also unique per (event, buyer). Only after the commit are the new rows pushed to live streams.
  */
-import type { Draft } from "./domain/notification.ts";
-import type { NotifyDeps } from "./deps.ts";
-import { notificationView, type NotificationView } from "./read/notification-view.ts";
-import { insertNotifications } from "./store/notifications.ts";
-import { markProcessed } from "./store/processed-events.ts";
+import type pg from "pg";
 import { inTransaction, type Tx } from "@drops/db";
+import type { Draft } from "../domain/notification.ts";
+import type { LiveHub } from "./live-hub.ts";
+import { insertNotifications, notificationView, type NotificationView } from "./notifications.ts";
+import { markProcessed } from "./processed-events.ts";
+
+/** What the handlers need: the database, the live push, a clock (epoch ms) and ids. */
+export type NotifyDeps = { pool: pg.Pool; hub: LiveHub; now: () => number; newId: () => string };
 
 export type Drafting = (tx: Tx, now: Date) => Promise<Draft[]>;
 

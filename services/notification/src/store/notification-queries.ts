@@ -1,6 +1,6 @@
 /** Read side of the notification API, through Prisma: a buyer's notifications newest first, mark read. */
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { notificationView, type NotificationView } from "./notification-view.ts";
+import { notificationView, type NotificationView } from "./notifications.ts";
 
 export type NotificationQueries = {
   byBuyer(buyerId: string, page: { skip: number; take: number; unreadOnly: boolean }): Promise<{ items: NotificationView[]; total: number }>;

@@ -1,0 +1,52 @@
+/**
+ * The notification service's background work: one Kafka consumer on order outcomes (drops.orders)
+ * and released stock (drops.inventory), safe with several instances. Retries, dead letters and
+ * commits are runConsumer's; events of other types on these topics are skipped without decoding.
+ */
+import { topics } from "@drops/events";
+import type { Workers } from "@drops/http";
+import { runConsumer, type ConsumerRunner, type Logger } from "@drops/kafka";
+import type { Clients } from "./clients.ts";
+import type { Config } from "./config.ts";
+import { notifyOnOrderCancelled } from "./handlers/notify-on-order-cancelled.ts";
+import { notifyOnOrderConfirmed } from "./handlers/notify-on-order-confirmed.ts";
+import { notifyWatchersOnStockReleased } from "./handlers/notify-watchers-on-stock-released.ts";
+import type { NotifyDeps } from "./store/notify-once.ts";
+
+/** The topics the service reads: the platform layout of @drops/events; tests may inject others. */
+export type NotificationTopics = { orders: string; inventory: string };
+
+export const defaultTopics: NotificationTopics = { orders: topics.orders.name, inventory: topics.inventory.name };
+
+export type NotificationWorkers = Workers & {
+  /** The consumer, once started (tests wait for it to join and read its stats). */
+  readonly consumer: ConsumerRunner;
+};
+
+export function createWorkers(config: Config, clients: Pick<Clients, "kafka" | "producer">, deps: NotifyDeps, names: NotificationTopics, logger: Logger): NotificationWorkers {
+  let consumer: ConsumerRunner | undefined;
+  return {
+    get consumer() {
+      if (consumer === undefined) throw new Error("the notification workers have not been started");
+      return consumer;
+    },
+    async start() {
+      const group = config.CONSUMER_GROUP; // also the processed-events namespace
+      consumer = await runConsumer({
+        kafka: clients.kafka,
+        producer: clients.producer,
+        logger,
+        groupId: group,
+        topics: [names.orders, names.inventory],
+        retry: { attempts: config.CONSUMER_RETRY_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
+        partitionsConsumedConcurrently: 6,
+        handlers: {
+          OrderConfirmed: notifyOnOrderConfirmed(deps, group),
+          OrderCancelled: notifyOnOrderCancelled(deps, group),
+          StockReleased: notifyWatchersOnStockReleased(deps, group),
+        },
+      });
+    },
+    stop: async () => consumer?.stop(),
+  };
+}
