@@ -1,32 +1,54 @@
 /**
- * The inventory's background work, started after the app is built and stopped before it closes:
- * the stock stream relay (Redis -> Kafka + ledger), the drop opener, the hold-expiry sweeper and the
- * command consumer (drops.inventory-commands).
+ * The inventory's background work, started before the service listens and stopped before its
+ * clients close: first it records the stock script version (so the gateway can check it runs the
+ * same scripts), then the stock stream relay (Redis -> Kafka + ledger), the drop opener, the
+ * hold-expiry sweeper and the command consumer (drops.inventory-commands). With WORKERS_ENABLED=false
+ * buildApp returns no workers: that instance serves its routes only.
  */
 import type { FastifyBaseLogger } from "fastify";
-import { topicFor } from "@drops/events";
+import { topicFor, topics } from "@drops/events";
 import type { DropsEvent } from "@drops/events";
-import { createProducer, type ConsumerRunner } from "@drops/kafka";
+import type { Workers } from "@drops/http";
+import { runConsumer, type ConsumerRunner, type Logger } from "@drops/kafka";
 import type { Locker } from "@drops/redis";
 import type { Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
-import type { StockStore } from "./stock/stock-store.ts";
-import { recordScriptVersion } from "./stock/scripts.ts";
-import { createStockRelay } from "./relay/relay.ts";
-import { ledgerSink } from "./ledger/ledger-repo.ts";
-import { createOpener } from "./opening/opener.ts";
-import { createSweeper } from "./sweeper/sweeper.ts";
-import { runCommandConsumer } from "./consumers/run-commands.ts";
+import { confirmStockOnStockConfirmRequested, type ConfirmStockDeps } from "./handlers/confirm-stock-on-stock-confirm-requested.ts";
+import { releaseStockOnStockReleaseRequested, type ReleaseStockDeps } from "./handlers/release-stock-on-stock-release-requested.ts";
+import { ledgerSink } from "./store/ledger.ts";
+import { recordScriptVersion } from "./store/stock/scripts.ts";
+import type { StockStore } from "./store/stock/stock-store.ts";
+import { createOpener } from "./workers/opener.ts";
+import { createStockRelay } from "./workers/relay.ts";
+import { createSweeper } from "./workers/sweeper.ts";
 
-export type Workers = { start(): Promise<void>; stop(): Promise<void> };
+export const COMMANDS_GROUP = "inventory-commands";
+
+/** The command consumer: drops.inventory-commands -> the stock scripts (confirm, release / refund). */
+export function runCommandConsumer(
+  opts: ConfirmStockDeps & ReleaseStockDeps & { kafka: Clients["kafka"]; topic?: string; groupId?: string; consumerLogger?: Logger },
+): Promise<ConsumerRunner> {
+  return runConsumer({
+    kafka: opts.kafka,
+    groupId: opts.groupId ?? COMMANDS_GROUP,
+    topics: [opts.topic ?? topics.inventoryCommands.name],
+    // Several partitions at once: each still in order, and the scripts are per drop anyway.
+    partitionsConsumedConcurrently: 3,
+    handlers: {
+      StockConfirmRequested: confirmStockOnStockConfirmRequested(opts),
+      StockReleaseRequested: releaseStockOnStockReleaseRequested(opts),
+    },
+    ...(opts.consumerLogger ? { logger: opts.consumerLogger } : {}),
+  });
+}
 
 export function createWorkers(opts: { config: Config; clients: Clients; store: StockStore; locker: Locker; logger: FastifyBaseLogger }): Workers {
   const { config, clients, store, locker, logger } = opts;
-  const producer = createProducer(clients.kafka);
-  const publish = (e: DropsEvent): Promise<void> => producer.publish(topicFor(e.type), null, e);
+  const prefix = config.STOCK_KEY_PREFIX;
+  const publish = (e: DropsEvent): Promise<void> => clients.producer.publish(topicFor(e.type), null, e);
   const relay = createStockRelay({
     redis: clients.redis,
-    prefix: config.STOCK_KEY_PREFIX,
+    prefix,
     publish,
     sinks: [ledgerSink(clients.pool)],
     blockMs: config.RELAY_BLOCK_MS,
@@ -48,25 +70,21 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
     async start() {
       if (started) return;
       started = true;
-      // Before anything else: the gateway compares it with the scripts it was built with.
-      await recordScriptVersion(clients.redis, config.STOCK_KEY_PREFIX);
+      // Before the gateway needs it: it compares this with the scripts it was built with.
+      await recordScriptVersion(clients.redis, prefix);
       relay.start();
       opener.start();
       sweeper.start();
-      commands = await runCommandConsumer({
-        kafka: clients.kafka,
-        store,
-        publish,
-        logger: logger.child({ worker: "commands" }),
-        consumerLogger: logger.child({ worker: "commands" }),
-      });
+      const commandLogger = logger.child({ worker: "commands" });
+      commands = await runCommandConsumer({ kafka: clients.kafka, store, publish, now: Date.now, logger: commandLogger, consumerLogger: commandLogger });
+      logger.info("inventory workers started (relay, opener, sweeper, command consumer)");
     },
     async stop() {
       if (!started) return;
       started = false;
-      // In parallel (leaving the consumer group takes seconds); the producer last, as handlers publish.
+      // In parallel (leaving the consumer group takes seconds); the producer closes with the app, after these.
       await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), relay.stop()]);
-      await producer.close();
+      commands = undefined;
     },
   };
 }

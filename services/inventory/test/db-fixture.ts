@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Test } from "tap";
 import { createPool } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
-import type { Pool } from "../src/db.ts";
+import type { Pool } from "../src/store/db.ts";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
 

@@ -4,9 +4,9 @@ import { createLock } from "@drops/redis";
 import { buildApp } from "../src/app.ts";
 import { openClients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
-import { createOpener } from "../src/opening/opener.ts";
-import { createStockStore } from "../src/stock/stock-store.ts";
-import { dropKeys, dropIndexKey } from "../src/stock/keys.ts";
+import { createOpener } from "../src/workers/opener.ts";
+import { createStockStore } from "../src/store/stock/stock-store.ts";
+import { dropKeys, dropIndexKey } from "../src/store/stock/keys.ts";
 import { dbFixture } from "./db-fixture.ts";
 
 t.setTimeout(60_000);
@@ -22,7 +22,7 @@ t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), res
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
   });
   const clients = openClients(config);
-  const app = await buildApp(config, clients);
+  const { app } = await buildApp(config, clients);
   t.teardown(() => app.close());
   const dropId = uniqueName("drop");
   t.teardown(async () => {

@@ -1,6 +1,6 @@
 /** How each ledger row moves a drop's counters. Pure. */
-import type { StockCounters } from "../domain/stock.ts";
-import type { EntryType } from "../relay/stream-entry.ts";
+import type { StockCounters } from "./stock.ts";
+import type { EntryType } from "./stream-entry.ts";
 
 export const LEDGER_KINDS = ["opened", "reserved", "confirmed", "released", "expired", "refunded", "adjusted"] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];

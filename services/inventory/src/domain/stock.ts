@@ -2,6 +2,9 @@
 
 export type DropStatus = "open" | "paused" | "closed";
 
+/** A drop id: 1-128 of [A-Za-z0-9_.:-] (it is part of every Redis key of the drop). */
+export const DROP_ID_PATTERN = "^[A-Za-z0-9_.:-]{1,128}$";
+
 /**
  * Life of one order's units in a drop. `held` -> `sold` (confirm) -> `refunded` (user cancel after
  * payment); `held` -> `released` (compensation) or `expired` (TTL sweeper); `void` is the tombstone a

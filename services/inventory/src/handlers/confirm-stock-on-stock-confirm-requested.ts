@@ -5,31 +5,26 @@
  * never there, StockConfirmFailed goes straight to Kafka with an event id derived from the command's,
  * so a redelivered command yields the same event and the saga refunds once.
  */
-import { newEnvelope } from "@drops/events";
-import type { EventEnvelope } from "@drops/events";
+import type { DropsEvent, EventEnvelope } from "@drops/events";
 import type { Handler } from "@drops/kafka";
-import { uuidV5 } from "../relay/event-id.ts";
-import type { CommandDeps } from "./deps.ts";
+import { confirmFailed } from "../domain/commands.ts";
+import type { StockStore } from "../store/stock/stock-store.ts";
 
-export function confirmStockOnStockConfirmRequested(deps: CommandDeps): Handler<"StockConfirmRequested"> {
+export type ConfirmStockDeps = {
+  store: Pick<StockStore, "confirm">;
+  /** Resolves once Kafka acked the event. */
+  publish: (event: DropsEvent) => Promise<void>;
+  now: () => number;
+  logger?: { warn: (obj: object, msg: string) => void };
+};
+
+export function confirmStockOnStockConfirmRequested(deps: ConfirmStockDeps): Handler<"StockConfirmRequested"> {
   return async (cmd: EventEnvelope<"StockConfirmRequested">) => {
     const { orderId, dropId } = cmd.payload;
     const r = await deps.store.confirm({ dropId, orderId });
     if (r.status === "CONFIRMED") return;
-    const reason = r.status === "GONE" ? "HOLD_GONE" : "NOT_FOUND";
-    const detail = r.status === "GONE" ? `hold is ${r.state}` : "no hold for this order";
-    deps.logger?.warn({ orderId, dropId, reason, detail }, "stock confirm failed");
-    await deps.publish(
-      newEnvelope({
-        type: "StockConfirmFailed",
-        payload: { orderId, dropId, reason, detail },
-        correlationId: cmd.correlationId,
-        causationId: cmd.eventId,
-        traceparent: cmd.traceparent,
-        tracestate: cmd.tracestate,
-        now: Date.now(),
-        id: uuidV5(`${cmd.eventId}/StockConfirmFailed`),
-      }),
-    );
+    const failed = confirmFailed(cmd, r, deps.now());
+    deps.logger?.warn({ orderId, dropId, reason: failed.payload.reason, detail: failed.payload.detail }, "stock confirm failed");
+    await deps.publish(failed);
   };
 }

@@ -7,9 +7,14 @@
  */
 import type { EventEnvelope } from "@drops/events";
 import type { Handler } from "@drops/kafka";
-import type { CommandDeps } from "./deps.ts";
+import type { StockStore } from "../store/stock/stock-store.ts";
 
-export function releaseStockOnStockReleaseRequested(deps: CommandDeps): Handler<"StockReleaseRequested"> {
+export type ReleaseStockDeps = {
+  store: Pick<StockStore, "release" | "refund">;
+  logger?: { info: (obj: object, msg: string) => void };
+};
+
+export function releaseStockOnStockReleaseRequested(deps: ReleaseStockDeps): Handler<"StockReleaseRequested"> {
   return async (cmd: EventEnvelope<"StockReleaseRequested">) => {
     const { orderId, dropId, reason } = cmd.payload;
     const r = await deps.store.release({ dropId, orderId, reason });

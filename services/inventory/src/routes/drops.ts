@@ -1,26 +1,75 @@
 /**
- * Admin stock control (internal; the gateway's admin routes call these):
+ * The inventory's internal drop routes (for the other services: the catalog schedules drops, the
+ * gateway's admin routes proxy stock / resync / status; the gateway does not expose them as such):
+ * - PUT  /internal/drops/:dropId {total, startsAt, perBuyerLimit, holdSeconds}: registers (or
+ *   changes, while not yet loaded) a drop's schedule; the opener loads it into Redis just before
+ *   startsAt. 201 created, 200 updated / unchanged, 409 DROP_ALREADY_LOADED when the stock is in
+ *   Redis and the values differ.
  * - GET  /internal/drops/:dropId/stock  -> {available, held, sold, total, consistent, ...} Redis vs ledger
  * - POST /internal/drops/:dropId/resync -> rebuild Redis from the ledger (Redlock drop:<id>:resync, fenced)
  * - POST /internal/drops/:dropId/adjust {delta} -> restock (> 0) / withdraw (< 0) (Redlock drop:<id>:adjust, fenced)
+ * - PUT  /internal/drops/:dropId/status {status: open | paused | closed}: pause, resume or close a
+ *   loaded drop. The change is a stream entry, so a StockChanged snapshot follows on Kafka.
+ *   200 {dropId, status, previous | null}; 404 DROP_NOT_LOADED.
  */
 import type { FastifyInstance } from "fastify";
-import { AppError, conflict, notFound } from "@drops/http";
-import type { Pool } from "../db.ts";
-import type { Redis } from "../stock/scripts.ts";
-import type { StockStore } from "../stock/stock-store.ts";
-import { DROP_ID_PATTERN } from "../opening/schedule-route.ts";
-import { findDrop } from "../ledger/drops-repo.ts";
-import { checkDropStock } from "./stock-check.ts";
-import { resyncDrop, type ResyncDeps } from "./resync.ts";
-import { adjustDrop } from "./adjust.ts";
+import { badRequest, conflict, notFound, unavailable } from "@drops/http";
+import { DROP_ID_PATTERN, type DropStatus } from "../domain/stock.ts";
+import type { Pool } from "../store/db.ts";
+import { findDrop, scheduleDrop } from "../store/drops.ts";
+import { adjustDrop, checkDropStock, resyncDrop, type ResyncDeps } from "../store/stock-admin.ts";
+import type { Redis } from "../store/stock/scripts.ts";
+import type { StockStore } from "../store/stock/stock-store.ts";
+
+export type DropRouteDeps = ResyncDeps & { redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust" | "setStatus"> };
 
 type Params = { Params: { dropId: string } };
+type ScheduleBody = { total: number; startsAt: string | number; perBuyerLimit?: number; holdSeconds: number };
+
 const params = { type: "object", required: ["dropId"], properties: { dropId: { type: "string", pattern: DROP_ID_PATTERN } } } as const;
+const MAX_UNITS = 10_000_000;
 
-export type AdminDeps = ResyncDeps & { redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust"> };
+export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Promise<void> {
+  app.put<Params & { Body: ScheduleBody }>(
+    "/internal/drops/:dropId",
+    {
+      schema: {
+        params,
+        body: {
+          type: "object",
+          additionalProperties: false,
+          required: ["total", "startsAt", "holdSeconds"],
+          properties: {
+            total: { type: "integer", minimum: 0, maximum: MAX_UNITS },
+            startsAt: { anyOf: [{ type: "string", format: "date-time" }, { type: "integer", minimum: 0 }] },
+            perBuyerLimit: { type: "integer", minimum: 0, maximum: MAX_UNITS },
+            holdSeconds: { type: "integer", minimum: 1, maximum: 86_400 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { dropId } = req.params;
+      const b = req.body;
+      const startsAtMs = typeof b.startsAt === "number" ? b.startsAt : Date.parse(b.startsAt);
+      if (!Number.isSafeInteger(startsAtMs)) throw badRequest("startsAt is not a valid time", "VALIDATION_FAILED", { field: "startsAt" });
+      const r = await scheduleDrop(deps.pool, { dropId, total: b.total, startsAtMs, perBuyerLimit: b.perBuyerLimit ?? 0, holdMs: b.holdSeconds * 1000 });
+      if (r.status === "ALREADY_LOADED") {
+        throw conflict(`drop ${dropId} is already loaded; its schedule can no longer change`, "DROP_ALREADY_LOADED");
+      }
+      const d = r.drop;
+      return reply.code(r.status === "CREATED" ? 201 : 200).send({
+        dropId,
+        total: d.total,
+        startsAt: new Date(d.startsAtMs).toISOString(),
+        perBuyerLimit: d.perBuyerLimit,
+        holdSeconds: d.holdMs / 1000,
+        status: d.status,
+        result: r.status.toLowerCase(),
+      });
+    },
+  );
 
-export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   app.get<Params>("/internal/drops/:dropId/stock", { schema: { params } }, async (req) => {
     const r = await checkDropStock(deps, req.params.dropId);
     if (!r.loaded && !(await findDrop(deps.pool, req.params.dropId))) {
@@ -43,10 +92,11 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
       case "STALE_FENCE":
         throw conflict("a newer resync overtook this one", "RESYNC_STALE");
       case "CHANGING":
-        throw new AppError(503, "RESYNC_RETRY", "the drop kept changing during the resync; try again");
+        throw unavailable("the drop kept changing during the resync; try again", "RESYNC_RETRY");
     }
   });
-  app.post<{ Params: { dropId: string }; Body: { delta: number } }>(
+
+  app.post<Params & { Body: { delta: number } }>(
     "/internal/drops/:dropId/adjust",
     {
       schema: {
@@ -74,6 +124,22 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
         case "STALE_FENCE":
           throw conflict("a newer adjustment overtook this one", "ADJUST_STALE");
       }
+    },
+  );
+
+  app.put<Params & { Body: { status: DropStatus } }>(
+    "/internal/drops/:dropId/status",
+    {
+      schema: {
+        params,
+        body: { type: "object", required: ["status"], additionalProperties: false, properties: { status: { type: "string", enum: ["open", "paused", "closed"] } } },
+      },
+    },
+    async (req) => {
+      const { dropId } = req.params;
+      const r = await deps.store.setStatus(dropId, req.body.status);
+      if (r.status === "NOT_LOADED") throw notFound(`drop ${dropId} is not loaded`, "DROP_NOT_LOADED");
+      return { dropId, status: req.body.status, previous: r.status === "CHANGED" ? r.previous : null };
     },
   );
 }

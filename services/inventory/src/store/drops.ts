@@ -1,5 +1,5 @@
 /** Drop schedules in PostgreSQL (`drops`): what the opener loads into Redis, and when. */
-import type { Pool } from "../db.ts";
+import type { Pool } from "./db.ts";
 
 export type DropSchedule = {
   dropId: string;

@@ -4,9 +4,9 @@
  * transaction. Written by the relay (a sink run before XACK).
  */
 import type { StockCounters } from "../domain/stock.ts";
-import type { Pool } from "../db.ts";
-import type { StockStreamEntry } from "../relay/stream-entry.ts";
-import { ledgerKind, sumRows, type LedgerKind } from "./counters.ts";
+import type { Pool } from "./db.ts";
+import type { StockStreamEntry } from "../domain/stream-entry.ts";
+import { ledgerKind, sumRows, type LedgerKind } from "../domain/counters.ts";
 
 /** Orders rows by stream id numerically (`<ms>-<seq>`). */
 const STREAM_ORDER = "split_part(stream_id, '-', 1)::bigint, split_part(stream_id, '-', 2)::bigint";

@@ -1,21 +1,21 @@
 /**
- * Reconciliation: for every drop the inventory knows (ledger `drops` and Redis `stock:drops`), checks
- * available + held + sold == total (+ adjustments) in Redis and in the ledger, and that both agree
- * (see admin/stock-check.ts). Exits 1 on any difference, 2 when it could not run.
+ * Reconciliation (`@drops/inventory-service/reconcile`): for every drop the inventory knows (ledger
+ * `drops` and Redis `stock:drops`), checks available + held + sold == total (+ adjustments) in Redis
+ * and in the ledger, and that both agree (checkDropStock in stock-admin.ts). `main` is the command
+ * (scripts/reconcile.ts): 0 all consistent, 1 any difference; it rejects when it could not run.
  *
- *   node services/inventory/src/reconcile.ts [--json] [dropId...]
+ *   node scripts/reconcile.ts [--json] [dropId...]
  *
- * Reads REDIS_URL, DATABASE_URL, DB_SCHEMA (defaults as the service).
+ * Reads REDIS_URL, DATABASE_URL, DB_SCHEMA, STOCK_KEY_PREFIX (defaults as the service).
  */
-import { fileURLToPath } from "node:url";
 import { createPool } from "@drops/db";
 import { createRedis } from "@drops/redis";
-import { readConfig } from "./config.ts";
+import { readConfig } from "../config.ts";
 import type { Pool } from "./db.ts";
 import type { Redis } from "./stock/scripts.ts";
-import { allDropIds } from "./ledger/drops-repo.ts";
+import { allDropIds } from "./drops.ts";
 import { dropIndexKey } from "./stock/keys.ts";
-import { checkDropStock, type StockReport } from "./admin/stock-check.ts";
+import { checkDropStock, type StockReport } from "./stock-admin.ts";
 
 export type ReconcileResult = { reports: StockReport[]; ok: boolean };
 
@@ -50,16 +50,4 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     await redis.quit().catch(() => redis.disconnect());
     await pool.end();
   }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(`reconcile failed: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 2;
-    },
-  );
 }

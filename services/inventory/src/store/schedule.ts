@@ -3,5 +3,5 @@
  * registers over `PUT /internal/drops/:dropId`, for a process that writes it directly (scripts/seed.ts,
  * before the services run). The opener loads it into Redis shortly before its start.
  */
-export { scheduleDrop, type DropRow, type DropSchedule, type ScheduleResult } from "./drops-repo.ts";
-export type { Pool } from "../db.ts";
+export { scheduleDrop, type DropRow, type DropSchedule, type ScheduleResult } from "./drops.ts";
+export type { Pool } from "./db.ts";

@@ -9,9 +9,9 @@
 import { startLoop, type Loop } from "@drops/http";
 import type { Locker } from "@drops/redis";
 import { LockNotAcquiredError } from "@drops/redis";
-import type { Pool } from "../db.ts";
-import type { StockStore } from "../stock/stock-store.ts";
-import { dueDrops, markLoaded, type DropRow } from "../ledger/drops-repo.ts";
+import type { Pool } from "../store/db.ts";
+import type { StockStore } from "../store/stock/stock-store.ts";
+import { dueDrops, markLoaded, type DropRow } from "../store/drops.ts";
 
 export type OpenerLogger = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
 

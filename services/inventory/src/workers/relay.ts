@@ -8,15 +8,22 @@
  * that succeeded, then trims what is acknowledged. When an instance dies, its leases expire; the
  * next owner XAUTOCLAIMs the entries the dead one had read but not acknowledged and publishes them
  * again with the same event ids (derived from the entry ids), which consumers dedupe.
+ *
+ * The rounds run on startLoop: refresh leases -> read -> relay each batch (parse, deliver, ack).
+ * The lease keeper renews the leases held on its own (unref'd) timer, so a round stuck on a Kafka
+ * outage does not let them lapse (another instance would then publish the same drop's entries
+ * concurrently), and a relay that is never stopped does not hold the process open.
  */
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { DropsEvent } from "@drops/events";
-import type { Redis } from "../stock/scripts.ts";
-import { dropIndexKey } from "../stock/keys.ts";
-import { createStreamGroup, type RawEntry } from "./stream-group.ts";
-import { parseStreamEntry, type StockStreamEntry } from "./stream-entry.ts";
-import { toEvents } from "./to-events.ts";
+import { startLoop, type Loop } from "@drops/http";
+import type { Redis } from "../store/stock/scripts.ts";
+import { dropIndexKey } from "../store/stock/keys.ts";
+import { createStreamGroup, type RawEntry } from "../store/relay/stream-group.ts";
+import { parseStreamEntry, type StockStreamEntry } from "../domain/stream-entry.ts";
+import { toEvents } from "../domain/to-events.ts";
 
 export type Publish = (event: DropsEvent) => Promise<void>;
 export type EntrySink = (dropId: string, entries: readonly StockStreamEntry[]) => Promise<void>;
@@ -82,90 +89,110 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
   const tried = new Map<string, number>();
   /** Owned drops whose group exists and whose pending entries were reclaimed by this instance. */
   const ready = new Set<string>();
-  let running = false;
-  let loop: Promise<void> | undefined;
+  let loop: Loop | undefined;
   let keeper: NodeJS.Timeout | undefined;
 
-  /**
-   * Renews the leases held, on its own timer: a round stuck on a Kafka outage must not let its
-   * leases lapse (another instance would then publish the same drop's entries concurrently).
-   */
+  function loseLease(dropId: string): void {
+    owned.delete(dropId);
+    ready.delete(dropId);
+  }
+
+  /** The lease keeper's round: renews every lease held (a lost one is dropped). */
   async function keepLeases(): Promise<void> {
     for (const dropId of [...owned.keys()]) {
-      const r = await group.lease(dropId, leaseMs);
-      if (r === "busy") {
-        owned.delete(dropId);
-        ready.delete(dropId);
+      if ((await group.lease(dropId, leaseMs)) === "busy") {
+        loseLease(dropId);
         log.warn({ dropId }, "relay lease lost");
       } else owned.set(dropId, Date.now());
     }
   }
 
-  async function relay(dropId: string, raw: readonly RawEntry[]): Promise<number> {
-    if (raw.length === 0) return 0;
+  /** Parses a batch; a malformed entry (a bug in our own scripts) is logged and skipped, not retried. */
+  function parseEntries(dropId: string, raw: readonly RawEntry[]): StockStreamEntry[] {
     const entries: StockStreamEntry[] = [];
     for (const [id, fields] of raw) {
       try {
         entries.push(parseStreamEntry(id, fields));
       } catch (err) {
-        // Written by our own scripts, so this is a bug; acknowledged below so the drop is not stuck.
         stats.malformed += 1;
         log.error({ err, dropId, streamId: id }, "malformed stock stream entry skipped");
       }
     }
-    if (entries.length > 0) {
-      const events = toEvents(entries, await group.dropState(dropId));
-      await Promise.all([...events.map((e) => opts.publish(e)), ...sinks.map((s) => s(dropId, entries))]);
-      stats.published += events.length;
-      await opts.beforeAck?.(dropId, entries);
-    }
+    return entries;
+  }
+
+  /** Publishes the batch's events and runs the sinks; resolves once Kafka and every sink have them. */
+  async function deliver(dropId: string, entries: readonly StockStreamEntry[]): Promise<void> {
+    const events = toEvents(entries, await group.dropState(dropId));
+    await Promise.all([...events.map((e) => opts.publish(e)), ...sinks.map((s) => s(dropId, entries))]);
+    stats.published += events.length;
+    await opts.beforeAck?.(dropId, entries);
+  }
+
+  /** One batch of one drop: parse, deliver, then XACK (and trim) every entry, malformed ones included. */
+  async function relayBatch(dropId: string, raw: readonly RawEntry[]): Promise<number> {
+    if (raw.length === 0) return 0;
+    const entries = parseEntries(dropId, raw);
+    if (entries.length > 0) await deliver(dropId, entries);
     await group.ackAndTrim(dropId, raw.map(([id]) => id));
     stats.acked += raw.length;
     return raw.length;
   }
 
+  /** A new owner first finishes what the previous one read but never acknowledged. */
+  async function takeOver(dropId: string): Promise<void> {
+    await group.ensureGroup(dropId);
+    for (;;) {
+      const pending = await group.claim(dropId, 0, batch);
+      if (pending.length === 0) break;
+      stats.reclaimed += pending.length;
+      await relayBatch(dropId, pending);
+    }
+    ready.add(dropId);
+  }
+
+  /** Takes or keeps the lease of every loaded drop (at most every third of the lease per drop). */
   async function refreshLeases(): Promise<void> {
     const now = Date.now();
-    const ids = await opts.redis.smembers(dropIndexKey(prefix));
-    for (const dropId of ids) {
+    for (const dropId of await opts.redis.smembers(dropIndexKey(prefix))) {
       const last = owned.get(dropId) ?? tried.get(dropId);
       const initialised = ready.has(dropId) || !owned.has(dropId);
       if (last !== undefined && now - last < leaseMs / 3 && initialised) continue;
       const r = await group.lease(dropId, leaseMs);
       if (r === "busy") {
-        owned.delete(dropId);
-        ready.delete(dropId);
+        loseLease(dropId);
         tried.set(dropId, now);
         continue;
       }
       owned.set(dropId, now);
       tried.delete(dropId);
-      if (r === "taken" || !ready.has(dropId)) {
-        // A new owner first finishes what the previous one read but never acknowledged.
-        await group.ensureGroup(dropId);
-        for (;;) {
-          const pending = await group.claim(dropId, 0, batch);
-          if (pending.length === 0) break;
-          stats.reclaimed += pending.length;
-          await relay(dropId, pending);
-        }
-        ready.add(dropId);
-      }
+      if (r === "taken" || !ready.has(dropId)) await takeOver(dropId);
     }
     stats.owned = owned.size;
   }
 
-  async function runOnce(): Promise<number> {
-    await refreshLeases();
+  /** Reads new entries of the drops this instance leases (blocking up to blockMs) and relays them. */
+  async function relayOwned(): Promise<number> {
     const drops = [...owned.keys()].filter((d) => ready.has(d));
     if (drops.length === 0) {
-      await new Promise((r) => setTimeout(r, blockMs));
+      await sleep(blockMs);
       return 0;
     }
-    const read = await group.readNew(drops, batch, blockMs);
     let n = 0;
-    for (const [dropId, raw] of read) n += await relay(dropId, raw);
+    for (const [dropId, raw] of await group.readNew(drops, batch, blockMs)) n += await relayBatch(dropId, raw);
     return n;
+  }
+
+  async function runOnce(): Promise<number> {
+    await refreshLeases();
+    return relayOwned();
+  }
+
+  /** A failed round: counted, logged, and every owned drop taken afresh (NOGROUP after a resync recreated the stream). */
+  function roundFailed(err: unknown): void {
+    stats.errors += 1;
+    ready.clear();
+    log.warn({ err }, "stock relay round failed; retrying");
   }
 
   return {
@@ -173,30 +200,30 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
     stats: () => ({ ...stats }),
     runOnce,
     start() {
-      if (running) return;
-      running = true;
+      if (loop) return;
       keeper = setInterval(() => {
         keepLeases().catch((err: unknown) => log.warn({ err }, "relay lease renewal failed"));
       }, Math.max(50, Math.floor(leaseMs / 3)));
       keeper.unref();
-      loop = (async () => {
-        while (running) {
+      loop = startLoop("stock relay", {
+        // The XREADGROUP BLOCK is the wait between rounds; idleMs only follows a failed round.
+        idleMs: opts.retryDelayMs ?? 500,
+        round: async () => {
           try {
             await runOnce();
+            return true;
           } catch (err) {
-            stats.errors += 1;
-            // NOGROUP: the stream was deleted and recreated (e.g. after a resync); take the lease afresh.
-            ready.clear();
-            log.warn({ err }, "stock relay round failed; retrying");
-            if (running) await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 500));
+            roundFailed(err);
+            return false;
           }
-        }
-      })();
+        },
+      });
     },
     async stop() {
-      running = false;
       clearInterval(keeper);
-      await loop;
+      const running = loop;
+      loop = undefined;
+      await running?.stop();
       for (const dropId of owned.keys()) await group.releaseLease(dropId).catch(() => undefined);
       owned.clear();
       ready.clear();

@@ -8,7 +8,7 @@
 import { startLoop, type Loop } from "@drops/http";
 import type { LockHandle, Locker } from "@drops/redis";
 import { LockNotAcquiredError } from "@drops/redis";
-import type { StockStore } from "../stock/stock-store.ts";
+import type { StockStore } from "../store/stock/stock-store.ts";
 
 export const SWEEPER_LOCK = "sweeper:holds";
 

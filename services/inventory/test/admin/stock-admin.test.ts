@@ -3,13 +3,11 @@ import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
-import { createStockRelay } from "../../src/relay/relay.ts";
-import { ledgerSink } from "../../src/ledger/ledger-repo.ts";
-import { scheduleDrop } from "../../src/ledger/drops-repo.ts";
-import { checkDropStock } from "../../src/admin/stock-check.ts";
-import { resyncDrop } from "../../src/admin/resync.ts";
-import { adjustDrop } from "../../src/admin/adjust.ts";
-import { dropKeys } from "../../src/stock/keys.ts";
+import { createStockRelay } from "../../src/workers/relay.ts";
+import { ledgerSink } from "../../src/store/ledger.ts";
+import { scheduleDrop } from "../../src/store/drops.ts";
+import { adjustDrop, checkDropStock, resyncDrop } from "../../src/store/stock-admin.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
 
 t.setTimeout(60_000);
 

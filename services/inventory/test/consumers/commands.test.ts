@@ -5,7 +5,7 @@ import type { DropsEvent, StockReleaseReason } from "@drops/events";
 import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { kafkaFixture } from "../kafka-fixture.ts";
-import { runCommandConsumer } from "../../src/consumers/run-commands.ts";
+import { runCommandConsumer } from "../../src/workers.ts";
 import { uniqueName } from "@drops/testing";
 
 t.setTimeout(120_000);
@@ -25,7 +25,7 @@ t.test("confirm and release commands drive the stock scripts idempotently; a gon
   await f.store.expireDue("c", { nowMs: Date.now() + 2 * HOUR, limit: 100 }); // o1, o2, o4 expire (o4's confirm will fail)
   for (const o of ["p1", "p2"]) await f.store.reserve({ dropId: "c", orderId: o, buyerId: `b-${o}`, qty: 1 });
 
-  const runner = await runCommandConsumer({ kafka: k.kafka, topic: k.topics.commands, groupId: uniqueName("inv_cmd"), store: f.store, publish: k.publish });
+  const runner = await runCommandConsumer({ kafka: k.kafka, topic: k.topics.commands, groupId: uniqueName("inv_cmd"), store: f.store, publish: k.publish, now: Date.now });
   t.teardown(() => runner.stop());
   const dup = randomUUID();
   const cmds = [confirmCmd("p1", dup), confirmCmd("p1", dup), releaseCmd("p2", "PAYMENT_FAILED"), releaseCmd("o3", "REFUNDED"), confirmCmd("o4"), confirmCmd("ghost"), releaseCmd("p2", "PAYMENT_FAILED")];

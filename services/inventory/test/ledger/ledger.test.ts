@@ -2,11 +2,11 @@ import t from "tap";
 import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
-import { createStockRelay } from "../../src/relay/relay.ts";
-import { parseStreamEntry } from "../../src/relay/stream-entry.ts";
-import { appendEntries, ledgerCounters, ledgerHolds, ledgerSink, projectedCounters } from "../../src/ledger/ledger-repo.ts";
-import { applyRow, sumRows, ZERO } from "../../src/ledger/counters.ts";
-import { dropKeys } from "../../src/stock/keys.ts";
+import { createStockRelay } from "../../src/workers/relay.ts";
+import { parseStreamEntry } from "../../src/domain/stream-entry.ts";
+import { appendEntries, ledgerCounters, ledgerHolds, ledgerSink, projectedCounters } from "../../src/store/ledger.ts";
+import { applyRow, sumRows, ZERO } from "../../src/domain/counters.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
 
 t.setTimeout(60_000);
 

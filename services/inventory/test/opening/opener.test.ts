@@ -2,8 +2,8 @@ import t from "tap";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
-import { createOpener } from "../../src/opening/opener.ts";
-import { findDrop, scheduleDrop } from "../../src/ledger/drops-repo.ts";
+import { createOpener } from "../../src/workers/opener.ts";
+import { findDrop, scheduleDrop } from "../../src/store/drops.ts";
 
 t.setTimeout(60_000);
 

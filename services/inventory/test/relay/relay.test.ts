@@ -5,9 +5,9 @@ import { createRedis } from "@drops/redis";
 import { testEnv } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { kafkaFixture } from "../kafka-fixture.ts";
-import { createStockRelay } from "../../src/relay/relay.ts";
-import { dropKeys } from "../../src/stock/keys.ts";
-import { relayEventId } from "../../src/relay/event-id.ts";
+import { createStockRelay } from "../../src/workers/relay.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
+import { relayEventId } from "../../src/domain/event-id.ts";
 
 t.setTimeout(120_000);
 

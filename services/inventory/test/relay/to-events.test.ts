@@ -1,7 +1,7 @@
 import t from "tap";
-import { parseStreamEntry, splitStreamId } from "../../src/relay/stream-entry.ts";
-import { orderEvent, releaseReason, snapshotSeq, stockChanged, toEvents } from "../../src/relay/to-events.ts";
-import { relayEventId, uuidV5 } from "../../src/relay/event-id.ts";
+import { parseStreamEntry, splitStreamId } from "../../src/domain/stream-entry.ts";
+import { orderEvent, releaseReason, snapshotSeq, stockChanged, toEvents } from "../../src/domain/to-events.ts";
+import { relayEventId, uuidV5 } from "../../src/domain/event-id.ts";
 
 const fields = (o: Record<string, string | number>): string[] => Object.entries(o).flatMap(([k, v]) => [k, String(v)]);
 const base = { v: 1, dropId: "d1", orderId: "o1", buyerId: "b1", qty: 2, available: 8, held: 2, sold: 0, at: 1_000 };

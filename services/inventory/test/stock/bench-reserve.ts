@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { createRedis } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
-import { createStockStore } from "../../src/stock/stock-store.ts";
+import { createStockStore } from "../../src/store/stock/stock-store.ts";
 
 const [calls = 20_000, concurrency = 200, units = 1_000, connections = 1] = process.argv.slice(2).map(Number);
 const prefix = `${uniqueName("bench")}:`;

@@ -3,9 +3,9 @@ import type { Test } from "tap";
 import { createRedis } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
 import { checkStockInvariant } from "../../src/domain/stock.ts";
-import { dropKeys } from "../../src/stock/keys.ts";
-import { createStockStore, type StockStore } from "../../src/stock/stock-store.ts";
-import type { Redis } from "../../src/stock/scripts.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
+import { createStockStore, type StockStore } from "../../src/store/stock/stock-store.ts";
+import type { Redis } from "../../src/store/stock/scripts.ts";
 
 type Tap = Pick<Test, "teardown" | "ok" | "same">;
 

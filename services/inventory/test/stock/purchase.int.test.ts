@@ -1,8 +1,8 @@
 import t from "tap";
 import { createRedis } from "@drops/redis";
 import { testEnv } from "@drops/testing";
-import { createPurchaseStock, checkScriptVersion, pendingPurchaseKey, ScriptVersionError, SCRIPT_VERSION } from "../../src/stock/purchase.ts";
-import { recordScriptVersion } from "../../src/stock/scripts.ts";
+import { createPurchaseStock, checkScriptVersion, pendingPurchaseKey, ScriptVersionError, SCRIPT_VERSION } from "../../src/store/stock/purchase.ts";
+import { recordScriptVersion } from "../../src/store/stock/scripts.ts";
 import { stockFixture, HOUR } from "./fixture.ts";
 
 t.test("the purchase boundary reserves and reads through the inventory's reserve script only", async (t) => {

@@ -1,5 +1,5 @@
 import t from "tap";
-import { dropKeys } from "../../src/stock/keys.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
 import { stockFixture, HOUR } from "./fixture.ts";
 
 const START = 5_000_000;

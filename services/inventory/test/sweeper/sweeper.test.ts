@@ -2,7 +2,7 @@ import t from "tap";
 import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock/fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
-import { createSweeper } from "../../src/sweeper/sweeper.ts";
+import { createSweeper } from "../../src/workers/sweeper.ts";
 
 t.setTimeout(60_000);
 

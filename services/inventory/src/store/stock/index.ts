@@ -13,5 +13,5 @@ export type {
   ReserveOutcome,
   ReserveRejection,
   StockSnapshot,
-} from "../domain/reservation.ts";
-export type { DropStatus, HoldState } from "../domain/stock.ts";
+} from "../../domain/reservation.ts";
+export type { DropStatus, HoldState } from "../../domain/stock.ts";

@@ -2,6 +2,8 @@
  * Redis key layout of the live stock (see README.md). Every key of one drop carries the hash tag
  * `{drop:<id>}` so a drop lives in one cluster slot and each script touches one slot only.
  */
+import { DROP_ID_PATTERN } from "../../domain/stock.ts";
+
 export type DropKeys = {
   meta: string;
   buyers: string;
@@ -10,7 +12,7 @@ export type DropKeys = {
   events: string;
 };
 
-const DROP_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const DROP_ID = new RegExp(DROP_ID_PATTERN);
 
 export function assertDropId(dropId: string): void {
   if (!DROP_ID.test(dropId)) throw new TypeError(`invalid dropId ${JSON.stringify(dropId)}: 1-128 of [A-Za-z0-9_.:-]`);

@@ -1,8 +1,8 @@
 /** A consistent read of a drop's live counters and its not-yet-trimmed stream entries (one MULTI). */
-import type { StockCounters } from "../domain/stock.ts";
-import type { Redis } from "../stock/scripts.ts";
-import { dropKeys } from "../stock/keys.ts";
-import { parseStreamEntry, type StockStreamEntry } from "../relay/stream-entry.ts";
+import type { StockCounters } from "../../domain/stock.ts";
+import type { Redis } from "./scripts.ts";
+import { dropKeys } from "./keys.ts";
+import { parseStreamEntry, type StockStreamEntry } from "../../domain/stream-entry.ts";
 
 export type LiveView = {
   /** null when Redis has no stock for the drop. */

@@ -4,8 +4,8 @@
  * drop's live counters, and make sure it runs the scripts the inventory runs. Nothing here writes
  * except `reserve`. ARCHITECTURE.md "The purchase path".
  */
-import { isDropStatus } from "../domain/stock.ts";
-import type { ReserveOutcome, StockSnapshot } from "../domain/reservation.ts";
+import { isDropStatus } from "../../domain/stock.ts";
+import type { ReserveOutcome, StockSnapshot } from "../../domain/reservation.ts";
 import { id, now, purchaseArgs, type PurchaseInfo } from "./args.ts";
 import { dropKeys, pendingPurchaseKey, scriptVersionKey } from "./keys.ts";
 import { parseReserve } from "./replies.ts";
@@ -13,8 +13,8 @@ import { defineStockScripts, SCRIPT_VERSION, type Redis } from "./scripts.ts";
 
 export { SCRIPT_VERSION, pendingPurchaseKey };
 export type { Redis, PurchaseInfo };
-export type { DuplicateOutcome, HeldOutcome, ReserveOutcome, ReserveRejection, StockSnapshot } from "../domain/reservation.ts";
-export type { DropStatus } from "../domain/stock.ts";
+export type { DuplicateOutcome, HeldOutcome, ReserveOutcome, ReserveRejection, StockSnapshot } from "../../domain/reservation.ts";
+export type { DropStatus } from "../../domain/stock.ts";
 
 export type ReserveInput = {
   dropId: string;

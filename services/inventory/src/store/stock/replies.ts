@@ -1,5 +1,5 @@
 /** Turns the raw array replies of the stock scripts into the domain outcomes. Pure; throws on a malformed reply. */
-import { isDropStatus, isHoldState, type DropStatus, type HoldState } from "../domain/stock.ts";
+import { isDropStatus, isHoldState, type DropStatus, type HoldState } from "../../domain/stock.ts";
 import type {
   ConfirmOutcome,
   OpenDropOutcome,
@@ -7,7 +7,7 @@ import type {
   ReleaseOutcome,
   ReserveOutcome,
   SetStatusOutcome,
-} from "../domain/reservation.ts";
+} from "../../domain/reservation.ts";
 
 export class StockReplyError extends Error {
   override name = "StockReplyError";

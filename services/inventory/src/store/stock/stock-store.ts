@@ -11,10 +11,10 @@ import type {
   ReserveOutcome,
   SetStatusOutcome,
   StockSnapshot,
-} from "../domain/reservation.ts";
+} from "../../domain/reservation.ts";
 import { id, nonNegInt, now, token } from "./args.ts";
 import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
-import type { DropStatus, StockCounters } from "../domain/stock.ts";
+import type { DropStatus, StockCounters } from "../../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis } from "./scripts.ts";
 import {
