@@ -1,7 +1,14 @@
+/**
+ * The gateway in front of a real catalog (fresh schema, listening on a free port), on the real Redis
+ * under a unique STOCK_KEY_PREFIX where "the inventory" (this helper) has recorded its stock script
+ * version, and the real Kafka. Everything is torn down with the test.
+ */
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { testEnv } from "@drops/testing";
+import { Redis } from "ioredis";
+import { SCRIPT_VERSION } from "@drops/inventory-service/purchase";
+import { testEnv, uniqueName } from "@drops/testing";
 import { testCatalog, type Catalog } from "../../catalog/test/helpers.ts";
-import { buildGateway, type Gateway, type GatewayOptions } from "../src/app.ts";
+import { buildApp, type Gateway, type GatewayOptions } from "../src/app.ts";
 import { readConfig } from "../src/config.ts";
 
 type Teardown = { teardown: (fn: () => unknown) => void };
@@ -9,9 +16,12 @@ export type Session = { userId: string; accessToken: string };
 export type Stack = {
   catalog: Catalog;
   gateway: FastifyInstance;
-  /** The gateway with its stock feed (not started) and purchase stats. */
+  /** The gateway with its worker (not started), stock feed and purchase stats. */
   gw: Gateway;
   catalogUrl: string;
+  /** The stock keys' namespace of this test, and a Redis connection of the test's own. */
+  prefix: string;
+  redis: Redis;
   call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<LightMyRequestResponse>;
   signup: (name?: string) => Promise<Session & { email: string }>;
   admin: () => Promise<Session>;
@@ -21,19 +31,40 @@ export type Stack = {
 
 export const gatewayEnv = (catalogUrl: string) => ({
   LOG_LEVEL: "silent",
-  DATABASE_URL: testEnv.databaseUrl,
   REDIS_URL: testEnv.redisUrl,
   KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
   CATALOG_URL: catalogUrl,
 });
 
+/** The key where the inventory records its stock script version (its keys.ts `scriptVersionKey`). */
+export const scriptVersionKey = (prefix: string) => `${prefix}stock:script-version`;
+
+/** A unique key prefix on the real Redis (every key under it deleted when the test ends) and a connection. */
+export async function stockRedis(t: Teardown, opts: { version?: string | null } = {}): Promise<{ prefix: string; redis: Redis }> {
+  const prefix = `${uniqueName("gw")}:`;
+  const redis = new Redis(testEnv.redisUrl);
+  t.teardown(async () => {
+    let cursor = "0";
+    do {
+      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      if (found.length > 0) await redis.del(...found);
+      cursor = next;
+    } while (cursor !== "0");
+    await redis.quit();
+  });
+  const version = opts.version === undefined ? SCRIPT_VERSION : opts.version;
+  if (version !== null) await redis.set(scriptVersionKey(prefix), version);
+  return { prefix, redis };
+}
+
 let counter = 0;
 
-/** The catalog (fresh schema, listening on a free port) and a gateway in front of it; `env` adds gateway settings. */
+/** The catalog and a gateway in front of it; `env` adds gateway settings. */
 export async function testStack(t: Teardown, opts: GatewayOptions = {}, env: Record<string, string> = {}): Promise<Stack> {
   const catalog = await testCatalog(t);
   const catalogUrl = await catalog.app.listen({ host: "127.0.0.1", port: 0 });
-  const gw = await buildGateway(readConfig({ ...gatewayEnv(catalogUrl), ...env }), undefined, opts);
+  const { prefix, redis } = await stockRedis(t);
+  const gw = await buildApp(readConfig({ ...gatewayEnv(catalogUrl), STOCK_KEY_PREFIX: prefix, ...env }), undefined, opts);
   const gateway = gw.app;
   t.teardown(() => gateway.close());
   const call: Stack["call"] = (method, url, o = {}) =>
@@ -61,7 +92,7 @@ export async function testStack(t: Teardown, opts: GatewayOptions = {}, env: Rec
     if (ok.statusCode !== 200) throw new Error(`approve: ${ok.body}`);
     return { ...u, sellerId };
   };
-  return { catalog, gateway, gw, catalogUrl, call, signup, admin, seller };
+  return { catalog, gateway, gw, catalogUrl, prefix, redis, call, signup, admin, seller };
 }
 
 export function inSeconds(s: number): string {

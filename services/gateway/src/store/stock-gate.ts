@@ -29,7 +29,7 @@ export type StockGateOptions = {
   connectMs: number;
   /** Interval of the checks while the key is absent. Default 250 ms. */
   pollMs?: number;
-  log: FastifyBaseLogger;
+  log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
 };
 
 /** The version key did not appear within `waitMs`. */

@@ -1,35 +1,5 @@
 import t from "tap";
-import { createTokenSigner } from "../src/auth/jwt.ts";
-import { DEV_JWT_SECRET } from "../src/config.ts";
-import { inSeconds, testStack } from "./helpers.ts";
-
-t.test("auth: signup 201, login 200, wrong password 401, duplicate 409, bearer checks", async (t) => {
-  const s = await testStack(t);
-  const res = await s.call("POST", "/api/auth/signup", { body: { email: "Eve@Example.com", password: "password-123", displayName: "Eve" } });
-  t.equal(res.statusCode, 201, res.body);
-  const eve = res.json();
-  t.same(Object.keys(eve as object).sort(), ["accessToken", "userId"]);
-
-  const login = await s.call("POST", "/api/auth/login", { body: { email: "eve@example.com", password: "password-123" } });
-  t.equal(login.statusCode, 200);
-  t.equal(login.json().userId, eve.userId);
-  const wrong = await s.call("POST", "/api/auth/login", { body: { email: "eve@example.com", password: "password-999" } });
-  t.equal(wrong.statusCode, 401);
-  t.equal(wrong.json().code, "INVALID_CREDENTIALS");
-  const dup = await s.call("POST", "/api/auth/signup", { body: { email: "EVE@example.COM", password: "password-123", displayName: "Eve 2" } });
-  t.equal(dup.statusCode, 409);
-  t.equal(dup.json().code, "EMAIL_TAKEN");
-
-  const me = await s.call("GET", "/api/me", { token: login.json().accessToken });
-  t.match(me.json(), { userId: eve.userId, email: "eve@example.com", roles: ["buyer"] });
-  t.equal((await s.call("GET", "/api/me")).json().code, "UNAUTHORIZED");
-  t.equal((await s.call("GET", "/api/me", { token: "x.y.z" })).json().code, "INVALID_TOKEN");
-  const stale = createTokenSigner(DEV_JWT_SECRET, 3600).sign({ userId: eve.userId, roles: ["buyer"] }, Date.now() - 2 * 3600_000);
-  t.same((await s.call("GET", "/api/me", { token: stale })).json(), { code: "TOKEN_EXPIRED", message: "the access token has expired; log in again" });
-  t.equal((await s.call("GET", "/api/me", { headers: { authorization: `Basic ${eve.accessToken}` } })).statusCode, 401);
-  const spoof = await s.call("POST", "/api/sellers", { headers: { "x-user-id": eve.userId, "x-user-roles": "admin" }, body: { businessName: "x", contactEmail: "a@b.co" } });
-  t.equal(spoof.statusCode, 401, "identity headers from outside are ignored");
-});
+import { inSeconds, testStack } from "../helpers.ts";
 
 t.test("sellers, admin approval, products and drops through the gateway", async (t) => {
   const s = await testStack(t);
@@ -97,27 +67,4 @@ t.test("the live-stock seam overrides the catalog's figures", async (t) => {
   const { dropId } = (await s.call("POST", "/api/drops", { token: seller.accessToken, body: { productId, startsAt: inSeconds(60), units: 10, perBuyerLimit: 1, holdSeconds: 60 } })).json();
   t.match((await s.call("GET", `/api/drops/${dropId}`)).json(), { units: 10, available: 3, status: "open" });
   t.match((await s.call("GET", "/api/drops")).json().items[0], { dropId, available: 3 });
-});
-
-t.test("catalog unreachable: 503 UNAVAILABLE", async (t) => {
-  const s = await testStack(t);
-  await s.catalog.app.close();
-  for (const [method, url, body] of [["GET", "/api/drops", undefined], ["POST", "/api/auth/login", { email: "a@b.co", password: "password-1" }]] as const) {
-    const res = await s.call(method, url, { body });
-    t.equal(res.statusCode, 503, url);
-    t.same(res.json(), { code: "UNAVAILABLE", message: "the catalog is unavailable; retry shortly" });
-  }
-});
-
-t.test("OpenAPI at /docs", async (t) => {
-  const s = await testStack(t);
-  const spec = await s.call("GET", "/docs/json");
-  t.equal(spec.statusCode, 200);
-  const paths = Object.keys(spec.json<{ paths: object }>().paths);
-  for (const p of ["/api/auth/signup", "/api/auth/login", "/api/sellers", "/api/admin/sellers/{sellerId}/approve", "/api/products", "/api/drops", "/api/drops/{dropId}"]) {
-    t.ok(paths.includes(p), p);
-  }
-  const ui = await s.call("GET", "/docs/");
-  t.equal(ui.statusCode, 200);
-  t.match(ui.body, /swagger/i);
 });

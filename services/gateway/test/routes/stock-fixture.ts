@@ -1,13 +1,11 @@
-/** A drop in the catalog (through the gateway) and its stock loaded into Redis under a unique key prefix. */
+/** A drop in the catalog (through the gateway) and its stock loaded into Redis under the test's key prefix. */
 import { randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
-import { Redis } from "ioredis";
 import { createStockStore, type StockStore } from "@drops/inventory-service/stock";
-import { testEnv, uniqueName } from "@drops/testing";
-import { createTokenSigner } from "../src/auth/jwt.ts";
-import { DEV_JWT_SECRET } from "../src/config.ts";
-import { inSeconds, testStack, type Stack } from "./helpers.ts";
-import type { GatewayOptions } from "../src/app.ts";
+import { createTokenSigner } from "../../src/domain/jwt.ts";
+import { DEV_JWT_SECRET } from "../../src/config.ts";
+import { inSeconds, testStack, type Stack } from "../helpers.ts";
+import type { GatewayOptions } from "../../src/app.ts";
 
 type Teardown = { teardown: (fn: () => unknown) => void };
 
@@ -15,8 +13,7 @@ type Teardown = { teardown: (fn: () => unknown) => void };
 export type DropSpec = { startsIn?: number; units: number; perBuyerLimit?: number; holdMs?: number; startsAtMs?: number; priceCents?: number; load?: boolean };
 
 export type PurchaseStack = Stack & {
-  prefix: string;
-  redis: Redis;
+  /** The inventory's whole stock store (the test plays the inventory: opens drops, releases holds). */
   store: StockStore;
   /** A drop in the catalog, loaded into Redis (open since a second ago unless said otherwise). */
   drop(spec: DropSpec): Promise<string>;
@@ -25,22 +22,11 @@ export type PurchaseStack = Stack & {
   purchase(dropId: string, token: string, opts?: { key?: string | null; quantity?: number; paymentMethod?: string }): Promise<LightMyRequestResponse>;
 };
 
-const signer = createTokenSigner(DEV_JWT_SECRET, 3600);
+const signer = createTokenSigner(DEV_JWT_SECRET, 3600, Date.now);
 
 export async function purchaseStack(t: Teardown, env: Record<string, string> = {}, opts: GatewayOptions = {}): Promise<PurchaseStack> {
-  const prefix = `${uniqueName("gw")}:`;
-  const s = await testStack(t, opts, { STOCK_KEY_PREFIX: prefix, ...env });
-  const redis = new Redis(testEnv.redisUrl);
-  t.teardown(async () => {
-    let cursor = "0";
-    do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (found.length > 0) await redis.del(...found);
-      cursor = next;
-    } while (cursor !== "0");
-    await redis.quit();
-  });
-  const store = createStockStore(redis, { prefix });
+  const s = await testStack(t, opts, env);
+  const store = createStockStore(s.redis, { prefix: s.prefix });
   const seller = await s.seller();
   const drop: PurchaseStack["drop"] = async (spec) => {
     const productId = (await s.call("POST", "/api/products", { token: seller.accessToken, body: { name: "Print", description: "signed", priceCents: spec.priceCents ?? 2500 } })).json().productId as string;
@@ -59,5 +45,5 @@ export async function purchaseStack(t: Teardown, env: Record<string, string> = {
       headers: o.key === null ? {} : { "idempotency-key": o.key ?? randomUUID() },
       body: { quantity: o.quantity ?? 1, paymentMethod: o.paymentMethod ?? "pm_card_ok" },
     });
-  return { ...s, prefix, redis, store, drop, buyer, purchase };
+  return { ...s, store, drop, buyer, purchase };
 }

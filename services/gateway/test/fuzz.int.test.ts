@@ -18,17 +18,18 @@ t.test("fuzzed input on every route: a 4xx with {code, message}, never a 5xx", a
     { url: `/api/drops/${dropId}/purchases`, token: seller.accessToken, headers: { "idempotency-key": "fuzz-1" }, body: { quantity: 1, paymentMethod: "pm_card_ok" } },
   ];
   let count = 0;
+  const problems: string[] = [];
   const check = (label: string, res: { statusCode: number; body: string }) => {
     count++;
-    if (res.statusCode >= 500) t.fail(`${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    if (res.statusCode >= 500) problems.push(`${label}: ${res.statusCode} ${res.body.slice(0, 200)}`);
     if (res.statusCode < 400) return; // a weird value that happens to be valid
     let body: { code?: unknown; message?: unknown } = {};
     try {
       body = JSON.parse(res.body) as typeof body;
     } catch {
-      t.fail(`${label}: not JSON: ${res.body.slice(0, 100)}`);
+      problems.push(`${label}: not JSON: ${res.body.slice(0, 100)}`);
     }
-    if (typeof body.code !== "string" || typeof body.message !== "string") t.fail(`${label}: no {code, message}`);
+    if (typeof body.code !== "string" || typeof body.message !== "string") problems.push(`${label}: no {code, message}`);
   };
 
   for (const r of routes) {
@@ -77,5 +78,6 @@ t.test("fuzzed input on every route: a 4xx with {code, message}, never a 5xx", a
     check(`GET ${url}`, res);
     t.ok(res.statusCode >= 400, `GET ${url} is refused (${res.statusCode})`);
   }
+  t.same(problems, [], "every refusal is a 4xx with {code, message}");
   t.ok(count > 300, `${count} fuzzed requests, none answered 5xx`);
 });

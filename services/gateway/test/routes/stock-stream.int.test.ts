@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { request, type IncomingMessage } from "node:http";
 import t from "tap";
-import { newEnvelope, type StockChanged } from "@drops/events";
-import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
-import { testEnv, uniqueName } from "@drops/testing";
+import type { StockChanged } from "@drops/events";
+import { testEnvelope, testKafka, testPublisher, testTopic } from "@drops/kafka/testing";
 import { purchaseStack } from "./stock-fixture.ts";
 
 type Frame = { event: string; data: { dropId: string; available: number; status: string } };
@@ -52,20 +51,12 @@ async function until<T>(fn: () => T | undefined, ms = 15_000, onRetry?: () => Pr
 }
 
 t.test("stock stream: the first event at once, then each StockChanged of the drop from Kafka; closes with the app", async (t) => {
-  const topic = uniqueName("gw_stock_changes");
-  const kafka = createKafka({ clientId: "gateway-test", brokers: testEnv.kafkaBrokers });
-  await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
-  const producer = createProducer(kafka);
-  t.teardown(async () => {
-    await producer.close();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  const kafka = testKafka("gw_stream");
+  const { topic } = await testTopic(t, kafka, "gw_stock_changes", 2);
+  const { publish: send } = testPublisher(t, kafka);
   const s = await purchaseStack(t, { STOCK_TOPIC: topic, SSE_HEARTBEAT_MS: "200", SOLD_OUT_FLAG_MS: "60000" });
-  await s.gw.feed.start();
-  await s.gw.feed.joined;
+  await s.gw.workers.start();
+  await s.gw.workers.joined;
   const base = await s.gateway.listen({ host: "127.0.0.1", port: 0 });
 
   const dropId = await s.drop({ units: 1, startsIn: 1 });
@@ -92,15 +83,14 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
     seq++;
     for (const [id, available] of [[other, 3], [dropId, 1]] as const) {
       const payload: StockChanged = { dropId: id, available, held: 0, sold: 0, total: 1, status: "OPEN", seq };
-      await producer.publishNow(topic, id, newEnvelope({ type: "StockChanged", payload, correlationId: id, now: Date.now(), id: randomUUID() }));
+      await send(topic, testEnvelope("StockChanged", payload), id);
     }
   };
   await publish();
   const update = await until(() => stream.frames[1], 15_000, publish);
   t.same(update, { event: "stock", data: { dropId, available: 1, status: "open" } }, "the release reaches the stream");
   t.notOk(stream.frames.some((f) => f.data.dropId !== dropId), "only this drop's changes");
-  await until(() => (stream.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000);
-  t.pass("heartbeat comments keep the connection alive");
+  t.ok(await until(() => (stream.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000), "heartbeat comments keep the connection alive");
 
   const again = await s.purchase(dropId, s.buyer().token);
   t.equal(again.statusCode, 201, "the StockChanged cleared the sold-out flag");
@@ -117,4 +107,17 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   await stream.ended;
   await fromCatalog.ended;
   t.ok(Date.now() - started < 5000, "the app closes promptly with streams open, ending them");
+});
+
+t.test("an upper-case drop id in the stream URL follows the same drop", async (t) => {
+  const s = await purchaseStack(t, { SSE_HEARTBEAT_MS: "200" });
+  const base = await s.gateway.listen({ host: "127.0.0.1", port: 0 });
+  const dropId = await s.drop({ units: 3 });
+  const stream = await openStream(`${base}/api/drops/${dropId.toUpperCase()}/stock/stream`);
+  t.equal(stream.res.statusCode, 200);
+  t.same((await until(() => stream.frames[0], 2000)).data, { dropId, available: 3, status: "scheduled" }, "the drop's own figures, under its canonical id");
+  s.gw.feed.deliver({ dropId, available: 2, held: 1, sold: 0, total: 3, status: "OPEN", seq: 1 });
+  t.same((await until(() => stream.frames[1], 2000)).data, { dropId, available: 2, status: "scheduled" }, "the drop's changes reach the stream");
+  stream.close();
+  await stream.ended;
 });

@@ -129,3 +129,15 @@ t.test("Redis unreachable: 503 UNAVAILABLE at once, never a hold", async (t) => 
   t.match(await s.store.snapshot(dropId), { available: 5, held: 0 });
   t.match((await s.call("GET", `/api/drops/${dropId}`)).json(), { available: 5 }, "reads fall back to the catalog's figures");
 });
+
+t.test("an upper-case drop id in the URL is the same drop: the purchase holds (not NOT_OPEN)", async (t) => {
+  const s = await purchaseStack(t);
+  const dropId = await s.drop({ units: 2, perBuyerLimit: 2 });
+  const ann = s.buyer();
+  const upper = await s.purchase(dropId.toUpperCase(), ann.token, { key: "case-1" });
+  t.equal(upper.statusCode, 201, upper.body);
+  t.match(upper.json(), { status: "held" });
+  t.match(await s.store.snapshot(dropId), { available: 1, held: 1 }, "the drop's own stock keys");
+  const lower = await s.purchase(dropId, ann.token, { key: "case-1" });
+  t.same([lower.statusCode, lower.json()], [201, upper.json()], "the same key on the lower-case spelling replays the same order");
+});

@@ -1,27 +1,15 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import t from "tap";
-import { testEnv } from "@drops/testing";
+import { freePort, testEnv } from "@drops/testing";
+import { stockRedis } from "./helpers.ts";
 
 const cwd = new URL("..", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "./src/instrument.ts", "src/main.ts"], {
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", DATABASE_URL: testEnv.databaseUrl, REDIS_URL: testEnv.redisUrl, KAFKA_BROKERS: testEnv.kafkaBrokers.join(","), ...env },
+    env: { PATH: process.env["PATH"] ?? "", REDIS_URL: testEnv.redisUrl, KAFKA_BROKERS: testEnv.kafkaBrokers.join(","), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -33,7 +21,8 @@ function run(env: Record<string, string>) {
 
 t.test("main starts with telemetry, serves /health and /metrics, stops on SIGTERM", async (t) => {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const proc = run({ PORT: String(port), OTEL_ENABLED: "true", METRICS_PORT: String(metricsPort) });
+  const { prefix } = await stockRedis(t);
+  const proc = run({ PORT: String(port), OTEL_ENABLED: "true", METRICS_PORT: String(metricsPort), STOCK_KEY_PREFIX: prefix });
   t.teardown(() => proc.child.kill("SIGKILL"));
   const deadline = Date.now() + 15_000;
   while (!proc.out().includes("listening on") && Date.now() < deadline) {
@@ -60,4 +49,15 @@ t.test("a bad configuration exits 1 listing every problem", async (t) => {
   t.match(proc.err(), /gateway: Invalid configuration/);
   t.match(proc.err(), /LOG_LEVEL/);
   t.match(proc.err(), /PORT/);
+});
+
+t.test("stock scripts of another version on Redis: the process refuses to start, exit 1, naming both versions", async (t) => {
+  const { prefix } = await stockRedis(t, { version: "0000000000000000000000000000000000000000" });
+  const proc = run({ PORT: String(await freePort()), STOCK_KEY_PREFIX: prefix });
+  t.teardown(() => proc.child.kill("SIGKILL"));
+  const [code] = await once(proc.child, "exit");
+  t.equal(code, 1);
+  t.match(proc.out(), /gateway refuses to start: stock script version mismatch/);
+  t.match(proc.out(), /0000000000000000000000000000000000000000/);
+  t.notMatch(proc.out(), /listening on/);
 });
