@@ -1,6 +1,7 @@
 export { createRedis, checkRedis, type CreateRedisOptions } from "./client.ts";
-export { parseLuaHeader, LuaHeaderError, type LuaHeader } from "./lua-header.ts";
-export { defineScripts, ScriptNameClashError, readLuaScript, readLuaScripts, scriptName, type LuaScript, type Scripts, type ScriptArg } from "./scripts.ts";
+export { parseLuaHeader, checkLuaBody, splitLuaHeader, LuaHeaderError, type LuaHeader } from "./lua-header.ts";
+export { inlineIncludes, LuaIncludeError, type LuaInclude } from "./includes.ts";
+export { defineScripts, ScriptNameClashError, readLuaScript, readLuaScripts, scriptName, type LuaScript, type Scripts, type ScriptArg, type ReadLuaOptions } from "./scripts.ts";
 export { GENERIC_LUA_DIR, genericScripts, fencedSet, fenceIncr, type FencedSetInput } from "./generic-scripts.ts";
 export { createLock, LockNotAcquiredError, LockLostError, type Locker, type LockHandle, type LockOptions, type AcquireOptions } from "./lock.ts";
 export { parseRedisNodes, createLockClients } from "./nodes.ts";

@@ -17,6 +17,9 @@
  * - the documented `ARGV[j]` entries are 1..m without gaps (m may be 0);
  * - a `-- RETURNS:` line exists;
  * - the body uses no `KEYS[i]` with i > n and no undocumented `ARGV[j]`.
+ *
+ * The header ends at the first line that is not a comment, or at the first `-- @include <name>`
+ * line (see includes.ts): an include directive is part of the body.
  */
 export type LuaHeader = {
   summary: string;
@@ -34,19 +37,29 @@ const KEY_COUNT = /^KEYS:\s*(\d+)\s*$/;
 const ENTRY = /^(KEYS|ARGV)\[(\d+)\]\s*(.*)$/;
 const RETURNS = /^RETURNS:\s*(.+)$/;
 
-export function parseLuaHeader(source: string, file: string): LuaHeader {
+const INCLUDE_LINE = /^\s*--\s*@include\b/;
+
+/** Splits a script into its header comment lines (without `--`, trimmed) and the body after them. */
+export function splitLuaHeader(source: string): { header: string[]; headerLines: string[]; body: string } {
   const lines = source.split(/\r?\n/);
   const header: string[] = [];
   let bodyStart = 0;
   for (const line of lines) {
     const m = /^\s*--(.*)$/.exec(line);
-    if (!m) break;
+    if (!m || INCLUDE_LINE.test(line)) break;
     header.push((m[1] ?? "").trim());
     bodyStart++;
   }
-  const fail = (msg: string): never => {
-    throw new LuaHeaderError(`${file}: ${msg} (see the header format in @drops/redis README)`);
-  };
+  return { header, headerLines: lines.slice(0, bodyStart), body: lines.slice(bodyStart).join("\n") };
+}
+
+const failer = (file: string) => (msg: string): never => {
+  throw new LuaHeaderError(`${file}: ${msg} (see the header format in @drops/redis README)`);
+};
+
+export function parseLuaHeader(source: string, file: string): LuaHeader {
+  const { header, body } = splitLuaHeader(source);
+  const fail = failer(file);
   if (header.length === 0) fail("missing header comment");
 
   let numberOfKeys: number | undefined;
@@ -78,17 +91,25 @@ export function parseLuaHeader(source: string, file: string): LuaHeader {
     fail(`header says KEYS: ${numberOfKeys} but documents ${keyList.length} KEYS[i] entries`);
   }
   const argvList = contiguous(argv, "ARGV", fail);
+  const parsed = { summary: header[0] ?? "", numberOfKeys, keys: keyList, argv: argvList, returns };
+  checkLuaBody(body, parsed, file);
+  return parsed;
+}
 
-  const body = lines.slice(bodyStart).join("\n");
+/**
+ * Checks Lua code against a script's header: no `KEYS[i]` beyond numberOfKeys, no undocumented
+ * `ARGV[j]`. Run on a script's own body and on each fragment it includes (`file` names where the code is).
+ */
+export function checkLuaBody(body: string, header: Pick<LuaHeader, "numberOfKeys" | "argv">, file: string): void {
+  const fail = failer(file);
   for (const m of body.matchAll(/\bKEYS\[(\d+)\]/g)) {
     const i = Number(m[1]);
-    if (i < 1 || i > numberOfKeys) fail(`body uses KEYS[${i}] but the header declares ${numberOfKeys} keys`);
+    if (i < 1 || i > header.numberOfKeys) fail(`body uses KEYS[${i}] but the header declares ${header.numberOfKeys} keys`);
   }
   for (const m of body.matchAll(/\bARGV\[(\d+)\]/g)) {
     const j = Number(m[1]);
-    if (j < 1 || j > argvList.length) fail(`body uses ARGV[${j}] which the header does not document`);
+    if (j < 1 || j > header.argv.length) fail(`body uses ARGV[${j}] which the header does not document`);
   }
-  return { summary: header[0] ?? "", numberOfKeys, keys: keyList, argv: argvList, returns };
 }
 
 function contiguous(map: Map<number, string>, what: string, fail: (msg: string) => never): string[] {

@@ -1,10 +1,20 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Redis } from "ioredis";
-import { parseLuaHeader, type LuaHeader } from "./lua-header.ts";
+import { inlineIncludes } from "./includes.ts";
+import { checkLuaBody, parseLuaHeader, splitLuaHeader, type LuaHeader } from "./lua-header.ts";
 
-/** One Lua script file, parsed and checked. `name` is the camelCased file name (`fenced-set.lua` -> `fencedSet`). */
-export type LuaScript = LuaHeader & { name: string; file: string; lua: string };
+/**
+ * One Lua script file, parsed and checked. `name` is the camelCased file name (`fenced-set.lua` ->
+ * `fencedSet`); `lua` is the source with its `-- @include` fragments inlined (what Redis runs);
+ * `includes` names them in the order they were inlined.
+ */
+export type LuaScript = LuaHeader & { name: string; file: string; lua: string; includes: string[] };
+
+export type ReadLuaOptions = {
+  /** Where `-- @include <name>` finds `<name>.lua`. Default: the `includes/` folder next to the script. */
+  includeDir?: string;
+};
 
 export type ScriptArg = string | number | Buffer;
 
@@ -20,17 +30,27 @@ export function scriptName(file: string): string {
   return basename(file, ".lua").replace(/[-_.]+([a-zA-Z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** Reads and checks one `.lua` file. Throws LuaHeaderError when its header is missing or inconsistent. */
-export function readLuaScript(file: string): LuaScript {
-  const lua = readFileSync(file, "utf8");
-  return { ...parseLuaHeader(lua, file), name: scriptName(file), file, lua };
+/**
+ * Reads one `.lua` file and inlines its includes. The header is the script's own (its first comment
+ * lines); the KEYS / ARGV checks run on the script's body and on every fragment it includes, so an
+ * include cannot use a key or argument the script does not declare. Throws LuaHeaderError (header
+ * missing or inconsistent, naming the script or the fragment) or LuaIncludeError (missing include).
+ */
+export function readLuaScript(file: string, opts: ReadLuaOptions = {}): LuaScript {
+  const source = readFileSync(file, "utf8");
+  const header = parseLuaHeader(source, file);
+  const { headerLines, body } = splitLuaHeader(source);
+  const inlined = inlineIncludes(body, file, opts.includeDir ?? join(dirname(file), "includes"), headerLines.length + 1);
+  for (const inc of inlined.includes) checkLuaBody(inc.source, header, `${file} (included ${inc.file})`);
+  const lua = inlined.includes.length === 0 ? source : [...headerLines, inlined.lua].join("\n");
+  return { ...header, name: scriptName(file), file, lua, includes: inlined.includes.map((i) => i.name) };
 }
 
-/** Reads every `*.lua` file in `dir` (not recursive), sorted by name. */
-export function readLuaScripts(dir: string): LuaScript[] {
+/** Reads every `*.lua` file in `dir` (not recursive: `includes/` holds fragments, not scripts), sorted by name. */
+export function readLuaScripts(dir: string, opts: ReadLuaOptions = {}): LuaScript[] {
   const files = readdirSync(dir).filter((f) => f.endsWith(".lua")).sort();
   if (files.length === 0) throw new Error(`no .lua files in ${dir}`);
-  return files.map((f) => readLuaScript(join(dir, f)));
+  return files.map((f) => readLuaScript(join(dir, f), opts));
 }
 
 type Command = (...args: ScriptArg[]) => Promise<unknown>;
