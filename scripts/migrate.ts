@@ -10,7 +10,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureDatabase, migrate, redactUrl, serviceSchema } from "../packages/db/src/index.ts";
+import { ensureDatabase, migrate, redactUrl, serviceSchema } from "@drops/db";
 
 const servicesDir = fileURLToPath(new URL("../services/", import.meta.url));
 const url = process.env["DATABASE_URL"] ?? "postgresql://postgres@127.0.0.1:5432/drops";
