@@ -1,7 +1,5 @@
 import t from "tap";
 import { applicationData, applicationKind, decisionChanges, mustSell, roleGrantedBy, type SellerView } from "../../src/domain/sellers.ts";
-import { mustOwn, productPatch } from "../../src/domain/products.ts";
-import { newUser, normalizeEmail, withRole } from "../../src/domain/users.ts";
 
 const seller = (status: SellerView["status"]): SellerView => ({
   sellerId: "5b0d9f8e-2c1a-4e3b-9f7d-1a2b3c4d5e6f", userId: "6c1e0a9f-3d2b-4f4c-8a8e-2b3c4d5e6f70", businessName: "B", contactEmail: "b@b.co", status, createdAt: "2030-01-01T00:00:00.000Z",
@@ -23,19 +21,4 @@ t.test("only approved sellers sell; decisions are idempotent; approving grants t
   t.equal(decisionChanges("approved", "approved"), false);
   t.equal(roleGrantedBy("approved"), "seller");
   t.equal(roleGrantedBy("rejected"), undefined);
-});
-
-t.test("products: owners only; patches keep only the fields sent, trimmed", async (t) => {
-  const product = { sellerId: seller("approved").sellerId };
-  t.equal(mustOwn(product, seller("approved")), product);
-  t.throws(() => mustOwn({ sellerId: "other" }, seller("approved")), { statusCode: 403, code: "NOT_OWNER" });
-  t.same(productPatch({ name: " Tee " }), { name: "Tee" });
-  t.same(productPatch({ priceCents: 0 }), { priceCents: 0 });
-});
-
-t.test("users: e-mails lower-cased and trimmed; roles added once", async (t) => {
-  t.equal(normalizeEmail("  Ann@Example.COM "), "ann@example.com");
-  t.same(newUser({ email: "A@B.co", displayName: " Ann " }), { email: "a@b.co", displayName: "Ann" });
-  t.same(withRole(["buyer"], "admin"), ["buyer", "admin"]);
-  t.equal(withRole(["buyer", "admin"], "admin"), null);
 });
