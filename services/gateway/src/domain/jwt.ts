@@ -19,7 +19,7 @@ function b64url(s: string | Buffer): string {
   return Buffer.from(s).toString("base64url");
 }
 
-/** `now` is the clock (`Date.now` in the app); `nowMs` on a call overrides it (tests). */
+/** `now` is the clock (the wall clock in the app); `nowMs` on a call overrides it (tests). */
 export function createTokenSigner(secret: string, ttlSeconds: number, now: () => number): TokenSigner {
   const mac = (data: string) => createHmac("sha256", secret).update(data).digest();
 
