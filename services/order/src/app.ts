@@ -1,27 +1,46 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { createServiceApp } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
-import { sagaDeps, type Overrides } from "./deps.ts";
-import { createOrderQueries } from "./read/order-queries.ts";
+import { defaultTopics, type SagaTopics } from "./domain/topics.ts";
 import { adminOrderRoutes } from "./routes/admin-orders.ts";
 import { orderRoutes } from "./routes/orders.ts";
-import { cancelOrder } from "./saga/cancel-order.ts";
-import { retryRefund } from "./saga/retry-refund.ts";
+import { createOrderQueries } from "./store/order-queries.ts";
+import { createSimulatedProvider, type PaymentDeps, type PaymentProvider } from "./store/payment-provider.ts";
+import { cancelOrder, retryRefund, type SagaDeps } from "./store/saga-step.ts";
+import { createWorkers, type OrderWorkers } from "./workers.ts";
+
+/** What tests (and a future provider adapter) may swap. */
+export type Overrides = { topics?: SagaTopics; now?: () => number; newId?: () => string; provider?: PaymentProvider };
 
 /**
- * The order service's HTTP app: the shared shell (errors, /health, /ready on
- * PostgreSQL, Kafka) plus its routes. Never listens; closing it closes its clients.
+ * The order service: the shared shell (errors, /health, /ready on PostgreSQL, Kafka), its routes,
+ * and its workers (consumers, relay, sweepers, started by runService). Never listens; closing the
+ * app closes its clients (stop the workers first).
  */
-export async function buildApp(config: Config, clients: Clients = openClients(config), overrides: Overrides = {}): Promise<FastifyInstance> {
-  return createServiceApp({
+export async function buildApp(config: Config, clients: Clients = openClients(config), overrides: Overrides = {}): Promise<{ app: FastifyInstance; workers: OrderWorkers }> {
+  const saga: SagaDeps = {
+    pool: clients.pool,
+    topics: overrides.topics ?? defaultTopics,
+    now: overrides.now ?? Date.now,
+    newId: overrides.newId ?? randomUUID,
+    defaultCurrency: config.DEFAULT_CURRENCY,
+  };
+  const payment: PaymentDeps = {
+    ...saga,
+    provider: overrides.provider ?? createSimulatedProvider({ declineRate: config.PAYMENT_DECLINE_RATE, latencyMs: config.PAYMENT_LATENCY_MS }),
+    paymentTimeoutMs: config.PAYMENT_TIMEOUT_MS,
+    maxAttempts: config.CONSUMER_RETRY_ATTEMPTS,
+  };
+  const app = await createServiceApp({
     config,
-    clients,
+    clients: clients.shell,
     setup: async (app) => {
-      const deps = sagaDeps(config, clients, overrides);
       const queries = createOrderQueries(clients.prisma);
-      await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(deps, orderId, buyerId) });
-      await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(deps, orderId) });
+      await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(saga, orderId, buyerId) });
+      await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(saga, orderId) });
     },
   });
+  return { app, workers: createWorkers(config, clients, { saga, payment }, app.log) };
 }

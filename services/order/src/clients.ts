@@ -1,45 +1,33 @@
-import type { FastifyBaseLogger } from "fastify";
-import { checkPostgres, createPool, prismaAdapter } from "@drops/db";
-import { checkKafka, createKafka, createProducer } from "@drops/kafka";
+import { createInfra, type KafkaClient, type Pool } from "@drops/clients";
+import { prismaAdapter } from "@drops/db";
+import type { ServiceClients } from "@drops/http";
 import type { EventProducer } from "@drops/kafka";
-import type { ReadinessChecks } from "@drops/http";
 import type { Config } from "./config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
-/** The infrastructure clients the order service owns: PostgreSQL (pg pool + Prisma), Kafka. */
+/** What the order service opens, all checked by /ready: PostgreSQL (pg pool + Prisma), Kafka. */
 export type Clients = {
   /** pg pool on the order schema: saga transactions, outbox, payments. */
-  pool: ReturnType<typeof createPool>;
+  pool: Pool;
   /** Prisma client on the order schema: the read API. */
   prisma: PrismaClient;
-  kafka: ReturnType<typeof createKafka>;
+  kafka: KafkaClient;
   /** Publishes the outbox and dead letters. */
   producer: EventProducer;
-  /** Readiness probes, one per dependency, for GET /ready. */
-  checks: ReadinessChecks;
-  /** Where connection errors are logged (set once the app's logger exists). */
-  setLogger: (logger: FastifyBaseLogger) => void;
-  close: () => Promise<void>;
+  shell: ServiceClients;
 };
 
 /** Creates the clients without connecting (connections open on first use). */
 export function openClients(config: Config): Clients {
-  let log: FastifyBaseLogger | undefined;
-  const pool = createPool(config.DATABASE_URL, { applicationName: config.SERVICE_NAME, schema: config.DB_SCHEMA });
-  pool.on("error", (err: Error) => log?.warn({ err, client: "postgres" }, "idle postgres client error"));
+  const infra = createInfra(config.SERVICE_NAME);
+  const kafka = infra.kafka(config.KAFKA_BROKERS);
   const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA) });
-  const kafka = createKafka({ clientId: config.SERVICE_NAME, brokers: config.KAFKA_BROKERS });
-  const producer = createProducer(kafka, { lingerMs: 2 });
+  infra.onClose(() => prisma.$disconnect());
   return {
-    pool, prisma, kafka, producer,
-    checks: { postgres: () => checkPostgres(pool), kafka: () => checkKafka(kafka) },
-    setLogger: (logger) => {
-      log = logger;
-    },
-    close: async () => {
-      await producer.close().catch(() => {});
-      await prisma.$disconnect().catch(() => {});
-      await pool.end();
-    },
+    pool: infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA }),
+    prisma,
+    kafka,
+    producer: infra.producer(kafka, { lingerMs: 2 }),
+    shell: infra.shell,
   };
 }

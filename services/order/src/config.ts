@@ -15,7 +15,7 @@ export const spec = {
   SAGA_SWEEP_MS: int(500, { min: 10, max: 60_000 }, "ms between sweeps for payments past their deadline"),
   OUTBOX_RETENTION_MS: int(3_600_000, { min: 0 }, "ms published outbox rows are kept"),
   PROCESSED_EVENTS_RETENTION_MS: int(14 * 24 * 3_600_000, { min: 60_000 }, "ms processed event ids are kept (longer than Kafka's retention)"),
-  JANITOR_INTERVAL_MS: int(60_000, { min: 100, max: 86_400_000 }, "ms between retention rounds"),
+  RETENTION_INTERVAL_MS: int(60_000, { min: 100, max: 86_400_000 }, "ms between retention rounds"),
   CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered (a refund: marked failed)"),
   CONSUMER_SESSION_TIMEOUT_MS: int(30_000, { min: 6_000, max: 300_000 }, "Kafka session timeout: how soon a dead instance's partitions move to the others"),
   // runConsumer namespaces group ids with KAFKA_TOPIC_PREFIX, like the topics.

@@ -9,18 +9,16 @@ import { fileURLToPath } from "node:url";
 import { withTestSchema } from "@drops/db/testing";
 import { decodeEvent, newEnvelope } from "@drops/events";
 import type { DropsEvent, EventPayloads, EventType } from "@drops/events";
-import { createKafka, createProducer, ensureTopics, silentLogger } from "@drops/kafka";
+import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
 import { testEnv, uniqueName } from "@drops/testing";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../src/app.ts";
+import { buildApp, type Overrides } from "../src/app.ts";
 import { openClients } from "../src/clients.ts";
 import type { Clients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
 import type { Config } from "../src/config.ts";
-import type { Overrides } from "../src/deps.ts";
-import { startRuntime } from "../src/runtime.ts";
-import type { Runtime } from "../src/runtime.ts";
-import type { SagaTopics } from "../src/topics.ts";
+import type { SagaTopics } from "../src/domain/topics.ts";
+import type { OrderWorkers } from "../src/workers.ts";
 
 export type Tap = { teardown(fn: () => unknown): void };
 
@@ -72,7 +70,7 @@ export type SagaEnv = {
   config: Config;
   clients: Clients;
   app: FastifyInstance;
-  runtime: Runtime;
+  workers: OrderWorkers;
   topics: SagaTopics;
   kafka: Kafka;
   /** Everything on the four saga topics. */
@@ -101,16 +99,16 @@ export async function startSagaEnv(t: Tap, env: Record<string, string> = {}, ove
     ...env,
   });
   const clients = openClients(config);
-  const app = await buildApp(config, clients, { topics, ...overrides });
-  const runtime = await startRuntime(config, clients, silentLogger, { topics, ...overrides });
+  const { app, workers } = await buildApp(config, clients, { topics, ...overrides });
+  await workers.start();
   t.teardown(async () => {
-    await runtime.stop();
+    await workers.stop();
     await app.close();
   });
-  await Promise.all([runtime.saga.joined, runtime.payments.joined]);
+  await Promise.all([workers.saga.joined, workers.payments.joined]);
   const producer = createProducer(kafka, { lingerMs: 0 });
   t.teardown(() => producer.close());
-  return { config, clients, app, runtime, topics, kafka, seen, publish: (topic, event) => producer.publishNow(topic, null, event) };
+  return { config, clients, app, workers, topics, kafka, seen, publish: (topic, event) => producer.publishNow(topic, null, event) };
 }
 
 /** The events seen for one order, by type. */

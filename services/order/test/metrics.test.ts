@@ -1,6 +1,7 @@
 import t from "tap";
 import { shutdownTelemetry, startTelemetry } from "@drops/telemetry";
-import { observePublished, observeStep } from "../src/metrics.ts";
+import { observeStep } from "../src/store/saga-step.ts";
+import { observePublished } from "../src/workers/outbox-relay.ts";
 import type { Order } from "../src/domain/order.ts";
 
 t.test("saga metrics reach the Prometheus endpoint under the dashboard's names", async (t) => {

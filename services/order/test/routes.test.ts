@@ -1,4 +1,5 @@
 /** The HTTP API against bad input and a database that is down: 4xx / 503 with the error shape, never a 500. */
+import { randomUUID } from "node:crypto";
 import t from "tap";
 import { withTestSchema } from "@drops/db/testing";
 import { testEnv } from "@drops/testing";
@@ -14,9 +15,10 @@ const junk = ["", " ", "%00", "%FF%FE", "a".repeat(300), "../../etc/passwd", "<s
 t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", async (t) => {
   const db = await withTestSchema(migrationsDir, { prefix: "routes" });
   t.teardown(db.cleanup);
-  const app = await buildApp(readConfig({ ...env, DATABASE_URL: db.url, DB_SCHEMA: db.schema }));
+  const { app } = await buildApp(readConfig({ ...env, DATABASE_URL: db.url, DB_SCHEMA: db.schema }));
   t.teardown(() => app.close());
-  const users = [undefined, "", "u-1", "x".repeat(500)];
+  const admin = randomUUID();
+  const users = [undefined, "", admin, "x".repeat(500)];
   let calls = 0;
   for (const j of junk) {
     const e = encodeURIComponent(j);
@@ -34,7 +36,7 @@ t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", asyn
       for (const user of users) {
         const headers: Record<string, string> = { ...r.headers };
         if (user !== undefined) headers["x-user-id"] = user;
-        if (user === "u-1") headers["x-user-roles"] = "admin";
+        if (user === admin) headers["x-user-roles"] = "admin";
         let res: LightMyRequestResponse;
         try {
           const opts: InjectOptions = { method: r.method, url: r.url, headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) };
@@ -57,14 +59,15 @@ t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", asyn
 });
 
 t.test("the database down: reads and cancels answer 503 UNAVAILABLE", async (t) => {
-  const app = await buildApp(readConfig({ ...env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops", READY_TIMEOUT_MS: "1000" }));
+  const { app } = await buildApp(readConfig({ ...env, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops", READY_TIMEOUT_MS: "1000" }));
   t.teardown(() => app.close());
+  const orderId = randomUUID();
   for (const r of [
-    { method: "GET" as const, url: "/orders/o-1" },
+    { method: "GET" as const, url: `/orders/${orderId}` },
     { method: "GET" as const, url: "/orders" },
-    { method: "POST" as const, url: "/orders/o-1/cancel" },
+    { method: "POST" as const, url: `/orders/${orderId}/cancel` },
   ]) {
-    const res = await app.inject({ ...r, headers: { "x-user-id": "u-1" } });
+    const res = await app.inject({ ...r, headers: { "x-user-id": randomUUID() } });
     t.equal(res.statusCode, 503, `${r.method} ${r.url}: ${res.body}`);
     t.equal(res.json<{ code: string }>().code, "UNAVAILABLE");
   }

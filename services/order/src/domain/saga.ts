@@ -5,6 +5,7 @@
  * an order that already moved past it, it changes nothing and sends nothing.
  */
 import type { PaymentFailReason, StockConfirmFailReason, StockReleaseReason, StockReserved } from "@drops/events";
+import type { ErrorCode } from "@drops/http";
 import { isBeforePayment, outgoing } from "./order.ts";
 import type { Order, Outgoing } from "./order.ts";
 
@@ -25,7 +26,8 @@ export type SagaInput =
 
 export type OrderChange = Partial<Pick<Order, "status" | "paymentDeadlineAt" | "paymentId" | "cancelReason" | "failureReason">>;
 
-export type Rejection = { code: "NOT_FOUND" | "NOT_CANCELLABLE" | "NOT_RETRYABLE"; message: string };
+/** Why a buyer's or an operator's request was refused; the codes are the catalogue's (@drops/http). */
+export type Rejection = { code: Extract<ErrorCode, "NOT_FOUND" | "NOT_CANCELLABLE" | "NOT_RETRYABLE">; message: string };
 
 /** `create`: a new order; `change`: a change of an existing one; `emit`: the messages to send. */
 export type Decision = { create: Order | null; change: OrderChange | null; emit: Outgoing[]; rejection: Rejection | null };

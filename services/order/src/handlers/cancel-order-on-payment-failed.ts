@@ -1,7 +1,6 @@
 /** PaymentFailed -> order cancelled + OrderCancelled + StockReleaseRequested. */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function cancelOrderOnPaymentFailed(deps: SagaDeps, consumer: string): Handler<"PaymentFailed"> {
   return async (event) => {

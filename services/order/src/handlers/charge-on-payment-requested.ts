@@ -9,15 +9,12 @@
  */
 import type { Handler } from "@drops/kafka";
 import type { PaymentRequested } from "@drops/events";
-import { outgoing } from "../domain/order.ts";
-import type { PaymentDeps } from "../payment/deps.ts";
-import type { ChargeResult } from "../payment/provider.ts";
-import { envelopes } from "../saga/envelopes.ts";
-import type { Cause } from "../saga/envelopes.ts";
-import { applyInTx, causeOf } from "../saga/step.ts";
-import { appendOutbox } from "../store/outbox.ts";
-import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
 import { inTransaction } from "@drops/db";
+import { outgoing } from "../domain/order.ts";
+import { appendOutbox, envelopes, type Cause } from "../store/outbox.ts";
+import type { ChargeResult, PaymentDeps } from "../store/payment-provider.ts";
+import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
+import { applyInTx, causeOf } from "../store/saga-step.ts";
 
 /**
  * Starts (or resumes) the charge; returns its deadline, or null when there is nothing to charge.

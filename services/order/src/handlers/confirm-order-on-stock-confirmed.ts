@@ -1,7 +1,6 @@
 /** StockConfirmed -> order confirmed + OrderConfirmed. */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function confirmOrderOnStockConfirmed(deps: SagaDeps, consumer: string): Handler<"StockConfirmed"> {
   return async (event) => {

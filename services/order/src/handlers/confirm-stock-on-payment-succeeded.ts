@@ -1,7 +1,6 @@
 /** PaymentSucceeded -> order paid + StockConfirmRequested (or a refund when the order already ended). */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function confirmStockOnPaymentSucceeded(deps: SagaDeps, consumer: string): Handler<"PaymentSucceeded"> {
   return async (event) => {

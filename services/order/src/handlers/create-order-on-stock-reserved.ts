@@ -1,7 +1,6 @@
 /** StockReserved -> the order (held) and its PaymentRequested, in one transaction, once per event id. */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function createOrderOnStockReserved(deps: SagaDeps, consumer: string): Handler<"StockReserved"> {
   return async (event) => {

@@ -1,7 +1,6 @@
 /** StockReleased(HOLD_EXPIRED) -> an unpaid order expired (+ OrderCancelled); a paid one refunded. Other reasons: answers to our commands. */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function expireOrderOnStockReleased(deps: SagaDeps, consumer: string): Handler<"StockReleased"> {
   return async (event) => {

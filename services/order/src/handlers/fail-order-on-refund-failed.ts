@@ -1,7 +1,6 @@
 /** RefundFailed (every retry used) -> order failed, for an operator. */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function failOrderOnRefundFailed(deps: SagaDeps, consumer: string): Handler<"RefundFailed"> {
   return async (event) => {

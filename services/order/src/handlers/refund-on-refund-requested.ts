@@ -5,14 +5,12 @@
  */
 import type { Handler } from "@drops/kafka";
 import type { RefundRequested } from "@drops/events";
-import { outgoing } from "../domain/order.ts";
-import type { PaymentDeps } from "../payment/deps.ts";
-import { envelopes } from "../saga/envelopes.ts";
-import type { Cause } from "../saga/envelopes.ts";
-import { causeOf } from "../saga/step.ts";
-import { appendOutbox } from "../store/outbox.ts";
-import { lockPayment, recordRefund } from "../store/payments.ts";
 import { inTransaction } from "@drops/db";
+import { outgoing } from "../domain/order.ts";
+import { appendOutbox, envelopes, type Cause } from "../store/outbox.ts";
+import type { PaymentDeps } from "../store/payment-provider.ts";
+import { lockPayment, recordRefund } from "../store/payments.ts";
+import { causeOf } from "../store/saga-step.ts";
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

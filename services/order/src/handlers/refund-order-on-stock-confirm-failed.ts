@@ -1,7 +1,6 @@
 /** StockConfirmFailed (the hold is gone) -> RefundRequested + order refunded + OrderCancelled(REFUNDED). */
 import type { Handler } from "@drops/kafka";
-import type { SagaDeps } from "../saga/deps.ts";
-import { causeOf, runSagaStep } from "../saga/step.ts";
+import { causeOf, runSagaStep, type SagaDeps } from "../store/saga-step.ts";
 
 export function refundOrderOnStockConfirmFailed(deps: SagaDeps, consumer: string): Handler<"StockConfirmFailed"> {
   return async (event) => {

@@ -4,14 +4,13 @@
  *   POST /admin/orders/:orderId/retry-refund       a failed order's refund requested again -> {orderId, status: "refunded"}
  */
 import type { FastifyInstance } from "fastify";
-import { conflict, notFound } from "@drops/http";
+import { adminOf } from "@drops/http";
 import { ORDER_STATUSES } from "../domain/order.ts";
-import type { OrderQueries } from "../read/order-queries.ts";
-import type { RetryResult } from "../saga/retry-refund.ts";
-import { ID_SCHEMA, PAGE_SCHEMA, adminOf, pageOf } from "./caller.ts";
-import { withDatabase } from "./database-down.ts";
+import type { OrderQueries } from "../store/order-queries.ts";
+import type { CommandResult } from "../store/saga-step.ts";
+import { ORDER_PARAMS, PAGE_SCHEMA, pageOf, rejectionError } from "./orders.ts";
 
-export type AdminOrderRoutesOptions = { queries: OrderQueries; retryRefund: (orderId: string) => Promise<RetryResult> };
+export type AdminOrderRoutesOptions = { queries: OrderQueries; retryRefund: (orderId: string) => Promise<CommandResult> };
 
 export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRoutesOptions): Promise<void> {
   app.get<{ Querystring: { page: number; pageSize: number; status?: string } }>(
@@ -32,21 +31,14 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
       adminOf(req);
       const { skip, take } = pageOf(req.query);
       const { status } = req.query;
-      return withDatabase(() => opts.queries.all({ skip, take, ...(status !== undefined ? { status } : {}) }));
+      return opts.queries.all({ skip, take, ...(status !== undefined ? { status } : {}) });
     },
   );
 
-  app.post<{ Params: { orderId: string } }>(
-    "/admin/orders/:orderId/retry-refund",
-    { schema: { params: { type: "object", properties: { orderId: ID_SCHEMA }, required: ["orderId"] } } },
-    async (req) => {
-      adminOf(req);
-      const result = await withDatabase(() => opts.retryRefund(req.params.orderId));
-      if (!result.ok) {
-        if (result.rejection.code === "NOT_FOUND") throw notFound(result.rejection.message, "ORDER_NOT_FOUND");
-        throw conflict(result.rejection.message, "NOT_RETRYABLE");
-      }
-      return { orderId: result.orderId, status: result.status };
-    },
-  );
+  app.post<{ Params: { orderId: string } }>("/admin/orders/:orderId/retry-refund", { schema: { params: ORDER_PARAMS } }, async (req) => {
+    adminOf(req);
+    const result = await opts.retryRefund(req.params.orderId);
+    if (!result.ok) throw rejectionError(result.rejection);
+    return { orderId: result.orderId, status: result.status };
+  });
 }

@@ -1,9 +1,36 @@
-/** Transactional outbox: events written in the transaction that decided them; outbox/relay.ts publishes them. */
-import { encodeEvent, keyFor } from "@drops/events";
+/**
+ * Transactional outbox: events written in the transaction that decided them (wrapped in envelopes
+ * here), published by the relay (workers/outbox-relay.ts).
+ */
+import { encodeEvent, keyFor, newEnvelope } from "@drops/events";
 import type { DropsEvent } from "@drops/events";
 import type { Tx } from "@drops/db";
+import { withActiveTraceContext } from "@drops/kafka";
+import type { Outgoing } from "../domain/order.ts";
+import { topicOf, type SagaTopics } from "../domain/topics.ts";
 
 export type OutboxRow = { id: string; topic: string; key: string; envelope: DropsEvent; seq: string };
+
+/** The event that caused a step (null for an HTTP request or a timer). */
+export type Cause = { eventId: string; correlationId: string; traceparent: string | null; tracestate: string | null } | null;
+
+/** Envelopes correlated to the order and caused by `cause`, with the topic each goes to. */
+export function envelopes(ids: { topics: SagaTopics; newId: () => string }, orderId: string, emit: readonly Outgoing[], cause: Cause, now: number): { topic: string; event: DropsEvent }[] {
+  return emit.map((m) => {
+    const env = newEnvelope({
+      type: m.type,
+      payload: m.payload,
+      correlationId: cause?.correlationId ?? orderId,
+      causationId: cause?.eventId ?? null,
+      now,
+      id: ids.newId(),
+    }) as DropsEvent;
+    // The active span (the consumer's, or the HTTP request's) when telemetry runs; else the cause's context.
+    const traced = withActiveTraceContext(env, {});
+    const event = traced.traceparent === null && cause !== null ? { ...traced, traceparent: cause.traceparent, tracestate: cause.tracestate } : traced;
+    return { topic: topicOf(ids.topics, m.type), event };
+  });
+}
 
 export async function appendOutbox(tx: Tx, events: readonly { topic: string; event: DropsEvent }[]): Promise<void> {
   if (events.length === 0) return;
@@ -15,7 +42,7 @@ export async function appendOutbox(tx: Tx, events: readonly { topic: string; eve
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
   });
   await tx.query(`INSERT INTO outbox (id, topic, key, event_type, envelope) VALUES ${tuples.join(", ")}`, values);
-  // Delivered at commit to every relay listening on this schema's channel (outbox/wakeup.ts).
+  // Delivered at commit to every relay listening on this schema's channel (store/outbox-wakeup.ts).
   await tx.query("SELECT pg_notify('outbox_' || current_schema(), '')");
 }
 

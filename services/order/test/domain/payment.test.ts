@@ -1,6 +1,6 @@
 import t from "tap";
 import { TEST_METHODS, simulateCharge, simulatedPaymentId, simulatedRefundFails } from "../../src/domain/payment.ts";
-import { createSimulatedProvider } from "../../src/payment/simulated-provider.ts";
+import { createSimulatedProvider } from "../../src/store/payment-provider.ts";
 
 t.test("simulated provider decisions per test token", async (t) => {
   t.same(simulateCharge("pm_card_ok", 0.5, 0), { kind: "approve" });

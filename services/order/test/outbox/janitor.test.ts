@@ -1,9 +1,9 @@
 import t from "tap";
 import { createPool, inTransaction } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
-import { cleanOnce } from "../../src/janitor.ts";
 import { appendOutbox } from "../../src/store/outbox.ts";
 import { markProcessed } from "../../src/store/processed-events.ts";
+import { cleanOnce } from "../../src/workers/retention.ts";
 import { envelope, migrationsDir } from "../helpers.ts";
 
 t.test("the janitor deletes only published outbox rows and processed ids past their retention", async (t) => {

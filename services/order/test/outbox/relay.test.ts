@@ -4,9 +4,9 @@ import { createPool, inTransaction } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
 import { createProducer } from "@drops/kafka";
 import { eventually, uniqueName } from "@drops/testing";
-import { relayOnce, startOutboxRelay } from "../../src/outbox/relay.ts";
-import { listenForOutbox } from "../../src/outbox/wakeup.ts";
 import { appendOutbox } from "../../src/store/outbox.ts";
+import { listenForOutbox } from "../../src/store/outbox-wakeup.ts";
+import { relayOnce, startOutboxRelay } from "../../src/workers/outbox-relay.ts";
 import { collect, envelope, makeSagaTopics, migrationsDir, testKafka } from "../helpers.ts";
 
 t.test("two relays racing publish each of 400 rows once, in order per key, and mark them published", async (t) => {

@@ -5,11 +5,10 @@ import { createPool, inTransaction } from "@drops/db";
 import { withTestSchema } from "@drops/db/testing";
 import type { DropsEvent, PaymentRequested } from "@drops/events";
 import { chargeOnPaymentRequested } from "../../src/handlers/charge-on-payment-requested.ts";
-import type { PaymentDeps } from "../../src/payment/deps.ts";
-import type { PaymentProvider } from "../../src/payment/provider.ts";
-import { applyInTx, runSagaStep } from "../../src/saga/step.ts";
+import { defaultTopics } from "../../src/domain/topics.ts";
+import type { PaymentDeps, PaymentProvider } from "../../src/store/payment-provider.ts";
 import { startPayment } from "../../src/store/payments.ts";
-import { defaultTopics } from "../../src/topics.ts";
+import { applyInTx, runSagaStep } from "../../src/store/saga-step.ts";
 import { envelope, migrationsDir } from "../helpers.ts";
 
 const ctx = { topic: "t", partition: 0, offset: "0", headers: {}, attempt: 1 };

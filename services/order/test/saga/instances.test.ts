@@ -4,22 +4,22 @@
  */
 import t from "tap";
 import { eventually, uniqueName } from "@drops/testing";
-import { silentLogger } from "@drops/kafka";
 import type { StockReserved } from "@drops/events";
+import { buildApp } from "../../src/app.ts";
 import { openClients } from "../../src/clients.ts";
-import { startRuntime } from "../../src/runtime.ts";
 import { envelope, eventsOf, startSagaEnv } from "../helpers.ts";
 
 t.test("two instances process 40 orders: each ends once, in the right state", async (t) => {
   const env = await startSagaEnv(t);
   // A second instance on the same schema, topics and consumer groups.
   const clients2 = openClients(env.config);
-  const runtime2 = await startRuntime(env.config, clients2, silentLogger, { topics: env.topics });
+  const second = await buildApp(env.config, clients2, { topics: env.topics });
+  await second.workers.start();
   t.teardown(async () => {
-    await runtime2.stop();
-    await clients2.close();
+    await second.workers.stop();
+    await second.app.close();
   });
-  await Promise.all([runtime2.saga.joined, runtime2.payments.joined]);
+  await Promise.all([second.workers.saga.joined, second.workers.payments.joined]);
 
   const methods = ["pm_card_ok", "pm_card_declined"] as const;
   const orders: StockReserved[] = Array.from({ length: 40 }, (_, i) => ({
@@ -57,7 +57,7 @@ t.test("two instances process 40 orders: each ends once, in the right state", as
         : ["OrderCancelled", "PaymentFailed", "PaymentRequested", "StockReleaseRequested", "StockReserved"];
     t.same(types, expected.sort(), `${r.paymentMethod}: each event once`);
   }
-  const handled = [env.runtime.saga, runtime2.saga].map((c) => c.stats().handled);
+  const handled = [env.workers.saga, second.workers.saga].map((c) => c.stats().handled);
   t.ok(handled.every((n) => n > 0), `both saga instances handled events (${handled.join(" + ")})`);
   const outbox = [env.clients.producer, clients2.producer].map((p) => p.stats().sent);
   t.ok(outbox.every((n) => n > 0), `both relays published (${outbox.join(" + ")})`);

@@ -2,6 +2,7 @@
  * The saga end to end on real Kafka + PostgreSQL: StockReserved in (as the inventory publishes it),
  * the saga's commands and events out, the inventory's answers published by the test.
  */
+import { randomUUID } from "node:crypto";
 import t from "tap";
 import { eventually, uniqueName } from "@drops/testing";
 import type { StockReserved } from "@drops/events";
@@ -16,9 +17,9 @@ t.before(async () => {
 
 function reservation(paymentMethod: string, extra: Partial<StockReserved> = {}): StockReserved {
   return {
-    orderId: uniqueName("o"),
+    orderId: randomUUID(),
     dropId: uniqueName("d"),
-    buyerId: uniqueName("b"),
+    buyerId: randomUUID(),
     quantity: 1,
     holdExpiresAt: Date.now() + 60_000,
     amountCents: 4_999,
@@ -57,7 +58,7 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
   const mine = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": r.buyerId } });
   t.equal(mine.statusCode, 200);
   t.match(mine.json(), { orderId: r.orderId, dropId: r.dropId, quantity: 1, status: "confirmed", amountCents: 4_999 });
-  const theirs = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": "someone-else" } });
+  const theirs = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": randomUUID() } });
   t.equal(theirs.statusCode, 404, "another buyer's order is not found");
   t.equal((await env.app.inject({ url: `/orders/${r.orderId}` })).statusCode, 401, "no buyer id");
 });
@@ -137,7 +138,7 @@ t.test("buyer cancel: before payment -> cancelled + release; after confirmation 
   await waitFor(r.orderId, "StockConfirmRequested");
   await env.publish(env.topics.inventory, envelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
   await statusIs(r.orderId, "confirmed");
-  const other = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": "intruder" } });
+  const other = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": randomUUID() } });
   t.equal(other.statusCode, 404);
   const res = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
   t.same(res.json(), { orderId: r.orderId, status: "refunded" });
@@ -178,7 +179,7 @@ t.test("a refund that keeps failing lands the order in failed, visible in the AP
   t.equal(cancelAgain.statusCode, 409);
 
   // Operators see it and can retry the refund (this test card's refunds always fail: failed again).
-  const admin = { "x-user-id": "op-1", "x-user-roles": "buyer,admin" };
+  const admin = { "x-user-id": randomUUID(), "x-user-roles": "buyer,admin" };
   const listed = await env.app.inject({ url: "/admin/orders?status=failed&pageSize=100", headers: admin });
   t.equal(listed.statusCode, 200);
   t.ok(listed.json<{ items: { orderId: string }[] }>().items.some((o) => o.orderId === r.orderId), "listed as failed");
@@ -190,12 +191,12 @@ t.test("a refund that keeps failing lands the order in failed, visible in the AP
   t.equal(eventsOf(env.seen, r.orderId, "RefundRequested").length, 2);
   const pay2 = await env.clients.pool.query("SELECT status, refund_attempts FROM payments WHERE order_id = $1", [r.orderId]);
   t.same(pay2.rows[0], { status: "refund_failed", refund_attempts: 6 });
-  const notRetryable = await env.app.inject({ method: "POST", url: `/admin/orders/${r.orderId}-nope/retry-refund`, headers: admin });
+  const notRetryable = await env.app.inject({ method: "POST", url: `/admin/orders/${randomUUID()}/retry-refund`, headers: admin });
   t.equal(notRetryable.statusCode, 404);
 });
 
 t.test("GET /orders lists the buyer's orders newest first with a total", async (t) => {
-  const buyerId = uniqueName("lister");
+  const buyerId = randomUUID();
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
     const r = reservation("pm_card_declined", { buyerId });
@@ -211,21 +212,21 @@ t.test("GET /orders lists the buyer's orders newest first with a total", async (
   t.same(body.items.map((o) => o.orderId), [ids[2], ids[1]], "newest first, page of 2");
   const page2 = await env.app.inject({ url: `/orders?page=2&pageSize=2`, headers: { "x-user-id": buyerId } });
   t.same(page2.json<Page>().items.map((o) => o.orderId), [ids[0]], "buyerId defaults to the caller");
-  t.equal((await env.app.inject({ url: `/orders?buyerId=${buyerId}`, headers: { "x-user-id": "other" } })).statusCode, 403);
+  t.equal((await env.app.inject({ url: `/orders?buyerId=${buyerId}`, headers: { "x-user-id": randomUUID() } })).statusCode, 403);
   t.equal((await env.app.inject({ url: `/orders?pageSize=1000`, headers: { "x-user-id": buyerId } })).statusCode, 400);
 });
 
 t.test("a payment request for an unknown order is handled as a no-op, not dead-lettered", async (t) => {
   const orderId = uniqueName("ghost");
-  const before = env.runtime.payments.stats().handled;
+  const before = env.workers.payments.stats().handled;
   await env.publish(env.topics.payments, envelope("PaymentRequested", { orderId, buyerId: "b", amountCents: 1, currency: "EUR", paymentMethod: "pm_card_ok" }));
-  await eventually(() => env.runtime.payments.stats().handled > before, 10_000);
+  await eventually(() => env.workers.payments.stats().handled > before, 10_000);
   t.equal(eventsOf(env.seen, orderId, "PaymentSucceeded").length, 0);
   const rows = await env.clients.pool.query("SELECT 1 FROM payments WHERE order_id = $1", [orderId]);
   t.equal(rows.rowCount, 0);
 });
 
 t.test("no message of the whole run was dead-lettered", async (t) => {
-  t.equal(env.runtime.saga.stats().deadLettered, 0, "saga");
-  t.equal(env.runtime.payments.stats().deadLettered, 0, "payment worker");
+  t.equal(env.workers.saga.stats().deadLettered, 0, "saga");
+  t.equal(env.workers.payments.stats().deadLettered, 0, "payment worker");
 });

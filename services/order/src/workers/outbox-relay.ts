@@ -4,15 +4,15 @@
  * relays (instances) share the table: each row is locked by one of them at a time, and each key
  * (order id) by one of them at a time (advisory lock), so one order's events leave in the order they
  * were written. A crash between the ack and the commit publishes the rows again (at-least-once;
- * consumers dedupe by event id).
+ * consumers dedupe by event id). A commit's NOTIFY wakes it (store/outbox-wakeup.ts); it polls too.
  */
-import type { EventProducer } from "@drops/kafka";
 import type pg from "pg";
-import { claimKeys, lockUnpublished, markPublished } from "../store/outbox.ts";
+import type { Counter } from "@opentelemetry/api";
 import { inTransaction } from "@drops/db";
-import { startLoop } from "@drops/http";
-import { observePublished } from "../metrics.ts";
-import type { Loop, LoopLogger } from "@drops/http";
+import { startLoop, type Loop, type LoopLogger } from "@drops/http";
+import type { EventProducer } from "@drops/kafka";
+import { meter } from "@drops/telemetry";
+import { claimKeys, lockUnpublished, markPublished } from "../store/outbox.ts";
 
 export type RelayOptions = { pool: pg.Pool; producer: EventProducer; batchSize: number; pollMs: number; logger?: LoopLogger };
 
@@ -36,4 +36,14 @@ export function startOutboxRelay(opts: RelayOptions): Loop {
     logger: opts.logger,
     round: async () => (await relayOnce(opts)) === opts.batchSize,
   });
+}
+
+let published: Counter | undefined;
+
+/** drops_outbox_published_total (the dashboard's name); a no-op unless telemetry runs. */
+export function observePublished(n: number): void {
+  if (n === 0) return;
+  // Created on first use, after telemetry started.
+  published ??= meter().createCounter("drops_outbox_published", { description: "outbox rows published to Kafka" });
+  published.add(n);
 }

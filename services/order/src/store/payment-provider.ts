@@ -1,7 +1,36 @@
-/** The default PaymentProvider: answers per simulateCharge after a configurable latency. */
+/**
+ * The payment provider the payment worker calls: its port, and the adapter in use, a simulated
+ * provider that answers per domain/payment.ts after a configurable latency.
+ */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { PaymentFailReason } from "@drops/events";
 import { simulateCharge, simulatedPaymentId, simulatedRefundFails } from "../domain/payment.ts";
-import type { PaymentProvider } from "./provider.ts";
+import type { SagaDeps } from "./saga-step.ts";
+
+export type ChargeRequest = { orderId: string; amountCents: number; currency: string; paymentMethod: string | null };
+
+export type ChargeResult = { status: "approved"; paymentId: string } | { status: "declined"; reason: PaymentFailReason; detail: string };
+
+export type RefundRequest = { orderId: string; paymentId: string; amountCents: number };
+
+export type PaymentProvider = {
+  /**
+   * Charges once per orderId (a repeated call for the same order is the same payment).
+   * Rejects with the signal's reason when aborted (the caller's deadline).
+   */
+  charge(req: ChargeRequest, signal: AbortSignal): Promise<ChargeResult>;
+  /** Refunds once per paymentId; resolves with the refund id, rejects when the refund failed. */
+  refund(req: RefundRequest, signal: AbortSignal): Promise<{ refundId: string }>;
+};
+
+/** What the payment worker's handlers need: the saga's deps plus the provider and its limits. */
+export type PaymentDeps = SagaDeps & {
+  provider: PaymentProvider;
+  /** How long a charge may take (ms); the order's payment deadline is start + this. */
+  paymentTimeoutMs: number;
+  /** Calls of a handler before runConsumer gives up (its retry.attempts): a refund is then marked failed. */
+  maxAttempts: number;
+};
 
 export type SimulatedProviderOptions = {
   /** Probability in [0, 1] that an approvable charge is declined. */

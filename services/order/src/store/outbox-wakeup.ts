@@ -5,7 +5,7 @@
  */
 import pg from "pg";
 import { quoteIdent } from "@drops/db";
-import { outboxChannel } from "../store/outbox.ts";
+import { outboxChannel } from "./outbox.ts";
 import type { LoopLogger } from "@drops/http";
 
 export type Wakeup = { close: () => Promise<void> };

@@ -3,14 +3,10 @@
  * their stock released (PaymentTimedOut). Rows are locked with SKIP LOCKED, so any number of
  * instances sweep without doing an order twice, and the step is idempotent anyway.
  */
-import { startLoop } from "@drops/http";
-import type { Loop, LoopLogger } from "@drops/http";
-import { lockOverduePayments } from "../store/orders.ts";
 import { inTransaction } from "@drops/db";
-import type { SagaDeps } from "./deps.ts";
-import { observeStep } from "../metrics.ts";
-import { applyInTx } from "./step.ts";
-import type { StepResult } from "./step.ts";
+import { startLoop, type Loop, type LoopLogger } from "@drops/http";
+import { lockOverduePayments } from "../store/orders.ts";
+import { applyInTx, observeStep, type SagaDeps, type StepResult } from "../store/saga-step.ts";
 
 /** One sweep; returns how many orders timed out. */
 export async function sweepPaymentDeadlines(deps: SagaDeps, limit = 100): Promise<number> {

@@ -1,0 +1,115 @@
+/**
+ * The order service's background work, every part safe with several instances running: the saga
+ * consumer (inventory and payment results), the payment worker (payment and refund requests), the
+ * outbox relay with its NOTIFY wake-up, the payment-deadline sweeper and retention. Retries, dead
+ * letters and commits are runConsumer's.
+ */
+import type { Workers } from "@drops/http";
+import { runConsumer, type ConsumerRunner, type Logger } from "@drops/kafka";
+import type { Clients } from "./clients.ts";
+import type { Config } from "./config.ts";
+import { cancelOrderOnPaymentFailed } from "./handlers/cancel-order-on-payment-failed.ts";
+import { chargeOnPaymentRequested } from "./handlers/charge-on-payment-requested.ts";
+import { confirmOrderOnStockConfirmed } from "./handlers/confirm-order-on-stock-confirmed.ts";
+import { confirmStockOnPaymentSucceeded } from "./handlers/confirm-stock-on-payment-succeeded.ts";
+import { createOrderOnStockReserved } from "./handlers/create-order-on-stock-reserved.ts";
+import { expireOrderOnStockReleased } from "./handlers/expire-order-on-stock-released.ts";
+import { failOrderOnRefundFailed } from "./handlers/fail-order-on-refund-failed.ts";
+import { refundOnRefundRequested } from "./handlers/refund-on-refund-requested.ts";
+import { refundOrderOnStockConfirmFailed } from "./handlers/refund-order-on-stock-confirm-failed.ts";
+import { listenForOutbox } from "./store/outbox-wakeup.ts";
+import type { PaymentDeps } from "./store/payment-provider.ts";
+import type { SagaDeps } from "./store/saga-step.ts";
+import { startOutboxRelay } from "./workers/outbox-relay.ts";
+import { startPaymentDeadlineSweeper } from "./workers/payment-deadlines.ts";
+import { startRetention } from "./workers/retention.ts";
+
+export type OrderWorkers = Workers & {
+  /** The saga consumer and the payment worker, once started (tests wait for them to join and read their stats). */
+  readonly saga: ConsumerRunner;
+  readonly payments: ConsumerRunner;
+};
+
+type Running = { saga: ConsumerRunner; payments: ConsumerRunner; stop: () => Promise<void> };
+
+export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "kafka" | "producer">, deps: { saga: SagaDeps; payment: PaymentDeps }, logger: Logger): OrderWorkers {
+  let running: Running | undefined;
+  const started = (): Running => {
+    if (running === undefined) throw new Error("the order workers have not been started");
+    return running;
+  };
+
+  async function start(): Promise<void> {
+    const { pool, producer } = clients;
+    const relay = startOutboxRelay({ pool, producer, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, logger });
+    const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DB_SCHEMA, onNotify: () => relay.wake(), logger });
+    const sweeper = startPaymentDeadlineSweeper(deps.saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
+    const retention = startRetention({
+      pool,
+      now: deps.saga.now,
+      outboxRetentionMs: config.OUTBOX_RETENTION_MS,
+      processedRetentionMs: config.PROCESSED_EVENTS_RETENTION_MS,
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      logger,
+    });
+    const consumers: ConsumerRunner[] = [];
+    const stop = async (): Promise<void> => {
+      await Promise.allSettled(consumers.map((c) => c.stop()));
+      await Promise.allSettled([wakeup.close(), relay.stop(), sweeper.stop(), retention.stop()]);
+    };
+    const session = config.CONSUMER_SESSION_TIMEOUT_MS;
+    const common = {
+      kafka: clients.kafka,
+      producer,
+      logger,
+      retry: { attempts: config.CONSUMER_RETRY_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
+      consumerConfig: { sessionTimeout: session, heartbeatInterval: Math.max(500, Math.floor(session / 10)), rebalanceTimeout: session * 2 },
+    };
+    try {
+      const s = deps.saga;
+      const c = config.SAGA_CONSUMER_GROUP; // the processed-events namespace is the group: one saga per group
+      const saga = await runConsumer({
+        ...common,
+        groupId: c,
+        topics: [s.topics.inventory, s.topics.payments],
+        partitionsConsumedConcurrently: 6,
+        handlers: {
+          StockReserved: createOrderOnStockReserved(s, c),
+          PaymentSucceeded: confirmStockOnPaymentSucceeded(s, c),
+          PaymentFailed: cancelOrderOnPaymentFailed(s, c),
+          StockConfirmed: confirmOrderOnStockConfirmed(s, c),
+          StockConfirmFailed: refundOrderOnStockConfirmFailed(s, c),
+          StockReleased: expireOrderOnStockReleased(s, c),
+          RefundFailed: failOrderOnRefundFailed(s, c),
+        },
+      });
+      consumers.push(saga);
+      const payments = await runConsumer({
+        ...common,
+        groupId: config.PAYMENT_CONSUMER_GROUP,
+        topics: [deps.payment.topics.payments],
+        partitionsConsumedConcurrently: config.PAYMENT_CONCURRENCY,
+        handlers: {
+          PaymentRequested: chargeOnPaymentRequested(deps.payment),
+          RefundRequested: refundOnRefundRequested(deps.payment),
+        },
+      });
+      consumers.push(payments);
+      running = { saga, payments, stop };
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+
+  return {
+    get saga() {
+      return started().saga;
+    },
+    get payments() {
+      return started().payments;
+    },
+    start,
+    stop: async () => running?.stop(),
+  };
+}
