@@ -58,4 +58,14 @@ export type SetStatusOutcome =
   | { status: "UNCHANGED" }
   | { status: "NOT_LOADED" };
 
+/** resync-drop.lua: rebuilt; a newer resync's token is stored; the stream moved past the ledger (retry). */
+export type ResyncOutcome = { status: "RESYNCED" } | { status: "STALE_FENCE"; fence: number } | { status: "CHANGED"; lastStreamId: string };
+
+/** adjust-stock.lua (restock / withdraw). */
+export type AdjustOutcome =
+  | { status: "ADJUSTED"; available: number; adjustments: number }
+  | { status: "NOT_LOADED" }
+  | { status: "INSUFFICIENT"; available: number }
+  | { status: "STALE_FENCE"; fence: number };
+
 export type StockSnapshot = StockCounters & { status: DropStatus };

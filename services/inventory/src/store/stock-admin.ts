@@ -23,7 +23,8 @@ import { findDrop } from "./drops.ts";
 import { appendEntries, ledgerCounters, ledgerHolds, recordedStreamIds } from "./ledger.ts";
 import { readLiveView } from "./stock/live-view.ts";
 import type { Redis } from "./stock/scripts.ts";
-import type { AdjustOutcome, StockStore } from "./stock/stock-store.ts";
+import type { AdjustOutcome } from "../domain/reservation.ts";
+import type { StockStore } from "./stock/stock-store.ts";
 
 export type StockReport = {
   dropId: string;

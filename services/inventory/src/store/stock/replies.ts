@@ -1,13 +1,6 @@
 /** Turns the raw array replies of the stock scripts into the domain outcomes. Pure; throws on a malformed reply. */
 import { isDropStatus, isHoldState, type DropStatus, type HoldState } from "../../domain/stock.ts";
-import type {
-  ConfirmOutcome,
-  OpenDropOutcome,
-  RefundOutcome,
-  ReleaseOutcome,
-  ReserveOutcome,
-  SetStatusOutcome,
-} from "../../domain/reservation.ts";
+import type { AdjustOutcome, ConfirmOutcome, OpenDropOutcome, RefundOutcome, ReleaseOutcome, ReserveOutcome, ResyncOutcome, SetStatusOutcome } from "../../domain/reservation.ts";
 
 export class StockReplyError extends Error {
   override name = "StockReplyError";
@@ -122,6 +115,27 @@ export function parseSetStatus(raw: unknown): SetStatusOutcome {
     case "UNCHANGED": return { status: "UNCHANGED" };
     case "NOT_LOADED": return { status: "NOT_LOADED" };
     default: return unknownStatus("set-status", r);
+  }
+}
+
+export function parseResync(raw: unknown): ResyncOutcome {
+  const r = asReply(raw, "resync-drop");
+  switch (r[0]) {
+    case "RESYNCED": return { status: "RESYNCED" };
+    case "STALE_FENCE": return { status: "STALE_FENCE", fence: int(r, 1) };
+    case "CHANGED": return { status: "CHANGED", lastStreamId: r[1] === undefined ? "" : str(r, 1) };
+    default: return unknownStatus("resync-drop", r);
+  }
+}
+
+export function parseAdjust(raw: unknown): AdjustOutcome {
+  const r = asReply(raw, "adjust-stock");
+  switch (r[0]) {
+    case "ADJUSTED": return { status: "ADJUSTED", available: int(r, 1), adjustments: int(r, 2) };
+    case "NOT_LOADED": return { status: "NOT_LOADED" };
+    case "INSUFFICIENT": return { status: "INSUFFICIENT", available: int(r, 1) };
+    case "STALE_FENCE": return { status: "STALE_FENCE", fence: int(r, 1) };
+    default: return unknownStatus("adjust-stock", r);
   }
 }
 

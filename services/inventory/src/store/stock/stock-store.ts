@@ -3,28 +3,13 @@
  * (openDrop: two). `nowMs` is optional everywhere: left out, the scripts use Redis server time, so
  * every instance shares one clock; tests pass it to control time.
  */
-import type {
-  ConfirmOutcome,
-  OpenDropOutcome,
-  RefundOutcome,
-  ReleaseOutcome,
-  ReserveOutcome,
-  SetStatusOutcome,
-  StockSnapshot,
-} from "../../domain/reservation.ts";
+import type { AdjustOutcome, ConfirmOutcome, OpenDropOutcome, RefundOutcome, ReleaseOutcome, ReserveOutcome, ResyncOutcome, SetStatusOutcome, StockSnapshot } from "../../domain/reservation.ts";
 import { id, nonNegInt, now, token } from "./args.ts";
 import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
 import type { DropStatus, StockCounters } from "../../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis } from "./scripts.ts";
-import {
-  parseConfirm,
-  parseOpenDrop,
-  parseOrderIds,
-  parseRefund,
-  parseRelease,
-  parseSetStatus,
-} from "./replies.ts";
+import { parseAdjust, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus } from "./replies.ts";
 
 export type OpenDropInput = {
   dropId: string;
@@ -83,15 +68,8 @@ export type ResyncInput = {
   nowMs?: number;
 };
 
-export type ResyncOutcome = { status: "RESYNCED" } | { status: "STALE_FENCE"; fence: number } | { status: "CHANGED"; lastStreamId: string };
-
-export type AdjustOutcome =
-  | { status: "ADJUSTED"; available: number; adjustments: number }
-  | { status: "NOT_LOADED" }
-  | { status: "INSUFFICIENT"; available: number }
-  | { status: "STALE_FENCE"; fence: number };
-
 export type { ReserveInput, PurchaseInfo } from "./purchase.ts";
+export type { AdjustOutcome, ResyncOutcome } from "../../domain/reservation.ts";
 
 export type StockStoreOptions = { prefix?: string };
 
@@ -165,7 +143,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       const c = input.counters;
       await redis.sadd(dropIndexKey(prefix), input.dropId);
       const holdArgs = input.holds.flatMap((h) => [id("orderId", h.orderId), h.buyerId, nonNegInt("qty", h.qty), nonNegInt("expiresAtMs", h.expiresAtMs), h.state]);
-      const raw = (await scripts.run("resyncDrop", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+      const raw = await scripts.run("resyncDrop", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
         input.dropId,
         nonNegInt("fence", input.fence),
         input.lastStreamId,
@@ -180,29 +158,14 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
         now(input.nowMs),
         input.holds.length,
         ...holdArgs,
-      ])) as [string, string | number | undefined];
-      if (raw[0] === "RESYNCED") return { status: "RESYNCED" };
-      if (raw[0] === "STALE_FENCE") return { status: "STALE_FENCE", fence: Number(raw[1]) };
-      if (raw[0] === "CHANGED") return { status: "CHANGED", lastStreamId: String(raw[1] ?? "") };
-      throw new Error(`resync-drop: unexpected reply ${JSON.stringify(raw)}`);
+      ]);
+      return parseResync(raw);
     },
 
     async adjust(input) {
       const k = keys(input.dropId);
       if (!Number.isSafeInteger(input.delta) || input.delta === 0) throw new RangeError(`delta must be a non-zero integer, got ${input.delta}`);
-      const raw = (await scripts.run("adjustStock", [k.meta, k.events], [input.dropId, input.delta, nonNegInt("fence", input.fence), now(input.nowMs)])) as [string, number?, number?];
-      switch (raw[0]) {
-        case "ADJUSTED":
-          return { status: "ADJUSTED", available: Number(raw[1]), adjustments: Number(raw[2]) };
-        case "NOT_LOADED":
-          return { status: "NOT_LOADED" };
-        case "INSUFFICIENT":
-          return { status: "INSUFFICIENT", available: Number(raw[1]) };
-        case "STALE_FENCE":
-          return { status: "STALE_FENCE", fence: Number(raw[1]) };
-        default:
-          throw new Error(`adjust-stock: unexpected reply ${JSON.stringify(raw)}`);
-      }
+      return parseAdjust(await scripts.run("adjustStock", [k.meta, k.events], [input.dropId, input.delta, nonNegInt("fence", input.fence), now(input.nowMs)]));
     },
 
     async dropIds() {

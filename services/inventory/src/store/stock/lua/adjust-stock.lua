@@ -10,6 +10,8 @@
 -- RETURNS: {"ADJUSTED", available, adjustments} and one "adjusted" event (qty = delta);
 --   {"NOT_LOADED"}; {"INSUFFICIENT", available} when a withdrawal exceeds the available units;
 --   {"STALE_FENCE", storedFence} when the token is older than the last adjustment's. Only ADJUSTED writes.
+-- @include server-time
+-- @include stock-event
 local delta = tonumber(ARGV[2])
 local fence = tonumber(ARGV[3])
 if not delta or delta == 0 or delta ~= math.floor(delta) then return redis.error_reply("ERR adjust-stock: delta must be a non-zero integer") end
@@ -20,14 +22,8 @@ local stored = tonumber(m[6] or "0")
 if fence < stored then return {"STALE_FENCE", stored} end
 local available = tonumber(m[2])
 if available + delta < 0 then return {"INSUFFICIENT", available} end
-local now = tonumber(ARGV[4])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 available = available + delta
 local adjustments = tonumber(m[5] or "0") + delta
 redis.call("HSET", KEYS[1], "available", available, "adjustments", adjustments, "adjustFence", fence)
-redis.call("XADD", KEYS[2], "*", "v", "1", "type", "adjusted", "dropId", ARGV[1], "orderId", "", "buyerId", "",
-  "qty", delta, "available", available, "held", m[3], "sold", m[4], "at", string.format("%d", now))
+stockEvent(KEYS[2], "adjusted", ARGV[1], "", "", delta, {available = available, held = m[3], sold = m[4]}, nowMs(ARGV[4]))
 return {"ADJUSTED", available, adjustments}

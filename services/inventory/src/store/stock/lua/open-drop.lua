@@ -13,6 +13,8 @@
 --   ARGV[8] nowMs ("" = Redis server time)
 -- RETURNS: {"LOADED"} and one "opened" event; {"ALREADY", status, storedFence} when loaded with a fence
 --   <= ARGV[6] (nothing written); {"STALE_FENCE", storedFence} when ARGV[6] < stored fence (nothing written)
+-- @include server-time
+-- @include stock-event
 local total = tonumber(ARGV[2])
 local startsAt = tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
@@ -23,11 +25,6 @@ if not (total and total >= 0 and startsAt and limit and limit >= 0 and holdMs an
   return redis.error_reply("ERR open-drop: bad numeric argument")
 end
 if status ~= "open" and status ~= "paused" then return redis.error_reply("ERR open-drop: status must be open or paused") end
-local now = tonumber(ARGV[8])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 
 local cur = redis.call("HMGET", KEYS[1], "status", "fence")
 if cur[1] then
@@ -36,10 +33,8 @@ if cur[1] then
   return {"ALREADY", cur[1], stored}
 end
 
-local fmt = "%d"
-redis.call("HSET", KEYS[1], "status", status, "startsAtMs", string.format(fmt, startsAt),
+redis.call("HSET", KEYS[1], "status", status, "startsAtMs", string.format("%d", startsAt),
   "perBuyerLimit", limit, "holdMs", holdMs, "total", total, "adjustments", 0,
-  "available", total, "held", 0, "sold", 0, "fence", string.format(fmt, fence))
-redis.call("XADD", KEYS[2], "*", "v", "1", "type", "opened", "dropId", ARGV[1], "orderId", "", "buyerId", "",
-  "qty", total, "available", total, "held", 0, "sold", 0, "at", string.format(fmt, now), "status", status)
+  "available", total, "held", 0, "sold", 0, "fence", string.format("%d", fence))
+stockEvent(KEYS[2], "opened", ARGV[1], "", "", total, {available = total, held = 0, sold = 0}, nowMs(ARGV[8]), {"status", status})
 return {"LOADED"}

@@ -11,23 +11,7 @@
 -- RETURNS: {"REFUNDED", buyerId, qty, replay} (replay 0: units back on sale, one "refunded" event;
 --   replay 1: already refunded, nothing written); {"NOT_SOLD", state} when the order is held,
 --   released, expired or void (use release); {"NOT_FOUND"} when the order never reserved.
-local orderId = ARGV[2]
-local h = redis.call("HGET", KEYS[3], orderId)
-if not h then return {"NOT_FOUND"} end
-local b, q, e, s, f = string.match(h, "^(.*)|(%d+)|(%d+)|(%a+)|([%w_%-]*)$")
-if s == "refunded" then return {"REFUNDED", b, tonumber(q), 1} end
-if s ~= "sold" then return {"NOT_SOLD", s} end
-local now = tonumber(ARGV[3])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local qty = tonumber(q)
-local available = redis.call("HINCRBY", KEYS[1], "available", qty)
-local sold = redis.call("HINCRBY", KEYS[1], "sold", -qty)
-local held = redis.call("HGET", KEYS[1], "held")
-if redis.call("HINCRBY", KEYS[2], b, -qty) <= 0 then redis.call("HDEL", KEYS[2], b) end
-redis.call("HSET", KEYS[3], orderId, b .. "|" .. q .. "|" .. e .. "|refunded|" .. f)
-redis.call("XADD", KEYS[4], "*", "v", "1", "type", "refunded", "dropId", ARGV[1], "orderId", orderId, "buyerId", b,
-  "qty", q, "available", available, "held", held, "sold", sold, "at", string.format("%d", now))
-return {"REFUNDED", b, qty, 0}
+-- @include settle-hold
+return settleHold({meta = KEYS[1], buyers = KEYS[2], holds = KEYS[3], stream = KEYS[4], dropId = ARGV[1], orderId = ARGV[2],
+  now = ARGV[3], from = "sold", to = "refunded", units = {"sold", "available"}, event = "refunded",
+  done = "REFUNDED", replays = {refunded = true}, refused = "NOT_SOLD"})

@@ -15,27 +15,13 @@
 --   order is sold or refunded (use refund); {"VOIDED"} when the order never reserved: a "void"
 --   tombstone is stored (no stock change, no event) so a late reserve for it replays as void
 --   instead of holding stock the saga already gave up on.
-local orderId = ARGV[2]
-local h = redis.call("HGET", KEYS[3], orderId)
-if not h then
-  redis.call("HSET", KEYS[3], orderId, "|0|0|void|")
-  return {"VOIDED"}
-end
-local b, q, e, s, f = string.match(h, "^(.*)|(%d+)|(%d+)|(%a+)|([%w_%-]*)$")
-if s == "released" or s == "expired" or s == "void" then return {"RELEASED", b, tonumber(q), 1, s} end
-if s ~= "held" then return {"NOT_HELD", s} end
-local now = tonumber(ARGV[3])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local qty = tonumber(q)
-local available = redis.call("HINCRBY", KEYS[1], "available", qty)
-local held = redis.call("HINCRBY", KEYS[1], "held", -qty)
-local sold = redis.call("HGET", KEYS[1], "sold")
-if redis.call("HINCRBY", KEYS[2], b, -qty) <= 0 then redis.call("HDEL", KEYS[2], b) end
-redis.call("HSET", KEYS[3], orderId, b .. "|" .. q .. "|" .. e .. "|released|" .. f)
-redis.call("ZREM", KEYS[4], orderId)
-redis.call("XADD", KEYS[5], "*", "v", "1", "type", "released", "dropId", ARGV[1], "orderId", orderId, "buyerId", b,
-  "qty", q, "available", available, "held", held, "sold", sold, "at", string.format("%d", now), "reason", ARGV[4])
-return {"RELEASED", b, qty, 0, "released"}
+-- @include settle-hold
+-- @include hold
+return settleHold({meta = KEYS[1], buyers = KEYS[2], holds = KEYS[3], expiry = KEYS[4], stream = KEYS[5], dropId = ARGV[1],
+  orderId = ARGV[2], now = ARGV[3], from = "held", to = "released", units = {"held", "available"}, event = "released",
+  extra = {"reason", ARGV[4]}, done = "RELEASED", replays = {released = true, expired = true, void = true},
+  refused = "NOT_HELD", withState = true,
+  missing = function()
+    saveHold(KEYS[3], ARGV[2], {buyerId = "", qty = 0, expiresAt = "0", fingerprint = ""}, "void")
+    return {"VOIDED"}
+  end})

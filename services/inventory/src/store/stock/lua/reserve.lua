@@ -20,22 +20,20 @@
 --   {"EXISTING", state, buyerId, qty, expiresAtMs, available, fingerprint} orderId already known (replay);
 --   {"NOT_OPEN", startsAtMs} (0 = drop not loaded); {"PAUSED"}; {"CLOSED"};
 --   {"LIMIT_REACHED", taken, perBuyerLimit}; {"SOLD_OUT", available}. Rejections write nothing.
+-- @include server-time
+-- @include hold
+-- @include stock-event
 local orderId = ARGV[2]
-local existing = redis.call("HGET", KEYS[3], orderId)
+local existing = loadHold(KEYS[3], orderId)
 if existing then
-  local b, q, e, s, f = string.match(existing, "^(.*)|(%d+)|(%d+)|(%a+)|([%w_%-]*)$")
   local avail = redis.call("HGET", KEYS[1], "available")
-  return {"EXISTING", s, b, tonumber(q), tonumber(e), tonumber(avail or "0"), f}
+  return {"EXISTING", existing.state, existing.buyerId, existing.qty, tonumber(existing.expiresAt), tonumber(avail or "0"), existing.fingerprint}
 end
 
 local qty = tonumber(ARGV[4])
 if not qty or qty < 1 or qty ~= math.floor(qty) then return redis.error_reply("ERR reserve: qty must be an integer >= 1") end
 if not string.match(ARGV[6], "^[%w_%-]*$") then return redis.error_reply("ERR reserve: bad fingerprint") end
-local now = tonumber(ARGV[5])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = nowMs(ARGV[5])
 
 local m = redis.call("HMGET", KEYS[1], "status", "startsAtMs", "perBuyerLimit", "holdMs", "available", "held", "sold")
 local status = m[1]
@@ -58,17 +56,15 @@ local held = tonumber(m[6]) + qty
 local expiresAt = string.format("%d", now + tonumber(m[4]))
 redis.call("HSET", KEYS[1], "available", available, "held", held)
 redis.call("HINCRBY", KEYS[2], buyerId, qty)
-redis.call("HSET", KEYS[3], orderId, buyerId .. "|" .. qty .. "|" .. expiresAt .. "|held|" .. ARGV[6])
+saveHold(KEYS[3], orderId, {buyerId = buyerId, qty = qty, expiresAt = expiresAt, fingerprint = ARGV[6]}, "held")
 redis.call("ZADD", KEYS[4], expiresAt, orderId)
-local entry = {"v", "1", "type", "reserved", "dropId", ARGV[1], "orderId", orderId, "buyerId", buyerId,
-  "qty", qty, "available", available, "held", held, "sold", m[7], "at", string.format("%d", now), "expiresAtMs", expiresAt}
-local optional = {"amountCents", "currency", "paymentMethod", "traceparent"}
-for i, name in ipairs(optional) do
+local extra = {"expiresAtMs", expiresAt}
+for i, name in ipairs({"amountCents", "currency", "paymentMethod", "traceparent"}) do
   local v = ARGV[6 + i]
   if v and v ~= "" then
-    entry[#entry + 1] = name
-    entry[#entry + 1] = v
+    extra[#extra + 1] = name
+    extra[#extra + 1] = v
   end
 end
-redis.call("XADD", KEYS[5], "*", unpack(entry))
+stockEvent(KEYS[5], "reserved", ARGV[1], orderId, buyerId, qty, {available = available, held = held, sold = m[7]}, now, extra)
 return {"HELD", qty, tonumber(expiresAt), available}

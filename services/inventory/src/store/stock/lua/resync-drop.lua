@@ -22,6 +22,9 @@
 -- RETURNS: {"RESYNCED"} (one "status" event with the rebuilt counters); {"STALE_FENCE", storedFence} when
 --   the token is older than the last resync's; {"CHANGED", lastId} when the stream moved past the given
 --   last id (an entry not yet in the ledger: bring the ledger up to date and retry). Nothing written unless RESYNCED.
+-- @include server-time
+-- @include hold
+-- @include stock-event
 local fence = tonumber(ARGV[2])
 if not fence or fence < 1 then return redis.error_reply("ERR resync-drop: bad fence") end
 local stored = tonumber(redis.call("HGET", KEYS[1], "resyncFence") or "0")
@@ -34,11 +37,7 @@ if redis.call("EXISTS", KEYS[5]) == 1 then
   end
 end
 if lastId ~= ARGV[3] then return {"CHANGED", lastId} end
-local now = tonumber(ARGV[12])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+local now = nowMs(ARGV[12])
 local cur = redis.call("HMGET", KEYS[1], "status", "startsAtMs", "perBuyerLimit", "holdMs", "fence")
 local status = cur[1] or "open"
 redis.call("DEL", KEYS[2], KEYS[3], KEYS[4])
@@ -47,7 +46,7 @@ local base = 13
 local taken = {}
 for i = 0, n - 1 do
   local o, b, q, e, s = ARGV[base + 1 + i * 5], ARGV[base + 2 + i * 5], ARGV[base + 3 + i * 5], ARGV[base + 4 + i * 5], ARGV[base + 5 + i * 5]
-  redis.call("HSET", KEYS[3], o, b .. "|" .. q .. "|" .. e .. "|" .. s .. "|")
+  saveHold(KEYS[3], o, {buyerId = b, qty = q, expiresAt = e, fingerprint = ""}, s)
   if s == "held" then redis.call("ZADD", KEYS[4], e, o) end
   if s == "held" or s == "sold" then taken[b] = (taken[b] or 0) + tonumber(q) end
 end
@@ -55,6 +54,5 @@ for b, q in pairs(taken) do redis.call("HSET", KEYS[2], b, q) end
 redis.call("HSET", KEYS[1], "status", status, "startsAtMs", cur[2] or ARGV[9], "perBuyerLimit", cur[3] or ARGV[10],
   "holdMs", cur[4] or ARGV[11], "total", ARGV[4], "adjustments", ARGV[5], "available", ARGV[6], "held", ARGV[7],
   "sold", ARGV[8], "fence", cur[5] or "0", "resyncFence", fence)
-redis.call("XADD", KEYS[5], "*", "v", "1", "type", "status", "dropId", ARGV[1], "orderId", "", "buyerId", "",
-  "qty", 0, "available", ARGV[6], "held", ARGV[7], "sold", ARGV[8], "at", string.format("%d", now), "status", status)
+stockEvent(KEYS[5], "status", ARGV[1], "", "", 0, {available = ARGV[6], held = ARGV[7], sold = ARGV[8]}, now, {"status", status})
 return {"RESYNCED"}

@@ -8,6 +8,8 @@
 --   ARGV[3] nowMs ("" = Redis server time)
 -- RETURNS: {"CHANGED", previous} (one "status" event); {"UNCHANGED", status} (nothing written);
 --   {"NOT_LOADED"} when the drop was never opened
+-- @include server-time
+-- @include stock-event
 local status = ARGV[2]
 if status ~= "open" and status ~= "paused" and status ~= "closed" then
   return redis.error_reply("ERR set-drop-status: status must be open, paused or closed")
@@ -15,12 +17,6 @@ end
 local m = redis.call("HMGET", KEYS[1], "status", "available", "held", "sold")
 if not m[1] then return {"NOT_LOADED"} end
 if m[1] == status then return {"UNCHANGED", status} end
-local now = tonumber(ARGV[3])
-if not now then
-  local t = redis.call("TIME")
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
 redis.call("HSET", KEYS[1], "status", status)
-redis.call("XADD", KEYS[2], "*", "v", "1", "type", "status", "dropId", ARGV[1], "orderId", "", "buyerId", "",
-  "qty", 0, "available", m[2], "held", m[3], "sold", m[4], "at", string.format("%d", now), "status", status)
+stockEvent(KEYS[2], "status", ARGV[1], "", "", 0, {available = m[2], held = m[3], sold = m[4]}, nowMs(ARGV[3]), {"status", status})
 return {"CHANGED", m[1]}
