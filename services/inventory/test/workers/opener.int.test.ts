@@ -1,5 +1,5 @@
 import t from "tap";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
 import { createOpener } from "../../src/workers/opener.ts";

@@ -2,13 +2,13 @@ import t from "tap";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { testEnv } from "@drops/testing";
-import { stockFixture, HOUR } from "./stock/fixture.ts";
-import { dbFixture } from "./db-fixture.ts";
-import { reconcile, formatReport } from "../src/store/reconcile.ts";
-import { scheduleDrop } from "../src/store/drops.ts";
-import { appendEntries } from "../src/store/ledger.ts";
-import { parseStreamEntry } from "../src/domain/stream-entry.ts";
-import { dropKeys } from "../src/store/stock/keys.ts";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
+import { dbFixture } from "../db-fixture.ts";
+import { reconcile, formatReport } from "../../src/store/reconcile.ts";
+import { scheduleDrop } from "../../src/store/drops.ts";
+import { appendEntries } from "../../src/store/ledger.ts";
+import { parseStreamEntry } from "../../src/domain/stream-entry.ts";
+import { dropKeys } from "../../src/store/stock/keys.ts";
 
 t.setTimeout(60_000);
 
@@ -36,7 +36,7 @@ t.test("reconcile passes when Redis and the ledger agree, fails on a difference"
 
 t.test("as a command: exit 0 on an empty, consistent schema; 2 when it cannot run", async (t) => {
   const { schema, url } = await dbFixture(t);
-  const script = fileURLToPath(new URL("../../../scripts/reconcile.ts", import.meta.url));
+  const script = fileURLToPath(new URL("../../../../scripts/reconcile.ts", import.meta.url));
   const run = (env: Record<string, string>) => spawnSync(process.execPath, [script, "none-such-drop"], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 30_000 });
   const r = run({ DATABASE_URL: url, DB_SCHEMA: schema, REDIS_URL: testEnv.redisUrl });
   t.equal(r.status, 0, r.stderr);

@@ -1,13 +1,13 @@
 /**
  * Rough reserve throughput from one Node process against local Redis. Not a test (tap only runs
  * *.test.ts). Usage:
- *   node services/inventory/test/stock/bench-reserve.ts [calls=20000] [concurrency=200] [units=1000] [connections=1]
+ *   node services/inventory/test/store/stock/bench-reserve.ts [calls=20000] [concurrency=200] [units=1000] [connections=1]
  * Each call is a distinct buyer (limit 1) and order on one drop; units < calls makes most calls losers.
  */
 import { performance } from "node:perf_hooks";
 import { createRedis } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
-import { createStockStore } from "../../src/store/stock/stock-store.ts";
+import { createStockStore } from "../../../src/store/stock/stock-store.ts";
 
 const [calls = 20_000, concurrency = 200, units = 1_000, connections = 1] = process.argv.slice(2).map(Number);
 const prefix = `${uniqueName("bench")}:`;

@@ -3,13 +3,22 @@ import { eventually } from "@drops/testing";
 import type { DropsEvent, EventEnvelope, EventType } from "@drops/events";
 import { createRedis } from "@drops/redis";
 import { testEnv } from "@drops/testing";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
-import { kafkaFixture } from "../kafka-fixture.ts";
+import { collectEvents, testKafka, testPublisher, testTopics, type TestContext } from "@drops/kafka/testing";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";
 import { dropKeys } from "../../src/store/stock/keys.ts";
 import { relayEventId } from "../../src/domain/event-id.ts";
 
 t.setTimeout(120_000);
+
+/** Unique stand-ins for drops.inventory and drops.stock-changes, a publish like the service's, and what arrives there. */
+async function kafkaTopics(t: TestContext): Promise<{ publish: (e: DropsEvent) => Promise<void>; seen: DropsEvent[] }> {
+  const kafka = testKafka("inv_test");
+  const topics = await testTopics(t, kafka, "inv", ["orders", "changes"]);
+  const { producer } = testPublisher(t, kafka, { lingerMs: 2 });
+  const seen = (await collectEvents(t, kafka, [topics.orders, topics.changes])).items;
+  return { publish: (e) => producer.publish(e.type === "StockChanged" ? topics.changes : topics.orders, null, e), seen };
+}
 
 function byType<T extends EventType>(events: readonly DropsEvent[], type: T): EventEnvelope<T>[] {
   return events.filter((e) => e.type === type) as unknown as EventEnvelope<T>[];
@@ -17,8 +26,8 @@ function byType<T extends EventType>(events: readonly DropsEvent[], type: T): Ev
 
 t.test("reserve -> StockReserved on Kafka; confirm, release, expire follow; stream trimmed", async (t) => {
   const f = stockFixture(t);
-  const k = await kafkaFixture(t);
-  const seen = await k.collect();
+  const k = await kafkaTopics(t);
+  const seen = k.seen;
   const relay = createStockRelay({ redis: f.redis, publish: k.publish, prefix: f.prefix, blockMs: 50 });
   t.teardown(() => relay.stop());
   relay.start();
@@ -60,8 +69,8 @@ t.test("reserve -> StockReserved on Kafka; confirm, release, expire follow; stre
 
 t.test("a relay killed after publishing but before XACK: the next one re-publishes with the same ids, nothing lost", async (t) => {
   const f = stockFixture(t);
-  const k = await kafkaFixture(t);
-  const seen = await k.collect();
+  const k = await kafkaTopics(t);
+  const seen = k.seen;
   // Instance A: its own connections, publishes, then "dies" before acknowledging.
   const aConn = createRedis(testEnv.redisUrl);
   const aReader = createRedis(testEnv.redisUrl);
@@ -103,8 +112,8 @@ t.test("a relay killed after publishing but before XACK: the next one re-publish
 
 t.test("two relays share the drops, each drop's events in stream order", async (t) => {
   const f = stockFixture(t);
-  const k = await kafkaFixture(t);
-  const seen = await k.collect();
+  const k = await kafkaTopics(t);
+  const seen = k.seen;
   const r1 = createStockRelay({ redis: f.redis, publish: k.publish, prefix: f.prefix, blockMs: 50, consumer: "r1" });
   const r2conn = createRedis(testEnv.redisUrl);
   const r2 = createStockRelay({ redis: r2conn, publish: k.publish, prefix: f.prefix, blockMs: 50, consumer: "r2" });

@@ -1,5 +1,5 @@
 import t from "tap";
-import { stockFixture, HOUR } from "./fixture.ts";
+import { stockFixture, HOUR } from "../../stock-fixture.ts";
 
 const NOW = 9_000_000;
 
@@ -82,11 +82,12 @@ t.test("concurrent confirm and release of one hold: exactly one wins", async (t)
       Promise.all([f.store.confirm({ dropId: "d", orderId: `o${i}` }), other.release({ dropId: "d", orderId: `o${i}` })]),
     ),
   );
-  for (const [c, r] of pairs) {
+  const problems = pairs.flatMap(([c, r], i) => {
     const confirmed = c.status === "CONFIRMED" && !c.replay;
     const released = r.status === "RELEASED" && !r.replay;
-    t.ok(confirmed !== released, "one of confirm / release took effect");
-  }
+    return confirmed !== released ? [] : [`o${i}: confirm ${JSON.stringify(c)}, release ${JSON.stringify(r)}`];
+  });
+  t.same(problems, [], "for each hold, one of confirm / release took effect");
   const snap = (await f.store.snapshot("d"))!;
   t.equal(snap.held, 0);
   t.equal((await f.events("d")).length, 1 + 50 + 50, "opened, 50 reserved, then one event per confirm-or-release");

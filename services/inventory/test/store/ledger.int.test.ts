@@ -1,20 +1,13 @@
 import t from "tap";
 import { eventually } from "@drops/testing";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";
 import { parseStreamEntry } from "../../src/domain/stream-entry.ts";
 import { appendEntries, ledgerCounters, ledgerHolds, ledgerSink, projectedCounters } from "../../src/store/ledger.ts";
-import { applyRow, sumRows, ZERO } from "../../src/domain/counters.ts";
 import { dropKeys } from "../../src/store/stock/keys.ts";
 
 t.setTimeout(60_000);
-
-t.test("row kinds move the counters", async (t) => {
-  t.same(sumRows([{ kind: "opened", qty: 10 }, { kind: "reserved", qty: 3 }, { kind: "confirmed", qty: 2 }, { kind: "released", qty: 1 }]), { total: 10, adjustments: 0, available: 8, held: 0, sold: 2 });
-  t.same(applyRow(ZERO, "adjusted", -2), { total: 0, adjustments: -2, available: -2, held: 0, sold: 0 });
-  t.same(sumRows([{ kind: "opened", qty: 5 }, { kind: "reserved", qty: 1 }, { kind: "expired", qty: 1 }, { kind: "reserved", qty: 2 }, { kind: "confirmed", qty: 2 }, { kind: "refunded", qty: 2 }]), { total: 5, adjustments: 0, available: 5, held: 0, sold: 0 });
-});
 
 const entry = (id: string, o: Record<string, string | number>) =>
   parseStreamEntry(id, Object.entries({ v: 1, dropId: "d", orderId: "", buyerId: "", qty: 0, available: 0, held: 0, sold: 0, at: 1_000, ...o }).flatMap(([k, v]) => [k, String(v)]));

@@ -2,10 +2,10 @@
 import type { Test } from "tap";
 import { createRedis } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
-import { checkStockInvariant } from "../../src/domain/stock.ts";
-import { dropKeys } from "../../src/store/stock/keys.ts";
-import { createStockStore, type StockStore } from "../../src/store/stock/stock-store.ts";
-import type { Redis } from "../../src/store/stock/scripts.ts";
+import { checkStockInvariant } from "../src/domain/stock.ts";
+import { dropKeys } from "../src/store/stock/keys.ts";
+import { createStockStore, type StockStore } from "../src/store/stock/stock-store.ts";
+import type { Redis } from "../src/store/stock/scripts.ts";
 
 type Tap = Pick<Test, "teardown" | "ok" | "same">;
 

@@ -1,6 +1,6 @@
 import t from "tap";
-import { dropKeys } from "../../src/store/stock/keys.ts";
-import { stockFixture, HOUR } from "./fixture.ts";
+import { dropKeys } from "../../../src/store/stock/keys.ts";
+import { stockFixture, HOUR } from "../../stock-fixture.ts";
 
 const START = 5_000_000;
 

@@ -1,6 +1,6 @@
 import t from "tap";
 import { eventually } from "@drops/testing";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { dbFixture } from "../db-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";

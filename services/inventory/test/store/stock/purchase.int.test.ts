@@ -1,9 +1,9 @@
 import t from "tap";
 import { createRedis } from "@drops/redis";
 import { testEnv } from "@drops/testing";
-import { createPurchaseStock, checkScriptVersion, pendingPurchaseKey, ScriptVersionError, SCRIPT_VERSION } from "../../src/store/stock/purchase.ts";
-import { recordScriptVersion } from "../../src/store/stock/scripts.ts";
-import { stockFixture, HOUR } from "./fixture.ts";
+import { createPurchaseStock, checkScriptVersion, pendingPurchaseKey, ScriptVersionError, SCRIPT_VERSION } from "../../../src/store/stock/purchase.ts";
+import { recordScriptVersion } from "../../../src/store/stock/scripts.ts";
+import { stockFixture, HOUR } from "../../stock-fixture.ts";
 
 t.test("the purchase boundary reserves and reads through the inventory's reserve script only", async (t) => {
   const f = stockFixture(t);

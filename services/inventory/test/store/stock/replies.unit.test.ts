@@ -1,5 +1,5 @@
 import t from "tap";
-import { parseConfirm, parseOpenDrop, parseOrderIds, parseReserve, StockReplyError } from "../../src/store/stock/replies.ts";
+import { parseConfirm, parseOpenDrop, parseOrderIds, parseReserve, StockReplyError } from "../../../src/store/stock/replies.ts";
 
 t.same(parseReserve(["NOT_OPEN", 0], "o", ""), { status: "NOT_OPEN", startsAtMs: null });
 t.same(parseReserve(["EXISTING", "held", "b", 1, 5, 3, "fp"], "o", ""), {

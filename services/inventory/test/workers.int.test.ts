@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { newEnvelope } from "@drops/events";
 import type { DropsEvent, StockReleaseReason } from "@drops/events";
 import { eventually } from "@drops/testing";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
-import { kafkaFixture } from "../kafka-fixture.ts";
-import { runCommandConsumer } from "../../src/workers.ts";
+import { collectEvents, testKafka, testPublisher, testTopics } from "@drops/kafka/testing";
+import { stockFixture, HOUR } from "./stock-fixture.ts";
+import { runCommandConsumer } from "../src/workers.ts";
 import { uniqueName } from "@drops/testing";
 
 t.setTimeout(120_000);
@@ -17,19 +17,22 @@ const releaseCmd = (orderId: string, reason: StockReleaseReason): DropsEvent =>
 
 t.test("confirm and release commands drive the stock scripts idempotently; a gone hold answers StockConfirmFailed", async (t) => {
   const f = stockFixture(t);
-  const k = await kafkaFixture(t);
-  const seen = await k.collect();
+  const kafka = testKafka("inv_test");
+  const topics = await testTopics(t, kafka, "inv", ["orders", "changes", "commands"]);
+  const { producer } = testPublisher(t, kafka, { lingerMs: 2 });
+  const publish = (e: DropsEvent) => producer.publish(e.type === "StockChanged" ? topics.changes : topics.orders, null, e);
+  const seen = (await collectEvents(t, kafka, [topics.orders, topics.changes])).items;
   await f.store.openDrop({ dropId: "c", total: 10, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
   for (const o of ["o1", "o2", "o3", "o4"]) await f.store.reserve({ dropId: "c", orderId: o, buyerId: `b-${o}`, qty: 1 });
   await f.store.confirm({ dropId: "c", orderId: "o3" });
   await f.store.expireDue("c", { nowMs: Date.now() + 2 * HOUR, limit: 100 }); // o1, o2, o4 expire (o4's confirm will fail)
   for (const o of ["p1", "p2"]) await f.store.reserve({ dropId: "c", orderId: o, buyerId: `b-${o}`, qty: 1 });
 
-  const runner = await runCommandConsumer({ kafka: k.kafka, topic: k.topics.commands, groupId: uniqueName("inv_cmd"), store: f.store, publish: k.publish, now: Date.now });
+  const runner = await runCommandConsumer({ kafka, topic: topics.commands, groupId: uniqueName("inv_cmd"), store: f.store, publish, now: Date.now });
   t.teardown(() => runner.stop());
   const dup = randomUUID();
   const cmds = [confirmCmd("p1", dup), confirmCmd("p1", dup), releaseCmd("p2", "PAYMENT_FAILED"), releaseCmd("o3", "REFUNDED"), confirmCmd("o4"), confirmCmd("ghost"), releaseCmd("p2", "PAYMENT_FAILED")];
-  for (const c of cmds) await k.producer.publish(k.topics.commands, null, c);
+  for (const c of cmds) await producer.publish(topics.commands, null, c);
   await eventually(() => runner.stats().handled === cmds.length, 60_000);
 
   const events = await f.events("c");

@@ -1,5 +1,5 @@
 import t from "tap";
-import { stockFixture, HOUR } from "./fixture.ts";
+import { stockFixture, HOUR } from "../../stock-fixture.ts";
 
 const NOW = 1_000_000;
 

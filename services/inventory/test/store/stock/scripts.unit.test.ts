@@ -2,7 +2,7 @@ import t from "tap";
 import { readdirSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { scriptName } from "@drops/redis";
-import { SCRIPT_VERSION, STOCK_LUA_DIR, STOCK_SCRIPTS } from "../../src/store/stock/scripts.ts";
+import { SCRIPT_VERSION, STOCK_LUA_DIR, STOCK_SCRIPTS } from "../../../src/store/stock/scripts.ts";
 
 t.test("the stock scripts are the .lua files of lua/ (no other list), each one self-contained", async (t) => {
   const files = readdirSync(STOCK_LUA_DIR).filter((f) => f.endsWith(".lua")).sort();

@@ -1,6 +1,6 @@
 import t from "tap";
 import { eventually } from "@drops/testing";
-import { stockFixture, HOUR } from "../stock/fixture.ts";
+import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
 import { createSweeper } from "../../src/workers/sweeper.ts";
 

@@ -1,5 +1,5 @@
 import t from "tap";
-import { stockFixture } from "./fixture.ts";
+import { stockFixture } from "../../stock-fixture.ts";
 
 const NOW = 20_000_000;
 

@@ -1,13 +1,13 @@
 import t from "tap";
 import { testEnv, uniqueName } from "@drops/testing";
 import { createLock } from "@drops/redis";
-import { buildApp } from "../src/app.ts";
-import { openClients } from "../src/clients.ts";
-import { readConfig } from "../src/config.ts";
-import { createOpener } from "../src/workers/opener.ts";
-import { createStockStore } from "../src/store/stock/stock-store.ts";
-import { dropKeys, dropIndexKey } from "../src/store/stock/keys.ts";
-import { dbFixture } from "./db-fixture.ts";
+import { buildApp } from "../../src/app.ts";
+import { openClients } from "../../src/clients.ts";
+import { readConfig } from "../../src/config.ts";
+import { createOpener } from "../../src/workers/opener.ts";
+import { createStockStore } from "../../src/store/stock/stock-store.ts";
+import { dropKeys, dropIndexKey } from "../../src/store/stock/keys.ts";
+import { dbFixture } from "../db-fixture.ts";
 
 t.setTimeout(60_000);
 
