@@ -1,69 +1,53 @@
 /**
- * Integration-test fixture: a fresh PostgreSQL schema, uniquely named Kafka topics (the service's
- * topic names are injectable, so a test never reads or feeds anyone else's events), the order app
- * and its runtime (saga consumer, payment worker, outbox relay, deadline sweeper) on them, and a
- * collector that decodes everything published to those topics.
+ * Test fixtures of the order service: a fresh PostgreSQL schema, the four saga topics uniquely named
+ * (the service's topic names are injectable, so a test never reads or feeds anyone else's events)
+ * with a collector of everything published to them, and the whole service (app + workers) on them.
+ * The Kafka parts are @drops/kafka/testing's.
  */
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { withTestSchema } from "@drops/db/testing";
-import { decodeEvent, newEnvelope } from "@drops/events";
-import type { DropsEvent, EventPayloads, EventType } from "@drops/events";
-import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
+import { createPool } from "@drops/db";
+import { withTestSchema, type TestSchema } from "@drops/db/testing";
+import type { DropsEvent, EventType } from "@drops/events";
+import { collectEvents, testKafka, testPublisher, testTopics, type TestContext } from "@drops/kafka/testing";
 import { testEnv, uniqueName } from "@drops/testing";
 import type { FastifyInstance } from "fastify";
+import type pg from "pg";
+import type { KafkaClient as Kafka } from "@drops/clients";
 import { buildApp, type Overrides } from "../src/app.ts";
-import { openClients } from "../src/clients.ts";
-import type { Clients } from "../src/clients.ts";
-import { readConfig } from "../src/config.ts";
-import type { Config } from "../src/config.ts";
+import { openClients, type Clients } from "../src/clients.ts";
+import { readConfig, type Config } from "../src/config.ts";
 import type { SagaTopics } from "../src/domain/topics.ts";
 import type { OrderWorkers } from "../src/workers.ts";
 
-export type Tap = { teardown(fn: () => unknown): void };
-
 export const migrationsDir = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
 
-export type Kafka = ReturnType<typeof createKafka>;
-
-export function testKafka(): Kafka {
-  return createKafka({ clientId: uniqueName("order_test"), brokers: testEnv.kafkaBrokers });
+/** A fresh schema with the order migrations and a pool on it, both gone when the test ends. */
+export async function testDatabase(t: TestContext, prefix: string): Promise<{ db: TestSchema; pool: pg.Pool }> {
+  const db = await withTestSchema(migrationsDir, { prefix });
+  t.teardown(db.cleanup);
+  const pool = createPool(db.url, { schema: db.schema });
+  t.teardown(() => pool.end());
+  return { db, pool };
 }
 
-/** Four uniquely named saga topics (+ their .dlq), deleted when the test ends. */
-export async function makeSagaTopics(t: Tap, kafka: Kafka): Promise<SagaTopics> {
-  const base = uniqueName("ordt");
-  const topics: SagaTopics = { orders: `${base}.orders`, inventory: `${base}.inventory`, inventoryCommands: `${base}.inv-cmd`, payments: `${base}.payments` };
-  const names = Object.values(topics).flatMap((n) => [n, `${n}.dlq`]);
-  await ensureTopics(kafka, names.map((topic) => ({ topic, numPartitions: topic.endsWith(".dlq") ? 1 : 3 })));
-  t.teardown(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.deleteTopics({ topics: names });
-    } finally {
-      await admin.disconnect();
-    }
-  });
-  return topics;
+/** A Kafka client, the four saga topics (3 partitions, + .dlq), and every event published to `watched` of them. */
+export async function sagaKafka(t: TestContext, watched: readonly (keyof SagaTopics)[] = ["orders", "inventory", "inventoryCommands", "payments"]): Promise<{ kafka: Kafka; topics: SagaTopics; seen: DropsEvent[] }> {
+  const kafka = testKafka("order_test");
+  const topics = await testTopics(t, kafka, "ordt", ["orders", "inventory", "inventoryCommands", "payments"]);
+  const { items } = await collectEvents(t, kafka, watched.map((role) => topics[role]));
+  return { kafka, topics, seen: items };
 }
 
-/** Every event published to `topics`, decoded, in arrival order. */
-export async function collect(t: Tap, kafka: Kafka, topics: string[]): Promise<DropsEvent[]> {
-  const out: DropsEvent[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName("collect") });
-  await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
-  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-  await consumer.run({ eachMessage: async ({ message }) => void out.push(decodeEvent(message)) });
-  t.teardown(() => consumer.disconnect());
-  await joined;
-  return out;
-}
-
-export function envelope<K extends EventType>(type: K, payload: EventPayloads[K], id = randomUUID()): DropsEvent {
-  const orderId = (payload as { orderId?: string }).orderId ?? "none";
-  return newEnvelope({ type, payload, correlationId: orderId, now: Date.now(), id }) as DropsEvent;
+/** The variables of an order instance on `db` with consumer groups of its own (the same for every instance of one test). */
+export function sagaVars(db: TestSchema): Record<string, string> {
+  return {
+    LOG_LEVEL: "silent",
+    DATABASE_URL: db.url,
+    DB_SCHEMA: db.schema,
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+    SAGA_CONSUMER_GROUP: uniqueName("saga"),
+    PAYMENT_CONSUMER_GROUP: uniqueName("pay"),
+  };
 }
 
 export type SagaEnv = {
@@ -79,19 +63,13 @@ export type SagaEnv = {
   publish: (topic: string, event: DropsEvent) => Promise<void>;
 };
 
-export async function startSagaEnv(t: Tap, env: Record<string, string> = {}, overrides: Overrides = {}): Promise<SagaEnv> {
+/** The order service (app + started workers) on a fresh schema and its own saga topics. */
+export async function startSagaEnv(t: TestContext, env: Record<string, string> = {}, overrides: Overrides = {}): Promise<SagaEnv> {
   const db = await withTestSchema(migrationsDir, { prefix: "order" });
   t.teardown(db.cleanup);
-  const kafka = testKafka();
-  const topics = await makeSagaTopics(t, kafka);
-  const seen = await collect(t, kafka, Object.values(topics));
+  const { kafka, topics, seen } = await sagaKafka(t);
   const config = readConfig({
-    LOG_LEVEL: "silent",
-    DATABASE_URL: db.url,
-    DB_SCHEMA: db.schema,
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
-    SAGA_CONSUMER_GROUP: uniqueName("saga"),
-    PAYMENT_CONSUMER_GROUP: uniqueName("pay"),
+    ...sagaVars(db),
     PAYMENT_TIMEOUT_MS: "1500",
     PAYMENT_LATENCY_MS: "5",
     SAGA_SWEEP_MS: "100",
@@ -106,9 +84,8 @@ export async function startSagaEnv(t: Tap, env: Record<string, string> = {}, ove
     await app.close();
   });
   await Promise.all([workers.saga.joined, workers.payments.joined]);
-  const producer = createProducer(kafka, { lingerMs: 0 });
-  t.teardown(() => producer.close());
-  return { config, clients, app, workers, topics, kafka, seen, publish: (topic, event) => producer.publishNow(topic, null, event) };
+  const { publish } = testPublisher(t, kafka);
+  return { config, clients, app, workers, topics, kafka, seen, publish };
 }
 
 /** The events seen for one order, by type. */

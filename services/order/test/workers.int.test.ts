@@ -3,11 +3,12 @@
  * the work: every order ends in the right state and no saga event is emitted twice.
  */
 import t from "tap";
-import { eventually, uniqueName } from "@drops/testing";
 import type { StockReserved } from "@drops/events";
-import { buildApp } from "../../src/app.ts";
-import { openClients } from "../../src/clients.ts";
-import { envelope, eventsOf, startSagaEnv } from "../helpers.ts";
+import { testEnvelope } from "@drops/kafka/testing";
+import { eventually, uniqueName } from "@drops/testing";
+import { buildApp } from "../src/app.ts";
+import { openClients } from "../src/clients.ts";
+import { eventsOf, startSagaEnv } from "./helpers.ts";
 
 t.test("two instances process 40 orders: each ends once, in the right state", async (t) => {
   const env = await startSagaEnv(t);
@@ -32,12 +33,12 @@ t.test("two instances process 40 orders: each ends once, in the right state", as
     currency: "EUR",
     paymentMethod: methods[i % 2]!,
   }));
-  await Promise.all(orders.map((r) => env.publish(env.topics.inventory, envelope("StockReserved", r))));
+  await Promise.all(orders.map((r) => env.publish(env.topics.inventory, testEnvelope("StockReserved", r))));
 
   const ok = orders.filter((r) => r.paymentMethod === "pm_card_ok");
   const declined = orders.filter((r) => r.paymentMethod === "pm_card_declined");
   await eventually(() => ok.every((r) => eventsOf(env.seen, r.orderId, "StockConfirmRequested").length > 0), 30_000);
-  await Promise.all(ok.map((r) => env.publish(env.topics.inventory, envelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }))));
+  await Promise.all(ok.map((r) => env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }))));
   await eventually(() => ok.every((r) => eventsOf(env.seen, r.orderId, "OrderConfirmed").length > 0), 30_000);
   await eventually(() => declined.every((r) => eventsOf(env.seen, r.orderId, "OrderCancelled").length > 0), 30_000);
   await new Promise((r) => setTimeout(r, 1_000)); // room for a duplicate to show up

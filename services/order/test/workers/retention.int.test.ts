@@ -1,17 +1,14 @@
 import t from "tap";
-import { createPool, inTransaction } from "@drops/db";
-import { withTestSchema } from "@drops/db/testing";
+import { inTransaction } from "@drops/db";
+import { testEnvelope } from "@drops/kafka/testing";
 import { appendOutbox } from "../../src/store/outbox.ts";
 import { markProcessed } from "../../src/store/processed-events.ts";
 import { cleanOnce } from "../../src/workers/retention.ts";
-import { envelope, migrationsDir } from "../helpers.ts";
+import { testDatabase } from "../helpers.ts";
 
-t.test("the janitor deletes only published outbox rows and processed ids past their retention", async (t) => {
-  const db = await withTestSchema(migrationsDir, { prefix: "janitor" });
-  t.teardown(db.cleanup);
-  const pool = createPool(db.url, { schema: db.schema });
-  t.teardown(() => pool.end());
-  const ev = () => ({ topic: "x", event: envelope("OrderCancelled", { orderId: "o", dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null }) });
+t.test("retention deletes only published outbox rows and processed ids past their retention", async (t) => {
+  const { pool } = await testDatabase(t, "retention");
+  const ev = () => ({ topic: "x", event: testEnvelope("OrderCancelled", { orderId: "o", dropId: "d", buyerId: "b", quantity: 1, reason: "OTHER", detail: null }) });
   const [oldPublished, recentPublished, unpublished] = [ev(), ev(), ev()];
   await inTransaction(pool, async (tx) => {
     await appendOutbox(tx, [oldPublished, recentPublished, unpublished]);

@@ -4,9 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import t from "tap";
-import { eventually, uniqueName } from "@drops/testing";
 import type { StockReserved } from "@drops/events";
-import { envelope, eventsOf, orderStatus, startSagaEnv } from "../helpers.ts";
+import { testEnvelope } from "@drops/kafka/testing";
+import { eventually, uniqueName } from "@drops/testing";
+import { eventsOf, orderStatus, startSagaEnv } from "../helpers.ts";
 import type { SagaEnv } from "../helpers.ts";
 
 let env: SagaEnv;
@@ -30,7 +31,7 @@ function reservation(paymentMethod: string, extra: Partial<StockReserved> = {}):
 }
 
 async function reserve(r: StockReserved): Promise<void> {
-  await env.publish(env.topics.inventory, envelope("StockReserved", r));
+  await env.publish(env.topics.inventory, testEnvelope("StockReserved", r));
 }
 
 const waitFor = (orderId: string, type: Parameters<typeof eventsOf>[2], n = 1) =>
@@ -50,7 +51,7 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
   t.same(confirm!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1 });
   t.equal(await orderStatus(env, r.orderId), "paid");
 
-  await env.publish(env.topics.inventory, envelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
+  await env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
   const [confirmed] = await waitFor(r.orderId, "OrderConfirmed");
   t.same(confirmed!.payload, { orderId: r.orderId, dropId: r.dropId, buyerId: r.buyerId, quantity: 1, amountCents: 4_999, paymentId: `pay_${r.orderId}` });
   t.equal(await orderStatus(env, r.orderId), "confirmed");
@@ -91,10 +92,10 @@ t.test("pm_card_timeout: cancelled after PAYMENT_TIMEOUT_MS, stock released", as
 
 t.test("a duplicate StockReserved delivery creates one order and one payment request", async (t) => {
   const r = reservation("pm_card_declined");
-  const event = envelope("StockReserved", r);
+  const event = testEnvelope("StockReserved", r);
   await env.publish(env.topics.inventory, event);
   await env.publish(env.topics.inventory, event);
-  await env.publish(env.topics.inventory, envelope("StockReserved", r)); // same reservation, another event id
+  await env.publish(env.topics.inventory, testEnvelope("StockReserved", r)); // same reservation, another event id
   await waitFor(r.orderId, "OrderCancelled");
   await new Promise((res) => setTimeout(res, 500));
   const count = await env.clients.pool.query("SELECT count(*)::int AS n FROM orders WHERE id = $1", [r.orderId]);
@@ -108,7 +109,7 @@ t.test("a duplicate StockReserved delivery creates one order and one payment req
 t.test("a hold that expires before payment: expired + OrderCancelled(HOLD_EXPIRED); a charge that raced it is refunded", async (t) => {
   const r = reservation("pm_card_ok");
   await reserve(r);
-  await env.publish(env.topics.inventory, envelope("StockReleased", { orderId: r.orderId, dropId: r.dropId, quantity: 1, reason: "HOLD_EXPIRED" }));
+  await env.publish(env.topics.inventory, testEnvelope("StockReleased", { orderId: r.orderId, dropId: r.dropId, quantity: 1, reason: "HOLD_EXPIRED" }));
   const [cancelled] = await waitFor(r.orderId, "OrderCancelled");
   t.match(cancelled!.payload, { reason: "HOLD_EXPIRED" });
   await statusIs(r.orderId, "expired");
@@ -136,7 +137,7 @@ t.test("buyer cancel: before payment -> cancelled + release; after confirmation 
   const r = reservation("pm_card_ok");
   await reserve(r);
   await waitFor(r.orderId, "StockConfirmRequested");
-  await env.publish(env.topics.inventory, envelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
+  await env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
   await statusIs(r.orderId, "confirmed");
   const other = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": randomUUID() } });
   t.equal(other.statusCode, 404);
@@ -156,7 +157,7 @@ t.test("confirm failing (hold gone) refunds the payment", async (t) => {
   const r = reservation("pm_card_ok");
   await reserve(r);
   await waitFor(r.orderId, "StockConfirmRequested");
-  await env.publish(env.topics.inventory, envelope("StockConfirmFailed", { orderId: r.orderId, dropId: r.dropId, reason: "HOLD_GONE", detail: "expired" }));
+  await env.publish(env.topics.inventory, testEnvelope("StockConfirmFailed", { orderId: r.orderId, dropId: r.dropId, reason: "HOLD_GONE", detail: "expired" }));
   await waitFor(r.orderId, "RefundSucceeded");
   t.equal(await orderStatus(env, r.orderId), "refunded");
   t.match((await waitFor(r.orderId, "OrderCancelled"))[0]!.payload, { reason: "REFUNDED" });
@@ -219,7 +220,7 @@ t.test("GET /orders lists the buyer's orders newest first with a total", async (
 t.test("a payment request for an unknown order is handled as a no-op, not dead-lettered", async (t) => {
   const orderId = uniqueName("ghost");
   const before = env.workers.payments.stats().handled;
-  await env.publish(env.topics.payments, envelope("PaymentRequested", { orderId, buyerId: "b", amountCents: 1, currency: "EUR", paymentMethod: "pm_card_ok" }));
+  await env.publish(env.topics.payments, testEnvelope("PaymentRequested", { orderId, buyerId: "b", amountCents: 1, currency: "EUR", paymentMethod: "pm_card_ok" }));
   await eventually(() => env.workers.payments.stats().handled > before, 10_000);
   t.equal(eventsOf(env.seen, orderId, "PaymentSucceeded").length, 0);
   const rows = await env.clients.pool.query("SELECT 1 FROM payments WHERE order_id = $1", [orderId]);
