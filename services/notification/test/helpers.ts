@@ -1,15 +1,16 @@
 /**
  * Integration-test fixture: a fresh PostgreSQL schema, the notification app and its consumer on the
  * real platform topics (drops.orders, drops.inventory) in a uniquely named consumer group, and a
- * producer that publishes as the order service / inventory would. Tests use unique order, buyer and
- * drop ids, so other events on those topics never match what they look for.
+ * publisher (@drops/kafka/testing) that sends as the order service / inventory would. Tests use
+ * fresh order, buyer and drop ids, so other events on those topics never match what they look for.
  */
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { withTestSchema } from "@drops/db/testing";
-import { newEnvelope, topicFor, topicSpecs, topics } from "@drops/events";
-import type { DropsEvent, EventPayloads, EventType } from "@drops/events";
-import { createKafka, createProducer, ensureTopics } from "@drops/kafka";
+import { topicFor, topicSpecs, topics } from "@drops/events";
+import type { DropsEvent } from "@drops/events";
+import { ensureTopics } from "@drops/kafka";
+import { testKafka, testPublisher, type TestContext } from "@drops/kafka/testing";
 import { eventually, testEnv, uniqueName } from "@drops/testing";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app.ts";
@@ -17,14 +18,7 @@ import { openClients, type Clients } from "../src/clients.ts";
 import { readConfig, type Config } from "../src/config.ts";
 import type { NotificationWorkers } from "../src/workers.ts";
 
-export type Tap = { teardown(fn: () => unknown): void };
-
 export const migrationsDir = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
-
-export function envelope<K extends EventType>(type: K, payload: EventPayloads[K], id = randomUUID()): DropsEvent {
-  const orderId = (payload as { orderId?: string }).orderId ?? "none";
-  return newEnvelope({ type, payload, correlationId: orderId, now: Date.now(), id }) as DropsEvent;
-}
 
 export type NotifyEnv = {
   config: Config;
@@ -39,10 +33,10 @@ export type NotifyEnv = {
   handledAtLeast: (n: number) => Promise<void>;
 };
 
-export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): Promise<NotifyEnv> {
+export async function startNotifyEnv(t: TestContext, env: Record<string, string> = {}): Promise<NotifyEnv> {
   const db = await withTestSchema(migrationsDir, { prefix: "notification" });
   t.teardown(db.cleanup);
-  const kafka = createKafka({ clientId: uniqueName("notification_test"), brokers: testEnv.kafkaBrokers });
+  const kafka = testKafka("notification_test");
   const mine = [topics.orders.name, topics.inventory.name];
   await ensureTopics(kafka, topicSpecs().filter((s) => mine.some((name) => s.topic === name || s.topic === `${name}.dlq`)));
   const vars: Record<string, string> = {
@@ -66,15 +60,14 @@ export async function startNotifyEnv(t: Tap, env: Record<string, string> = {}): 
     await app.close();
   });
   await Promise.all([workers.consumer.joined, clients.hub.ready]);
-  const producer = createProducer(kafka, { lingerMs: 0 });
-  t.teardown(() => producer.close());
+  const { publish } = testPublisher(t, kafka);
   const seen = (): number => {
     const s = workers.consumer.stats();
     return s.handled + s.skipped + s.deadLettered;
   };
   return {
     config, vars, clients, app, workers,
-    publish: (event) => producer.publishNow(topicFor(event.type), null, event),
+    publish: (event) => publish(topicFor(event.type), event),
     handledAtLeast: async (n) => {
       const target = seen() + n;
       await eventually(() => seen() >= target, 15_000);
@@ -91,5 +84,3 @@ export async function countFor(env: NotifyEnv, buyerId: string): Promise<number>
   const res = await env.clients.pool.query<{ n: string }>("SELECT count(*) AS n FROM notifications WHERE buyer_id = $1", [buyerId]);
   return Number(res.rows[0]?.n ?? 0);
 }
-
-export { eventually };

@@ -1,6 +1,6 @@
 import t from "tap";
 import type { OrderCancelReason } from "@drops/events";
-import { backInStockDraft, orderCancelledDraft, orderConfirmedDraft } from "../src/domain/notification.ts";
+import { backInStockDraft, orderCancelledDraft, orderConfirmedDraft } from "../../src/domain/notification.ts";
 
 const order = { orderId: "ord_1", dropId: "drop_1", buyerId: "buyer_1", quantity: 2 };
 

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import t from "tap";
-import { countFor, envelope, eventually, ids, startNotifyEnv } from "./helpers.ts";
+import { testEnvelope } from "@drops/kafka/testing";
+import { eventually } from "@drops/testing";
+import { countFor, ids, startNotifyEnv } from "./helpers.ts";
 import type { NotifyEnv } from "./helpers.ts";
 
 type Page = { items: { id: string; kind: string; orderId: string | null; dropId: string | null; readAt: string | null }[]; total: number };
@@ -16,7 +18,7 @@ t.test("notifications from order events on the real topics", async (t) => {
 
   t.test("OrderConfirmed delivered twice -> stored once", async (t) => {
     const { orderId, buyerId, dropId } = ids();
-    const event = envelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 2500, paymentId: `pay_${orderId}` });
+    const event = testEnvelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 2500, paymentId: `pay_${orderId}` });
     await env.publish(event);
     await eventually(async () => (await countFor(env, buyerId)) === 1);
     const handled = env.handledAtLeast(1);
@@ -40,7 +42,7 @@ t.test("notifications from order events on the real topics", async (t) => {
     for (const [reason] of reasons) {
       const { orderId } = ids();
       orderIds.push(orderId);
-      const event = envelope("OrderCancelled", { orderId, dropId, buyerId, quantity: 1, reason, detail: null });
+      const event = testEnvelope("OrderCancelled", { orderId, dropId, buyerId, quantity: 1, reason, detail: null });
       await env.publish(event);
       await env.publish(event);
       const expected = orderIds.length;
@@ -59,7 +61,7 @@ t.test("notifications from order events on the real topics", async (t) => {
 
   t.test("another buyer sees none of them and cannot mark them read", async (t) => {
     const { orderId, buyerId, dropId } = ids();
-    await env.publish(envelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 100, paymentId: `pay_${orderId}` }));
+    await env.publish(testEnvelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 100, paymentId: `pay_${orderId}` }));
     await eventually(async () => (await countFor(env, buyerId)) === 1);
     const [mine] = (await list(env, buyerId)).items;
     t.ok(mine);
@@ -85,7 +87,7 @@ t.test("notifications from order events on the real topics", async (t) => {
     t.equal(put.statusCode, 200, put.body);
     t.same(put.json(), { dropId, buyerId: watcher, watching: true });
 
-    const release = envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "PAYMENT_FAILED" });
+    const release = testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "PAYMENT_FAILED" });
     await env.publish(release);
     await env.publish(release);
     await eventually(async () => (await countFor(env, watcher)) === 1);
@@ -95,12 +97,12 @@ t.test("notifications from order events on the real topics", async (t) => {
 
     // a second release while the watch is spent: nothing; re-armed: notified again
     const handled = env.handledAtLeast(2);
-    await env.publish(envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 2, reason: "HOLD_EXPIRED" }));
+    await env.publish(testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 2, reason: "HOLD_EXPIRED" }));
     await env.publish(release);
     await handled;
     t.equal(await countFor(env, watcher), 1, "a spent watch is not notified again");
     await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}` });
-    await env.publish(envelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "REFUNDED" }));
+    await env.publish(testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "REFUNDED" }));
     await eventually(async () => (await countFor(env, watcher)) === 2);
 
     const del = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });
