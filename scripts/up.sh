@@ -2,12 +2,26 @@
 # Runs the whole platform locally: provisions Node 24, pnpm and dependencies, starts
 # PostgreSQL/Redis/Kafka when none answer, creates topics, migrates, seeds the admin and the
 # demo drop, starts every service (each its own process, logs in .run/logs/) and prints the
-# storefront URL. Ctrl-C stops the services and the infrastructure this script started.
+# gateway's URL (the HTTP API and its docs at /docs). Ctrl-C stops the services and the
+# infrastructure this script started.
 #   DETACH=1 scripts/up.sh   start everything and return (stop later with scripts/down.sh)
+#   PORT=3100 scripts/up.sh  the gateway on another port (PORT moves the gateway only)
+# Every service reads its port from its own variable: PORT (gateway, default 3000), CATALOG_PORT
+# (3001), INVENTORY_PORT (3002), ORDER_PORT (3003), CART_PORT (3004), NOTIFICATION_PORT (3005).
+# All services get the same environment, so the internal URLs follow the ports.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DROPS_ROOT"
 
 SERVICES=(catalog inventory order cart notification gateway)
+
+export PORT="${PORT:-3000}" CATALOG_PORT="${CATALOG_PORT:-3001}" INVENTORY_PORT="${INVENTORY_PORT:-3002}" \
+  ORDER_PORT="${ORDER_PORT:-3003}" CART_PORT="${CART_PORT:-3004}" NOTIFICATION_PORT="${NOTIFICATION_PORT:-3005}"
+export CATALOG_URL="${CATALOG_URL:-http://127.0.0.1:$CATALOG_PORT}" INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_PORT}" \
+  ORDER_URL="${ORDER_URL:-http://127.0.0.1:$ORDER_PORT}"
+
+# port_var SERVICE: the variable the service reads its port from.
+port_var() { if [[ $1 == gateway ]]; then echo PORT; else echo "${1^^}_PORT"; fi; }
+service_port() { local v; v="$(port_var "$1")"; echo "${!v}"; }
 
 ensure_deps
 bash scripts/infra.sh up
@@ -27,15 +41,13 @@ start_service() {
   local svc=$1 dir="$DROPS_ROOT/services/$1"
   local cmd; cmd="$(node -p "require('$dir/package.json').scripts.start")"
   if pid_file_alive "$svc"; then info "$svc already running (pid $(cat "$DROPS_RUN/pids/$svc.pid"))"; return; fi
-  (cd "$dir" && exec nohup bash -c "exec $cmd" >"$DROPS_RUN/logs/$svc.log" 2>&1) &
+  local var; var="$(port_var "$svc")"
+  (cd "$dir" && exec nohup env "$var=$(service_port "$svc")" SERVICE_NAME="$svc" bash -c "exec $cmd" >"$DROPS_RUN/logs/$svc.log" 2>&1) &
   echo $! >"$DROPS_RUN/pids/$svc.pid"
-  info "$svc started (pid $!, log .run/logs/$svc.log)"
+  info "$svc started on $var=$(service_port "$svc") (pid $!, log .run/logs/$svc.log)"
 }
 pid_file_alive() { [[ -f "$DROPS_RUN/pids/$1.pid" ]] && kill -0 "$(cat "$DROPS_RUN/pids/$1.pid")" 2>/dev/null; }
 
-service_port() {
-  case $1 in gateway) echo "${PORT:-3000}" ;; catalog) echo 3001 ;; inventory) echo 3002 ;; order) echo 3003 ;; cart) echo 3004 ;; notification) echo 3005 ;; esac
-}
 ready() {
   local u="http://127.0.0.1:$(service_port "$1")/ready"
   if command -v curl >/dev/null 2>&1; then curl -fsS "$u" >/dev/null 2>&1

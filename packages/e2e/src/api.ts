@@ -40,7 +40,7 @@ export function api(baseUrl: string): Api {
  */
 export function mintBuyer(): { userId: string; token: string } {
   const userId = randomUUID();
-  return { userId, token: createTokenSigner(JWT_SECRET, 3600).sign({ userId, roles: ["buyer"] }) };
+  return { userId, token: createTokenSigner(JWT_SECRET, 3600, Date.now).sign({ userId, roles: ["buyer"] }) };
 }
 
 export type DropSetup = { dropId: string; startsAt: string; sellerToken: string; adminToken: string; productId: string };

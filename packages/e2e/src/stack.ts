@@ -1,27 +1,37 @@
 /**
  * A whole platform for one test run: every service as its own `node` process (started exactly as
- * scripts/up.sh starts them), on the real Kafka, Redis and PostgreSQL, isolated from every other
- * run by a topic and consumer-group namespace (KAFKA_TOPIC_PREFIX) and a database schema per
- * service. Processes can be killed (-9 included) and restarted mid-test.
+ * scripts/up.sh starts them: one environment for all, each service on its own port variable), on
+ * the real Kafka, Redis and PostgreSQL, isolated from every other run by a topic and consumer-group
+ * namespace (KAFKA_TOPIC_PREFIX), a Redis key prefix and a database schema per service. Processes
+ * can be killed (-9 included) and restarted mid-test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropSchema, migrate } from "@drops/db";
 import { createKafka } from "@drops/kafka";
 import { createRedis } from "@drops/redis";
-import { eventually, testEnv, uniqueName } from "@drops/testing";
+import { eventually, freePort, testEnv, uniqueName } from "@drops/testing";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 export const SERVICES = ["catalog", "inventory", "order", "notification", "cart", "gateway"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/** The variable each service reads its port from: `<NAME>_PORT`, plain `PORT` for the gateway (the public entry). */
+export function portVar(service: ServiceName): string {
+  return service === "gateway" ? "PORT" : `${service.toUpperCase()}_PORT`;
+}
+
+/** Start order: the inventory before the catalog (which registers drop schedules with it), the gateway last. */
+const START_GROUPS: readonly (readonly ServiceName[])[] = [["inventory", "order", "notification", "cart"], ["catalog"], ["gateway"]];
+
 export type StackOptions = {
   /** Instances per service (default 1 each). */
   instances?: Partial<Record<ServiceName, number>>;
+  /** Port of a service's first instance (default: a free port). */
+  ports?: Partial<Record<ServiceName, number>>;
   /** Extra environment per service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
 };
@@ -38,11 +48,13 @@ export type Instance = {
 
 export const JWT_SECRET = "e2e-jwt-secret-0123456789-0123456789-abcdef";
 
+type Schemas = Record<"catalog" | "inventory" | "order" | "notification", string>;
+
 export type Stack = {
   id: string;
   prefix: string;
   gatewayUrl: string;
-  schemas: Record<"catalog" | "inventory" | "order" | "notification", string>;
+  schemas: Schemas;
   /** The environment the given service's processes get (for CLIs such as reconcile). */
   envFor: (service: ServiceName) => Record<string, string>;
   instances: Instance[];
@@ -53,18 +65,6 @@ export type Stack = {
   logs: () => string;
   stop: () => Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function runNode(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -81,11 +81,33 @@ export async function runScript(script: string, args: string[], env: Record<stri
   return runNode([join(ROOT, script), ...args], env, ROOT);
 }
 
+/** Starts every service of a fresh, isolated platform and resolves once each instance is ready. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const id = uniqueName("e2e");
   const prefix = `${id}.`;
-  const schemas = { catalog: `${id}_catalog`, inventory: `${id}_inventory`, order: `${id}_orders`, notification: `${id}_notification` };
-  const common: Record<string, string> = {
+  const schemas = schemasFor(id);
+  const common = commonEnv(id, prefix);
+  const instances = await allocateInstances(opts);
+  const envFor = serviceEnv(common, schemas, instances, opts);
+
+  await createTopicsAndSchemas(common, schemas);
+  const stack = stackHandle({ id, prefix, schemas, envFor, instances });
+  try {
+    await startInOrder(instances, (inst) => stack.start(inst.service, inst.index));
+  } catch (err) {
+    await stack.stop().catch(() => undefined);
+    throw err;
+  }
+  return stack;
+}
+
+function schemasFor(id: string): Schemas {
+  return { catalog: `${id}_catalog`, inventory: `${id}_inventory`, order: `${id}_orders`, notification: `${id}_notification` };
+}
+
+/** What every process of the stack gets: the real infrastructure, this stack's namespaces, no telemetry. */
+function commonEnv(id: string, prefix: string): Record<string, string> {
+  return {
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
@@ -98,76 +120,152 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     OTEL_ENABLED: "false",
     JWT_SECRET,
   };
+}
 
+/** One Instance per process, each on its own port (the one asked for, else a free one). */
+async function allocateInstances(opts: StackOptions): Promise<Instance[]> {
   const instances: Instance[] = [];
   for (const service of SERVICES) {
     const n = opts.instances?.[service] ?? 1;
     for (let index = 0; index < n; index++) {
-      const port = await freePort();
+      const port = (index === 0 ? opts.ports?.[service] : undefined) ?? (await freePort());
       instances.push({ service, index, port, url: `http://127.0.0.1:${port}`, proc: undefined, output: [] });
     }
   }
-  const first = (s: ServiceName) => instances.find((i) => i.service === s)!;
-  const urls: Record<string, string> = {
-    CATALOG_URL: first("catalog").url,
-    INVENTORY_URL: first("inventory").url,
-    ORDER_URL: first("order").url,
-  };
-  const envFor = (service: ServiceName): Record<string, string> => {
-    const schema = (schemas as Record<string, string>)[service];
-    return { ...common, ...urls, ...(schema ? { DB_SCHEMA: schema } : {}), ...(opts.env?.[service] ?? {}) };
-  };
+  return instances;
+}
 
+function firstOf(instances: Instance[], service: ServiceName): Instance {
+  const inst = instances.find((i) => i.service === service);
+  if (!inst) throw new Error(`no ${service} in this stack`);
+  return inst;
+}
+
+/**
+ * A service's environment, as scripts/up.sh gives it: the same for every service (common settings,
+ * every service's port variable and the internal URLs), plus its schema and the test's extras.
+ * Each process then gets its own instance's port on its own variable (launch).
+ */
+function serviceEnv(common: Record<string, string>, schemas: Schemas, instances: Instance[], opts: StackOptions): (service: ServiceName) => Record<string, string> {
+  const ports = Object.fromEntries(SERVICES.map((s) => [portVar(s), String(firstOf(instances, s).port)]));
+  const urls = {
+    CATALOG_URL: firstOf(instances, "catalog").url,
+    INVENTORY_URL: firstOf(instances, "inventory").url,
+    ORDER_URL: firstOf(instances, "order").url,
+  };
+  return (service) => {
+    const schema = (schemas as Record<string, string>)[service];
+    return { ...common, ...ports, ...urls, ...(schema ? { DB_SCHEMA: schema } : {}), ...(opts.env?.[service] ?? {}) };
+  };
+}
+
+/** The stack's topics (under its prefix) and every service's migrations into the stack's schemas. */
+async function createTopicsAndSchemas(common: Record<string, string>, schemas: Schemas): Promise<void> {
   const topics = await runScript("scripts/create-topics.ts", [], common);
   if (topics.code !== 0) throw new Error(`create-topics failed:\n${topics.output}`);
   for (const [service, schema] of Object.entries(schemas)) {
     const dir = join(ROOT, "services", service, "prisma", "migrations");
     if (existsSync(dir)) await migrate({ url: testEnv.databaseUrl, schema, migrationsDir: dir });
   }
+}
 
-  const launch = (inst: Instance): void => {
-    const cwd = join(ROOT, "services", inst.service);
-    const child = spawn(process.execPath, ["--import", "./src/instrument.ts", "src/main.ts"], {
-      cwd,
-      env: { ...process.env, ...envFor(inst.service), PORT: String(inst.port), SERVICE_NAME: inst.service },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const keep = (d: Buffer) => {
-      for (const line of d.toString().split("\n")) if (line.trim()) inst.output.push(line);
-      if (inst.output.length > 200) inst.output.splice(0, inst.output.length - 200);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    inst.proc = child;
-  };
-  const waitReady = async (inst: Instance): Promise<void> => {
-    await eventually(async () => {
-      if (inst.proc?.exitCode !== null && inst.proc?.exitCode !== undefined) {
-        throw new Error(`${inst.service}#${inst.index} exited with ${inst.proc.exitCode}:\n${inst.output.slice(-30).join("\n")}`);
-      }
-      const res = await fetch(`${inst.url}/ready`).catch(() => undefined);
-      return res?.ok === true;
-    }, 60_000, 200).catch((err: unknown) => {
-      throw new Error(`${inst.service}#${inst.index} not ready: ${(err as Error).message}\n${inst.output.slice(-30).join("\n")}`);
-    });
-  };
-  const exited = (proc: ChildProcess): Promise<void> =>
-    proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once("exit", () => r()));
+/** Starts the groups of START_GROUPS one after the other, the instances of a group together. */
+async function startInOrder(instances: Instance[], start: (inst: Instance) => Promise<void>): Promise<void> {
+  for (const group of START_GROUPS) {
+    await Promise.all(instances.filter((i) => group.includes(i.service)).map(start));
+  }
+}
 
-  const stack: Stack = {
-    id,
-    prefix,
-    gatewayUrl: first("gateway").url,
-    schemas,
-    envFor,
-    instances,
-    instance: (service, index = 0) => {
-      const inst = instances.find((i) => i.service === service && i.index === index);
-      if (!inst) throw new Error(`no ${service}#${index} in this stack`);
-      return inst;
-    },
+/** Spawns the instance's service as `node --import ./src/instrument.ts src/main.ts`, keeping its last 200 lines. */
+function launch(inst: Instance, env: Record<string, string>): void {
+  const child = spawn(process.execPath, ["--import", "./src/instrument.ts", "src/main.ts"], {
+    cwd: join(ROOT, "services", inst.service),
+    env: { ...process.env, ...env, [portVar(inst.service)]: String(inst.port), SERVICE_NAME: inst.service },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const keep = (d: Buffer): void => {
+    for (const line of d.toString().split("\n")) if (line.trim()) inst.output.push(line);
+    if (inst.output.length > 200) inst.output.splice(0, inst.output.length - 200);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  inst.proc = child;
+}
+
+/** Resolves once GET /ready answers 200; fails at once if the process exits, or after 60 s. */
+async function waitReady(inst: Instance): Promise<void> {
+  const tail = (): string => inst.output.slice(-30).join("\n");
+  await eventually(async () => {
+    if (inst.proc?.exitCode !== null && inst.proc?.exitCode !== undefined) {
+      throw new Error(`${inst.service}#${inst.index} exited with ${inst.proc.exitCode}:\n${tail()}`);
+    }
+    const res = await fetch(`${inst.url}/ready`).catch(() => undefined);
+    return res?.ok === true;
+  }, 60_000, 200).catch((err: unknown) => {
+    throw new Error(`${inst.service}#${inst.index} not ready: ${(err as Error).message}\n${tail()}`);
+  });
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  return proc.exitCode !== null || proc.signalCode !== null ? Promise.resolve() : new Promise((r) => proc.once("exit", () => r()));
+}
+
+/** SIGTERM, then SIGKILL after 15 s; resolves once the process is gone. */
+async function stopInstance(inst: Instance): Promise<void> {
+  const proc = inst.proc;
+  if (!proc) return;
+  proc.kill("SIGTERM");
+  const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+  await exited(proc);
+  clearTimeout(timer);
+  inst.proc = undefined;
+}
+
+/** Deletes the stack's Redis keys (`<id>:*`). */
+async function deleteKeys(id: string): Promise<void> {
+  const redis = createRedis(testEnv.redisUrl);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${id}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** Deletes the stack's topics and consumer groups (everything under its prefix). */
+async function deleteTopicsAndGroups(id: string, prefix: string): Promise<void> {
+  const admin = createKafka({ clientId: `${id}-cleanup`, brokers: testEnv.kafkaBrokers }).admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: (service: ServiceName) => Record<string, string>; instances: Instance[] }): Stack {
+  const instance = (service: ServiceName, index = 0): Instance => {
+    const inst = s.instances.find((i) => i.service === service && i.index === index);
+    if (!inst) throw new Error(`no ${service}#${index} in this stack`);
+    return inst;
+  };
+  return {
+    id: s.id,
+    prefix: s.prefix,
+    gatewayUrl: firstOf(s.instances, "gateway").url,
+    schemas: s.schemas,
+    envFor: s.envFor,
+    instances: s.instances,
+    instance,
     kill: async (service, index = 0, signal = "SIGKILL") => {
-      const inst = stack.instance(service, index);
+      const inst = instance(service, index);
       if (!inst.proc) return;
       const proc = inst.proc;
       proc.kill(signal);
@@ -175,58 +273,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       inst.proc = undefined;
     },
     start: async (service, index = 0) => {
-      const inst = stack.instance(service, index);
-      launch(inst);
+      const inst = instance(service, index);
+      launch(inst, s.envFor(service));
       await waitReady(inst);
     },
-    logs: () => instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.slice(-12).map((l) => l.slice(0, 400)).join("\n")}`).join("\n"),
+    logs: () => s.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.slice(-12).map((l) => l.slice(0, 400)).join("\n")}`).join("\n"),
     stop: async () => {
-      await Promise.all(
-        instances.map(async (inst) => {
-          const proc = inst.proc;
-          if (!proc) return;
-          proc.kill("SIGTERM");
-          const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
-          await exited(proc);
-          clearTimeout(timer);
-          inst.proc = undefined;
-        }),
-      );
-      for (const schema of Object.values(schemas)) await dropSchema(testEnv.databaseUrl, schema);
-      const redis = createRedis(testEnv.redisUrl);
-      try {
-        let cursor = "0";
-        do {
-          const [next, keys] = await redis.scan(cursor, "MATCH", `${id}:*`, "COUNT", 1000);
-          cursor = next;
-          if (keys.length > 0) await redis.unlink(...keys);
-        } while (cursor !== "0");
-      } finally {
-        await redis.quit();
-      }
-      const admin = createKafka({ clientId: `${id}-cleanup`, brokers: testEnv.kafkaBrokers }).admin();
-      await admin.connect();
-      try {
-        const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-        if (mine.length > 0) await admin.deleteTopics({ topics: mine });
-        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-        if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-      } finally {
-        await admin.disconnect();
-      }
+      await Promise.all(s.instances.map(stopInstance));
+      for (const schema of Object.values(s.schemas)) await dropSchema(testEnv.databaseUrl, schema);
+      await deleteKeys(s.id);
+      await deleteTopicsAndGroups(s.id, s.prefix);
     },
   };
-
-  try {
-    // Inventory and catalog first (the catalog registers drop schedules with the inventory).
-    for (const group of [["inventory", "order", "notification", "cart"], ["catalog"], ["gateway"]] as const) {
-      const batch = instances.filter((i) => (group as readonly string[]).includes(i.service));
-      for (const inst of batch) launch(inst);
-      await Promise.all(batch.map(waitReady));
-    }
-  } catch (err) {
-    await stack.stop().catch(() => undefined);
-    throw err;
-  }
-  return stack;
 }
