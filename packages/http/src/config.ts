@@ -33,3 +33,29 @@ export function loadConfigOrExit<S extends Record<string, Parser<unknown>>>(spec
     throw err;
   }
 }
+
+export type ConfigReaders<C> = {
+  /** Parses `env`; throws ConfigError listing every problem (or the check's Error). */
+  readConfig: (env?: NodeJS.ProcessEnv) => C;
+  /** For entry points: prints every problem and exits 1 on a bad configuration. */
+  readConfigOrExit: () => C;
+};
+
+/**
+ * A service's `readConfig` / `readConfigOrExit` from its spec, with an optional cross-field `check`
+ * (throws Error with a message) run after every variable parsed.
+ */
+export function configReaders<S extends Record<string, Parser<unknown>>>(spec: S, name: string, check: (config: ConfigOf<S>) => ConfigOf<S> = (c) => c): ConfigReaders<ConfigOf<S>> {
+  return {
+    readConfig: (env = process.env) => check(loadConfig(spec, env)),
+    readConfigOrExit: () => {
+      const config = loadConfigOrExit(spec, process.env, name);
+      try {
+        return check(config);
+      } catch (err) {
+        process.stderr.write(`${name}: Invalid configuration:\n  - ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+    },
+  };
+}

@@ -1,5 +1,5 @@
-import { int, loadConfig, str, url, type ConfigOf } from "@drops/config";
-import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+import { int, str, url, type ConfigOf } from "@drops/config";
+import { configReaders, serviceSpec } from "@drops/http/config";
 
 /** The documented development defaults of the seeded admin (README); change them in production. */
 export const DEFAULT_ADMIN_EMAIL = "admin@drops.local";
@@ -17,12 +17,4 @@ export const spec = {
 
 export type Config = ConfigOf<typeof spec>;
 
-/** Parses `env`; throws ConfigError listing every problem. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(spec, env);
-}
-
-/** For entry points: prints every problem and exits 1 on a bad configuration. */
-export function readConfigOrExit(): Config {
-  return loadConfigOrExit(spec, process.env, "catalog");
-}
+export const { readConfig, readConfigOrExit } = configReaders(spec, "catalog");

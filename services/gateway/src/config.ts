@@ -1,6 +1,6 @@
-import { int, loadConfig, str, url, type ConfigOf } from "@drops/config";
+import { int, str, url, type ConfigOf } from "@drops/config";
 import { topics } from "@drops/events";
-import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+import { configReaders, serviceSpec } from "@drops/http/config";
 
 /** The development default of JWT_SECRET; refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
@@ -37,18 +37,4 @@ function checked(config: Config): Config {
   return config;
 }
 
-/** Parses `env`; throws ConfigError listing every problem (or Error for an unsafe JWT secret). */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return checked(loadConfig(spec, env));
-}
-
-/** For entry points: prints every problem and exits 1 on a bad configuration. */
-export function readConfigOrExit(): Config {
-  const config = loadConfigOrExit(spec, process.env, "gateway");
-  try {
-    return checked(config);
-  } catch (err) {
-    process.stderr.write(`gateway: Invalid configuration:\n  - ${(err as Error).message}\n`);
-    process.exit(1);
-  }
-}
+export const { readConfig, readConfigOrExit } = configReaders(spec, "gateway", checked);

@@ -1,5 +1,5 @@
-import { bool, int, list, loadConfig, str, type ConfigOf } from "@drops/config";
-import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+import { bool, int, list, str, type ConfigOf } from "@drops/config";
+import { configReaders, serviceSpec } from "@drops/http/config";
 
 /** Every variable the inventory service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
@@ -16,12 +16,4 @@ export const spec = {
 
 export type Config = ConfigOf<typeof spec>;
 
-/** Parses `env`; throws ConfigError listing every problem. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(spec, env);
-}
-
-/** For entry points: prints every problem and exits 1 on a bad configuration. */
-export function readConfigOrExit(): Config {
-  return loadConfigOrExit(spec, process.env, "inventory");
-}
+export const { readConfig, readConfigOrExit } = configReaders(spec, "inventory");

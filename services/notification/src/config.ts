@@ -1,5 +1,5 @@
-import { int, loadConfig, oneOf, str, type ConfigOf } from "@drops/config";
-import { loadConfigOrExit, serviceSpec } from "@drops/http/config";
+import { int, oneOf, str, type ConfigOf } from "@drops/config";
+import { configReaders, serviceSpec } from "@drops/http/config";
 
 /** Every variable the notification service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
@@ -14,12 +14,4 @@ export const spec = {
 
 export type Config = ConfigOf<typeof spec>;
 
-/** Parses `env`; throws ConfigError listing every problem. */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(spec, env);
-}
-
-/** For entry points: prints every problem and exits 1 on a bad configuration. */
-export function readConfigOrExit(): Config {
-  return loadConfigOrExit(spec, process.env, "notification");
-}
+export const { readConfig, readConfigOrExit } = configReaders(spec, "notification");
