@@ -27,7 +27,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { createKafka } from "@drops/kafka";
-import { api, mintBuyer, ROOT, setUpDrop, startStack, type Api, type Stack } from "../../packages/e2e/src/index.ts";
+import { api, mintBuyer, ROOT, setUpDrop, startStack, type Api, type Stack } from "@drops/e2e";
 import { CpuRecorder, platformProcesses } from "./lib/cpu.ts";
 import { dashboard, provisionJMeter, runPlan } from "./lib/jmeter.ts";
 import { latency, readJtl, statsOf, type LabelStats, type Sample } from "./lib/jtl.ts";

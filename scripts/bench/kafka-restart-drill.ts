@@ -10,8 +10,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { eventually } from "../../packages/testing/src/index.ts";
-import { ROOT, api, mintBuyer, purchase, runScript, setUpDrop, sleepUntil, startStack } from "../../packages/e2e/src/index.ts";
+import { eventually } from "@drops/testing";
+import { ROOT, api, mintBuyer, purchase, runScript, setUpDrop, sleepUntil, startStack } from "@drops/e2e";
 
 const units = Number(process.argv[2] ?? 200);
 const waitSeconds = Number(process.argv[3] ?? 180);

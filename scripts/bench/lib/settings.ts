@@ -3,7 +3,7 @@
  * BENCH_SCALE picks the defaults: `full` is the brief's flash drop, `smoke` a few hundred requests for
  * the test suite. See docs/performance.md for the table.
  */
-import { SERVICES, type ServiceName } from "../../../packages/e2e/src/index.ts";
+import { SERVICES, type ServiceName } from "@drops/e2e";
 
 export type StackEnv = Partial<Record<ServiceName, Record<string, string>>>;
 

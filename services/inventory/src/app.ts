@@ -26,7 +26,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         fencePrefix: `${prefix}fence:`,
         onError: (err) => app.log.warn({ err }, "redlock error"),
       });
-      await app.register(dropRoutes, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
+      // Called, not registered: `app.register(plugin, { prefix })` would take the stock key prefix for a route prefix.
+      await dropRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
       if (config.WORKERS_ENABLED) {
         const running = createWorkers({ config, clients, store, locker, logger: app.log });
         app.addHook("onClose", async () => running.stop());

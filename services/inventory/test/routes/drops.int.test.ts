@@ -84,3 +84,22 @@ t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), res
   t.equal((await status("gone")).statusCode, 400);
   t.equal((await status("open", uniqueName("nope"))).json().code, "DROP_NOT_LOADED");
 });
+
+t.test("internal routes are served at /internal/drops whatever the stock key prefix", async (t) => {
+  const db = await dbFixture(t);
+  const config = readConfig({
+    LOG_LEVEL: "silent",
+    DATABASE_URL: db.url,
+    DB_SCHEMA: db.schema,
+    REDIS_URL: testEnv.redisUrl,
+    REDLOCK_URLS: testEnv.redisUrl,
+    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+    STOCK_KEY_PREFIX: `${uniqueName("pfx")}:`,
+  });
+  const { app } = await buildApp(config, openClients(config));
+  t.teardown(() => app.close());
+  const dropId = "0b6f5c52-58a1-4f8e-9b1e-3f0a7f1d2c4e";
+  const body = { total: 1, startsAt: new Date(Date.now() + 3_600_000).toISOString(), perBuyerLimit: 1, holdSeconds: 60 };
+  const res = await app.inject({ method: "PUT", url: `/internal/drops/${dropId}`, payload: body });
+  t.equal(res.statusCode, 201, res.body);
+});
