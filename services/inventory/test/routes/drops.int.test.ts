@@ -11,16 +11,21 @@ import { dbFixture } from "../db-fixture.ts";
 
 t.setTimeout(60_000);
 
-t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), resync", async (t) => {
-  const db = await dbFixture(t);
-  const config = readConfig({
+function configFor(db: { url: string; schema: string }, extra: NodeJS.ProcessEnv = {}) {
+  return readConfig({
     LOG_LEVEL: "silent",
     DATABASE_URL: db.url,
     DB_SCHEMA: db.schema,
     REDIS_URL: testEnv.redisUrl,
     REDLOCK_URLS: testEnv.redisUrl,
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+    ...extra,
   });
+}
+
+t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), resync", async (t) => {
+  const db = await dbFixture(t);
+  const config = configFor(db);
   const clients = openClients(config);
   const { app } = await buildApp(config, clients);
   t.teardown(() => app.close());
@@ -87,15 +92,7 @@ t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), res
 
 t.test("internal routes are served at /internal/drops whatever the stock key prefix", async (t) => {
   const db = await dbFixture(t);
-  const config = readConfig({
-    LOG_LEVEL: "silent",
-    DATABASE_URL: db.url,
-    DB_SCHEMA: db.schema,
-    REDIS_URL: testEnv.redisUrl,
-    REDLOCK_URLS: testEnv.redisUrl,
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
-    STOCK_KEY_PREFIX: `${uniqueName("pfx")}:`,
-  });
+  const config = configFor(db, { STOCK_KEY_PREFIX: `${uniqueName("pfx")}:` });
   const { app } = await buildApp(config, openClients(config));
   t.teardown(() => app.close());
   const dropId = "0b6f5c52-58a1-4f8e-9b1e-3f0a7f1d2c4e";
