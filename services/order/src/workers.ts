@@ -20,6 +20,7 @@ import { refundOrderOnStockConfirmFailed } from "./handlers/refund-order-on-stoc
 import { listenForOutbox } from "./store/outbox-wakeup.ts";
 import type { PaymentDeps } from "./store/payment-provider.ts";
 import type { SagaDeps } from "./store/saga-step.ts";
+import { createChargeRunner, type ChargeRunner } from "./workers/charges.ts";
 import { startOutboxRelay } from "./workers/outbox-relay.ts";
 import { startPaymentDeadlineSweeper } from "./workers/payment-deadlines.ts";
 import { startRetention } from "./workers/retention.ts";
@@ -28,9 +29,11 @@ export type OrderWorkers = Workers & {
   /** The saga consumer and the payment worker, once started (tests wait for them to join and read their stats). */
   readonly saga: ConsumerRunner;
   readonly payments: ConsumerRunner;
+  /** The payment worker's charges in flight. */
+  readonly charges: ChargeRunner;
 };
 
-type Running = { saga: ConsumerRunner; payments: ConsumerRunner; stop: () => Promise<void> };
+type Running = { saga: ConsumerRunner; payments: ConsumerRunner; charges: ChargeRunner; stop: () => Promise<void> };
 
 export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "kafka" | "producer">, deps: { saga: SagaDeps; payment: PaymentDeps }, logger: Logger): OrderWorkers {
   let running: Running | undefined;
@@ -52,9 +55,13 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
       intervalMs: config.RETENTION_INTERVAL_MS,
       logger,
     });
+    const charges = createChargeRunner(deps.payment, { concurrency: config.PAYMENT_CONCURRENCY, leaseMs: config.PAYMENT_LEASE_MS, logger });
     const consumers: ConsumerRunner[] = [];
     const stop = async (): Promise<void> => {
-      await Promise.allSettled(consumers.map((c) => c.stop()));
+      // The consumers first, in the same tick as the charge runner: a handler waiting for a charge slot
+      // is refused by the runner and sees its consumer stopping (its message is delivered again).
+      const stopping = consumers.map((c) => c.stop());
+      await Promise.allSettled([...stopping, charges.stop()]);
       await Promise.allSettled([wakeup.close(), relay.stop(), sweeper.stop(), retention.stop()]);
     };
     const session = config.CONSUMER_SESSION_TIMEOUT_MS;
@@ -88,14 +95,16 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
         ...common,
         groupId: config.PAYMENT_CONSUMER_GROUP,
         topics: [deps.payment.topics.payments],
-        partitionsConsumedConcurrently: config.PAYMENT_CONCURRENCY,
+        // A PaymentRequested only begins its charge (one transaction) and hands it to the charge runner,
+        // so a partition is never held by a provider call.
+        partitionsConsumedConcurrently: 6,
         handlers: {
-          PaymentRequested: chargeOnPaymentRequested(deps.payment),
+          PaymentRequested: chargeOnPaymentRequested(deps.payment, charges),
           RefundRequested: refundOnRefundRequested(deps.payment),
         },
       });
       consumers.push(payments);
-      running = { saga, payments, stop };
+      running = { saga, payments, charges, stop };
     } catch (err) {
       await stop();
       throw err;
@@ -108,6 +117,9 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
     },
     get payments() {
       return started().payments;
+    },
+    get charges() {
+      return started().charges;
     },
     start,
     stop: async () => running?.stop(),

@@ -1,5 +1,7 @@
 /** Payment rows of the payment worker: one per order (the charge), with its refund. */
+import type pg from "pg";
 import type { Tx } from "@drops/db";
+import type { PaymentRequested } from "@drops/events";
 
 export type PaymentStatus = "processing" | "succeeded" | "failed" | "skipped" | "refunded" | "refund_failed";
 
@@ -60,4 +62,31 @@ export async function recordRefund(tx: Tx, p: { orderId: string; status: "refund
 /** An operator retries a refund that failed: the payment is refundable again. */
 export async function reopenRefund(tx: Tx, orderId: string, now: number): Promise<void> {
   await tx.query("UPDATE payments SET status = 'succeeded', updated_at = $2 WHERE order_id = $1 AND status = 'refund_failed'", [orderId, new Date(now)]);
+}
+
+/** Renews the lease (`updated_at`) of the charges in flight on this instance: one UPDATE for all of them. */
+export async function renewChargeLeases(pool: pg.Pool, orderIds: readonly string[], now: number): Promise<void> {
+  await pool.query("UPDATE payments SET updated_at = $2 WHERE order_id = ANY($1::text[]) AND status = 'processing'", [orderIds, new Date(now)]);
+}
+
+/**
+ * Takes up to `limit` processing rows whose lease lapsed (their charge is in flight nowhere: the
+ * instance died, or the charge kept failing), renewing the lease in the same statement so no other
+ * instance takes them too; returns them as the charge requests to repeat.
+ */
+export async function claimStaleCharges(
+  pool: pg.Pool,
+  p: { now: number; staleBefore: number; exclude: readonly string[]; limit: number; maxAttempts: number },
+): Promise<PaymentRequested[]> {
+  const res = await pool.query<{ order_id: string; buyer_id: string; amount_cents: string; currency: string; payment_method: string | null }>(
+    `WITH stale AS (
+       SELECT order_id FROM payments
+        WHERE status = 'processing' AND updated_at < $2 AND attempts < $5 AND NOT (order_id = ANY($3::text[]))
+        ORDER BY updated_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+     UPDATE payments p SET updated_at = $1 FROM stale, orders o
+      WHERE p.order_id = stale.order_id AND o.id = p.order_id
+     RETURNING p.order_id, o.buyer_id, p.amount_cents, o.currency, p.payment_method`,
+    [new Date(p.now), new Date(p.staleBefore), p.exclude, p.limit, p.maxAttempts],
+  );
+  return res.rows.map((r) => ({ orderId: r.order_id, buyerId: r.buyer_id, amountCents: Number(r.amount_cents), currency: r.currency, paymentMethod: r.payment_method }));
 }

@@ -1,0 +1,93 @@
+/**
+ * The charge runner on real Kafka + PostgreSQL: charges that never answer hold only their own slots,
+ * so honest orders queued behind them on the same partitions are charged and confirmed while every
+ * hanging one is still payment_pending; the hanging ones end cancelled by their deadline. And a
+ * charge left `processing` by a dead instance is resumed once its lease lapsed.
+ */
+import { randomUUID } from "node:crypto";
+import t from "tap";
+import { inTransaction } from "@drops/db";
+import type { StockReserved } from "@drops/events";
+import { testEnvelope } from "@drops/kafka/testing";
+import { eventually, uniqueName } from "@drops/testing";
+import { defaultTopics } from "../../src/domain/topics.ts";
+import type { PaymentDeps, PaymentProvider } from "../../src/store/payment-provider.ts";
+import { startPayment } from "../../src/store/payments.ts";
+import { applyInTx, runSagaStep } from "../../src/store/saga-step.ts";
+import { createChargeRunner } from "../../src/workers/charges.ts";
+import { eventsOf, startSagaEnv, testDatabase } from "../helpers.ts";
+
+function reservation(paymentMethod: string): StockReserved {
+  return { orderId: randomUUID(), dropId: uniqueName("d"), buyerId: randomUUID(), quantity: 1, holdExpiresAt: Date.now() + 120_000, amountCents: 1_000, currency: "EUR", paymentMethod };
+}
+
+t.test("18 hanging charges queued first: every honest order behind them is confirmed while they are all still payment_pending", async (t) => {
+  const env = await startSagaEnv(t, { PAYMENT_TIMEOUT_MS: "12000", PAYMENT_LATENCY_MS: "20", PAYMENT_CONCURRENCY: "64" });
+  const statuses = async (ids: string[]): Promise<Map<string, string>> => {
+    const res = await env.clients.pool.query<{ id: string; status: string }>("SELECT id, status FROM orders WHERE id = ANY($1::text[])", [ids]);
+    return new Map(res.rows.map((r) => [r.id, r.status]));
+  };
+  // The inventory: one StockConfirmed per confirm command.
+  const answered = new Set<string>();
+  const inventory = setInterval(() => {
+    for (const e of env.seen) {
+      if (e.type !== "StockConfirmRequested" || answered.has(e.payload.orderId)) continue;
+      answered.add(e.payload.orderId);
+      void env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: e.payload.orderId, dropId: e.payload.dropId, quantity: e.payload.quantity }));
+    }
+  }, 20);
+  t.teardown(() => clearInterval(inventory));
+
+  // 18 never-answering charges first, on every partition (3 partitions, 18 random keys)...
+  const hanging = Array.from({ length: 18 }, () => reservation("pm_card_timeout"));
+  await Promise.all(hanging.map((r) => env.publish(env.topics.inventory, testEnvelope("StockReserved", r))));
+  const hangingIds = hanging.map((r) => r.orderId);
+  await eventually(async () => [...(await statuses(hangingIds)).values()].filter((s) => s === "payment_pending").length === hangingIds.length, 10_000);
+  // ... and only then the honest buyers, whose PaymentRequested land behind them.
+  const honest = Array.from({ length: 6 }, () => reservation("pm_card_ok"));
+  await Promise.all(honest.map((r) => env.publish(env.topics.inventory, testEnvelope("StockReserved", r))));
+  const honestIds = honest.map((r) => r.orderId);
+
+  await eventually(async () => [...(await statuses(honestIds)).values()].filter((s) => s === "confirmed").length === honestIds.length, 10_000);
+  const hangingNow = await statuses(hangingIds);
+  t.same(
+    hangingIds.filter((id) => hangingNow.get(id) !== "payment_pending"),
+    [],
+    "every honest order confirmed while every hanging charge is still payment_pending",
+  );
+  t.ok(honestIds.every((id) => eventsOf(env.seen, id, "PaymentSucceeded").length === 1), "each honest order charged once");
+
+  await eventually(async () => [...(await statuses(hangingIds)).values()].every((s) => s === "cancelled"), 20_000);
+  await eventually(() => hangingIds.every((id) => eventsOf(env.seen, id, "StockReleaseRequested").length >= 1), 10_000);
+  t.pass("the hanging ones end cancelled by their deadline, their stock released");
+  t.equal(env.workers.payments.stats().deadLettered, 0);
+});
+
+t.test("a charge left processing by a dead instance is resumed once its lease lapsed, and reported once", async (t) => {
+  const { pool } = await testDatabase(t, "charges");
+  const charges: string[] = [];
+  const provider: PaymentProvider = {
+    charge: async (req) => {
+      charges.push(req.orderId);
+      return { status: "approved", paymentId: `pay_${req.orderId}` };
+    },
+    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
+  };
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 30_000, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  // The dead instance began the charge (its consumer committed the request) and never settled it.
+  await inTransaction(pool, async (tx) => {
+    await applyInTx(tx, deps, r.orderId, { type: "PaymentStarted", deadlineAt: Date.now() + 30_000 }, null);
+    await startPayment(tx, { orderId: r.orderId, amountCents: 1_000, paymentMethod: r.paymentMethod, now: Date.now() });
+  });
+
+  const runner = createChargeRunner(deps, { concurrency: 4, leaseMs: 600 });
+  t.teardown(() => runner.stop());
+  t.equal(await runner.recover(), 0, "not while the lease holds");
+  await eventually(async () => (await pool.query<{ status: string }>("SELECT status FROM payments WHERE order_id = $1", [r.orderId])).rows[0]?.status === "succeeded", 10_000);
+  t.same(charges, [r.orderId], "charged again once (the provider treats it as the same payment)");
+  const out = await pool.query<{ event_type: string }>("SELECT event_type FROM outbox WHERE key = $1 ORDER BY seq", [r.orderId]);
+  t.same(out.rows.map((row) => row.event_type), ["PaymentRequested", "PaymentSucceeded"]);
+  t.equal(await runner.recover(), 0, "a settled payment is not resumed");
+});
