@@ -6,11 +6,11 @@ import type { StockSource } from "./domain/live-stock.ts";
 import { createPurchaseStats, type PurchaseStats } from "./domain/purchase-stats.ts";
 import { createSoldOutFlags } from "./domain/sold-out-flags.ts";
 import { createStockFeed, type StockFeed } from "./domain/stock-feed.ts";
-import { createWinners } from "./domain/winners.ts";
 import { stripClientIdentity } from "./routes/authenticate.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { acceptEmptyJsonBodies } from "./routes/json-body.ts";
-import { createPurchaser } from "./routes/purchase-path.ts";
+import { quietRequestLogs } from "./routes/request-log.ts";
+import { createPurchaser, createRowlockPurchaser, type Purchaser } from "./routes/purchase-path.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
@@ -25,6 +25,7 @@ import { createInventoryClient } from "./store/inventory.ts";
 import { redisStockSource } from "./store/live-stock.ts";
 import { createOrderClient } from "./store/orders.ts";
 import { createPendingPurchases } from "./store/pending-purchases.ts";
+import { createRowlockStock, ensureRowlockSchema } from "./store/rowlock.ts";
 import { createPurchaseStock } from "./store/stock.ts";
 import { openStockGate } from "./store/stock-gate.ts";
 import { createWorkers, type GatewayWorkers } from "./workers.ts";
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS });
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
+      quietRequestLogs(app);
       stripClientIdentity(app);
       acceptEmptyJsonBodies(app);
       await registerDocs(app);
@@ -68,7 +70,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS, Date.now);
       const drops = catalogDropInfo(catalog, config.DROP_CACHE_MS);
       const pending = createPendingPurchases(clients.redis, config.STOCK_KEY_PREFIX);
-      const flags = createSoldOutFlags(config.SOLD_OUT_FLAG_MS, Date.now);
+      const flags = createSoldOutFlags(config.SOLD_OUT_FLAG_MS, Date.now, (err, dropId) =>
+        app.log.warn({ err, dropId }, "could not load the sold-out drop's order ids: its flag is dropped (attempts ask Redis)"));
       feed.onAny((c) => {
         if (c.available > 0) flags.clear(c.dropId);
       });
@@ -79,7 +82,13 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         throw err;
       });
       app.addHook("onClose", async () => gate.close());
-      const purchaser = createPurchaser({ stock, gate, drops, flags, winners: createWinners(Date.now), pending, stats, log: app.log });
+      let purchaser: Purchaser = createPurchaser({ stock, gate, drops, flags, pending, stats, log: app.log, tracing: config.OTEL_ENABLED });
+      if (config.PURCHASE_STRATEGY === "rowlock") {
+        if (!clients.pg) throw new Error("PURCHASE_STRATEGY=rowlock needs the PostgreSQL pool (openClients opens it in that mode)");
+        await ensureRowlockSchema(clients.pg, config.ROWLOCK_SCHEMA);
+        app.log.warn({ schema: config.ROWLOCK_SCHEMA }, "PURCHASE_STRATEGY=rowlock: purchases lock a PostgreSQL row each (a benchmark comparison; no saga follows)");
+        purchaser = createRowlockPurchaser({ rowlock: createRowlockStock(clients.pg), drops, stats, log: app.log });
+      }
 
       const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(stock, app.log) };
       await app.register(authRoutes, deps);

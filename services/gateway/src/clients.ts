@@ -1,14 +1,19 @@
 import { Redis } from "ioredis";
-import { createInfra, type KafkaClient } from "@drops/clients";
+import { createInfra, type KafkaClient, type Pool } from "@drops/clients";
 import type { ServiceClients } from "@drops/http";
 import { checkRedis } from "@drops/redis";
 import type { Config } from "./config.ts";
 
-/** The gateway's infrastructure: the stock Redis (the inventory's) and Kafka. No database. */
+/**
+ * The gateway's infrastructure: the stock Redis (the inventory's) and Kafka. No database, but in the
+ * row-lock comparison (PURCHASE_STRATEGY=rowlock), where a PostgreSQL pool carries the purchases.
+ */
 export type Clients = {
   /** The stock Redis, where purchases reserve: fail-fast settings, see openClients. */
   redis: Redis;
   kafka: KafkaClient;
+  /** Only with PURCHASE_STRATEGY=rowlock (then /ready checks it too). */
+  pg?: Pool;
   /** For createServiceApp: /ready checks redis and kafka; both close with the app. */
   shell: ServiceClients;
 };
@@ -32,5 +37,7 @@ export function openClients(config: Config): Clients {
   });
   infra.adoptRedis(redis, "redis", () => checkRedis(redis));
   const kafka = infra.kafka(config.KAFKA_BROKERS);
-  return { redis, kafka, shell: infra.shell };
+  if (config.PURCHASE_STRATEGY !== "rowlock") return { redis, kafka, shell: infra.shell };
+  const pg = infra.postgres(config.DATABASE_URL, { schema: config.ROWLOCK_SCHEMA, max: config.ROWLOCK_POOL_MAX });
+  return { redis, kafka, pg, shell: infra.shell };
 }

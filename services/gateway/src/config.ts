@@ -1,12 +1,12 @@
-import { int, str, url, type ConfigOf } from "@drops/config";
+import { commonSpec, int, oneOf, str, type ConfigOf, url } from "@drops/config";
 import { topics } from "@drops/events";
 import { configReaders, serviceSpec } from "@drops/http/config";
 
 /** The development default of JWT_SECRET; refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
 
-/** The shell's variables but DATABASE_URL: the gateway has no database. */
-const { DATABASE_URL: _noDatabase, ...shell } = serviceSpec("gateway", 3000, { portVar: "PORT" });
+/** The shell's variables; DATABASE_URL is only read by the row-lock comparison (PURCHASE_STRATEGY=rowlock). */
+const shell = serviceSpec("gateway", 3000, { portVar: "PORT" });
 
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
@@ -25,11 +25,17 @@ export const spec = {
   SCRIPT_VERSION_WAIT_MS: int(30_000, { min: 0, max: 600_000 }, "how long the start waits for the inventory to write its stock script version to Redis"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
   STOCK_TOPIC: str(topics.stockChanges.name, "topic of the StockChanged snapshots the gateway follows"),
+  /** A benchmark comparison only (README "Row-lock comparison"): never the production path. */
+  PURCHASE_STRATEGY: oneOf(["redis", "rowlock"] as const, "redis"),
+  DATABASE_URL: commonSpec.DATABASE_URL,
+  ROWLOCK_SCHEMA: str("rowlock", "PostgreSQL schema of the row-lock comparison's tables (PURCHASE_STRATEGY=rowlock only)"),
+  ROWLOCK_POOL_MAX: int(10, { min: 1, max: 200 }, "connections of the row-lock comparison's pool (PURCHASE_STRATEGY=rowlock only)"),
 };
 
 export type Config = ConfigOf<typeof spec>;
 
 function checked(config: Config): Config {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(config.ROWLOCK_SCHEMA)) throw new Error("ROWLOCK_SCHEMA must be a plain SQL identifier");
   if (config.JWT_SECRET.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
   if (config.NODE_ENV === "production" && config.JWT_SECRET === DEV_JWT_SECRET) {
     throw new Error("JWT_SECRET must be set in production (the default is public)");

@@ -1,7 +1,17 @@
 /** The HTTP answer of each reserve outcome (BRIEF "Public HTTP API"). Pure. */
 import { AppError, conflict } from "@drops/http";
 
-export type PurchaseAnswer = { orderId: string; status: "held"; holdExpiresAt: string };
+/** The order's status as the buyer sees it (the BRIEF's, like GET /api/orders/:orderId). */
+export type PurchaseStatus = "held" | "confirmed" | "cancelled" | "expired" | "refunded";
+
+export type PurchaseAnswer = { orderId: string; status: PurchaseStatus; holdExpiresAt: string };
+
+/**
+ * A replay answers the order's current state as the stock Redis knows it (the hold record's state):
+ * held; sold -> confirmed; released (the saga's compensation: payment failed, or cancelled by the
+ * buyer before payment) -> cancelled; expired; refunded. GET /api/orders/:orderId has the saga's detail.
+ */
+const REPLAY_STATUS: Readonly<Record<string, PurchaseStatus>> = { held: "held", sold: "confirmed", released: "cancelled", expired: "expired", refunded: "refunded" };
 
 /**
  * What the purchase path reads of the reserve script's answer: the inventory's ReserveOutcome
@@ -22,9 +32,12 @@ export const keyReused = (): AppError =>
 
 export const soldOut = (available = 0): AppError => conflict("sold out", "SOLD_OUT", { available });
 
-export function heldAnswer(orderId: string, holdExpiresAtMs: number): PurchaseAnswer {
-  return { orderId, status: "held", holdExpiresAt: new Date(holdExpiresAtMs).toISOString() };
+export function heldAnswer(orderId: string, holdExpiresAtMs: number, status: PurchaseStatus = "held"): PurchaseAnswer {
+  return { orderId, status, holdExpiresAt: new Date(holdExpiresAtMs).toISOString() };
 }
+
+/** The pre-serialized body of a sold-out answer (the one `soldOut()` maps to), for the no-Redis path. */
+export const SOLD_OUT_BODY = JSON.stringify({ available: 0, code: "SOLD_OUT", message: "sold out" });
 
 /** True when the outcome says the drop has nothing left: the instance flags it sold out. */
 export function leavesDropEmpty(outcome: ReserveResult): boolean {
@@ -33,8 +46,9 @@ export function leavesDropEmpty(outcome: ReserveResult): boolean {
 
 /**
  * The answer to the buyer, or the AppError to throw. HELD (new or replayed) and DUPLICATE (the order
- * id reserved before, its hold has moved on since) answer the original 201 when the request's
- * fingerprint matches the stored one, else 422; the order itself is followed on /api/orders/:orderId.
+ * id reserved before, its hold has moved on since) answer 201 with the order id and hold end when the
+ * request's fingerprint matches the stored one, else 422; a DUPLICATE's status is the order's current
+ * one (REPLAY_STATUS), never "held" for a hold that has ended.
  */
 export function answerFor(outcome: ReserveResult, fingerprint: string): PurchaseAnswer | AppError {
   switch (outcome.status) {
@@ -44,7 +58,7 @@ export function answerFor(outcome: ReserveResult, fingerprint: string): Purchase
     case "DUPLICATE":
       if (outcome.state === "void") return conflict("this purchase was cancelled before it was placed; use a new Idempotency-Key", "PURCHASE_VOID");
       if (outcome.fingerprint !== fingerprint) return keyReused();
-      return heldAnswer(outcome.orderId, outcome.holdExpiresAtMs);
+      return heldAnswer(outcome.orderId, outcome.holdExpiresAtMs, REPLAY_STATUS[outcome.state] ?? "cancelled");
     case "SOLD_OUT":
       return soldOut(outcome.available);
     case "LIMIT_REACHED":

@@ -3,6 +3,8 @@ export type PurchaseStats = {
   attempts: number;
   /** Reserve scripts run (one Redis round trip each). */
   reserveCalls: number;
+  /** Reserve scripts run for a replay of an order id a flagged drop knows (one Redis round trip each). */
+  replayCalls: number;
   /** Attempts answered SOLD_OUT from the in-memory flag, without Redis. */
   soldOutShortCircuits: number;
   held: number;
@@ -11,5 +13,5 @@ export type PurchaseStats = {
 };
 
 export function createPurchaseStats(): PurchaseStats {
-  return { attempts: 0, reserveCalls: 0, soldOutShortCircuits: 0, held: 0, unavailable: 0 };
+  return { attempts: 0, reserveCalls: 0, replayCalls: 0, soldOutShortCircuits: 0, held: 0, unavailable: 0 };
 }

@@ -27,6 +27,21 @@ export function authenticate(request: FastifyRequest, tokens: TokenSigner): Call
   return { userId: canonicalId(result.userId), roles: result.roles };
 }
 
+/**
+ * The verified caller's user id when the request carries a valid token with `role`, else undefined
+ * (never throws: for hooks that only take a shortcut for such callers and leave every refusal to the
+ * route, so a caller without a valid token still gets exactly the route's 401 / 403).
+ */
+export function verifiedUserWithRole(request: FastifyRequest, tokens: TokenSigner, role: Role): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  const result = tokens.verify(match[1]!);
+  if (typeof result !== "object" || !result.roles.includes(role)) return undefined;
+  return canonicalId(result.userId);
+}
+
 /** authenticate, then 403 FORBIDDEN unless the token carries `role`. */
 export function authorize(request: FastifyRequest, tokens: TokenSigner, role: Role): Caller {
   const caller = authenticate(request, tokens);

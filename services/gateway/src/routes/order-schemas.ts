@@ -32,7 +32,7 @@ const orderStage = {
 export const purchaseAnswer = {
   type: "object",
   required: ["orderId", "status", "holdExpiresAt"],
-  properties: { orderId: uuid, status: { type: "string", enum: ["held"] }, holdExpiresAt: { type: "string", format: "date-time" } },
+  properties: { orderId: uuid, status: { type: "string", enum: ["held", "confirmed", "cancelled", "expired", "refunded"], description: "held for a new purchase; a replay answers the order's current status" }, holdExpiresAt: { type: "string", format: "date-time" } },
 } as const;
 
 export const orderAnswer = {

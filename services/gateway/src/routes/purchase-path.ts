@@ -1,33 +1,47 @@
 /**
  * The purchase hot path (ARCHITECTURE.md "The purchase path", points 1, 2 and 4): one EVALSHA of the
  * inventory's reserve script on the gateway's own Redis connection answers the buyer. Losers cost no
- * write, and nothing at all once the drop is flagged sold out; winners also write a small pending
- * key. Redis failing or slow, or the script version not checked yet, is 503 (fail closed: "held" is
+ * write, and no Redis call at all once the drop is flagged sold out (answered by the route's onRequest
+ * hook with `soldOutFor`, before the body is read); a replay of an order id the flagged drop knows
+ * still goes to Redis, so it answers its order's current state on any instance; winners also write a
+ * small pending key. Redis failing or slow, or the script version not checked yet, is 503 (fail closed: "held" is
  * only ever said by the script).
  */
 import { context, trace } from "@opentelemetry/api";
 import type { FastifyBaseLogger } from "fastify";
 import { unavailable } from "@drops/http";
 import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "../domain/purchase-ids.ts";
-import { answerFor, keyReused, leavesDropEmpty, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
+import { answerFor, leavesDropEmpty, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
 import type { PurchaseStats } from "../domain/purchase-stats.ts";
 import type { SoldOutFlags } from "../domain/sold-out-flags.ts";
-import type { Winners } from "../domain/winners.ts";
 import type { DropInfoCache } from "../store/drop-info.ts";
 import type { PendingPurchases } from "../store/pending-purchases.ts";
+import type { RowlockStock } from "../store/rowlock.ts";
 import type { PurchaseStock } from "../store/stock.ts";
 import type { StockGate } from "../store/stock-gate.ts";
 
 export type PurchaseInput = PurchaseRequest & { dropId: string; buyerId: string; idempotencyKey: string };
 
-export type Purchaser = { purchase(input: PurchaseInput): Promise<PurchaseAnswer> };
+export type Purchaser = {
+  purchase(input: PurchaseInput): Promise<PurchaseAnswer>;
+  /**
+   * The no-Redis answer of a flagged drop, for the route's onRequest hook: true when the drop is
+   * flagged sold out and the attempt's order id is not one the drop knows (a new loser: answer 409
+   * SOLD_OUT now); false when the attempt must take the full path (no flag, or a replay); a promise
+   * while the flag's known order ids are still loading.
+   */
+  soldOutFor(dropId: string, buyerId: string, idempotencyKey: string): boolean | Promise<boolean>;
+  /** True when the drop is flagged sold out on this instance (one Map lookup). */
+  flagged(dropId: string): boolean;
+};
 
 export type PurchaserDeps = {
   stock: PurchaseStock;
   gate: Pick<StockGate, "open">;
   drops: DropInfoCache;
   flags: SoldOutFlags;
-  winners: Winners;
+  /** False when telemetry is off: no trace context is looked up per purchase. */
+  tracing: boolean;
   pending: PendingPurchases;
   stats: PurchaseStats;
   log: FastifyBaseLogger;
@@ -47,21 +61,47 @@ function activeTraceparent(): { traceparent?: string } {
 }
 
 export function createPurchaser(d: PurchaserDeps): Purchaser {
+  const knownOrderIds = (dropId: string) => () => d.stock.knownOrderIds(dropId);
+
+  /** A new loser of a flagged drop (true), or an attempt for the full path (false). */
+  function isNewLoser(known: ReadonlySet<string> | undefined, orderId: string): boolean {
+    return known !== undefined && !known.has(orderId);
+  }
+
   return {
+    flagged: (dropId) => d.flags.isSoldOut(dropId),
+
+    soldOutFor(dropId, buyerId, idempotencyKey) {
+      const flag = d.flags.flag(dropId);
+      if (flag === undefined) return false;
+      const orderId = purchaseOrderId(buyerId, dropId, idempotencyKey);
+      const count = (loser: boolean): boolean => {
+        if (loser) {
+          d.stats.attempts++;
+          d.stats.soldOutShortCircuits++;
+        }
+        return loser;
+      };
+      if (flag.known !== undefined) return count(isNewLoser(flag.known, orderId));
+      return flag.loaded.then((known) => count(isNewLoser(known, orderId)));
+    },
+
     async purchase(input) {
       d.stats.attempts++;
       const { dropId, buyerId } = input;
       const orderId = purchaseOrderId(buyerId, dropId, input.idempotencyKey);
       const fingerprint = purchaseFingerprint(dropId, input);
 
-      if (d.flags.isSoldOut(dropId)) {
-        const won = d.winners.find(orderId);
-        if (won) {
-          if (won.fingerprint !== fingerprint) throw keyReused();
-          return won.answer;
+      let replay = false;
+      const flag = d.flags.flag(dropId);
+      if (flag !== undefined) {
+        const known = flag.known ?? (await flag.loaded);
+        if (isNewLoser(known, orderId)) {
+          d.stats.soldOutShortCircuits++;
+          throw soldOut();
         }
-        d.stats.soldOutShortCircuits++;
-        throw soldOut();
+        // a known order id (or the set could not be loaded, and the flag is gone): Redis answers
+        replay = known !== undefined;
       }
 
       const drop = await d.drops.get(dropId);
@@ -72,11 +112,12 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       }
       let outcome;
       try {
-        d.stats.reserveCalls++;
+        if (replay) d.stats.replayCalls++;
+        else d.stats.reserveCalls++;
         outcome = await d.stock.reserve({
           dropId, orderId, buyerId, qty: input.quantity, fingerprint,
           purchase: { amountCents: drop.priceCents * input.quantity, paymentMethod: input.paymentMethod },
-          ...activeTraceparent(),
+          ...(d.tracing ? activeTraceparent() : undefined),
         });
       } catch (err) {
         if (isProgrammingError(err)) throw err;
@@ -85,17 +126,61 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         throw stockDown();
       }
 
-      if (leavesDropEmpty(outcome)) d.flags.set(dropId);
+      if (leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrderIds(dropId));
+      else if (outcome.status === "HELD" && outcome.available > 0) d.flags.clear(dropId);
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;
       if (outcome.status === "HELD") {
-        d.winners.remember(answer, fingerprint, outcome.holdExpiresAtMs);
         if (!outcome.replay) {
+          d.flags.addKnown(dropId, orderId);
           d.stats.held++;
           await d.pending.record({ orderId, dropId, buyerId, quantity: outcome.qty, holdExpiresAtMs: outcome.holdExpiresAtMs })
             .catch((err: unknown) => d.log.warn({ err, orderId }, "could not record the pending purchase (the hold stands)"));
         }
       }
+      return answer;
+    },
+  };
+}
+
+export type RowlockPurchaserDeps = { rowlock: RowlockStock; drops: DropInfoCache; stats: PurchaseStats; log: FastifyBaseLogger };
+
+/**
+ * The row-lock comparison's purchase (PURCHASE_STRATEGY=rowlock, store/rowlock.ts): one PostgreSQL
+ * transaction under the drop row's lock per attempt, answered like the Redis path (same ids, same
+ * 201 / 409 / 422 bodies). No sold-out flag, no pending key, no saga: a benchmark comparison only.
+ */
+export function createRowlockPurchaser(d: RowlockPurchaserDeps): Purchaser {
+  const loaded = new Set<string>();
+  return {
+    flagged: () => false,
+    soldOutFor: () => false,
+    async purchase(input) {
+      d.stats.attempts++;
+      const { dropId, buyerId } = input;
+      const orderId = purchaseOrderId(buyerId, dropId, input.idempotencyKey);
+      const fingerprint = purchaseFingerprint(dropId, input);
+      const drop = await d.drops.get(dropId);
+      let outcome;
+      try {
+        if (!loaded.has(dropId)) {
+          await d.rowlock.load({
+            dropId, units: drop.units ?? 0, perBuyerLimit: drop.perBuyerLimit ?? 0,
+            startsAtMs: Date.parse(drop.startsAt), holdMs: (drop.holdSeconds ?? 60) * 1000,
+          });
+          loaded.add(dropId);
+        }
+        d.stats.reserveCalls++;
+        outcome = (await d.rowlock.reserve({ dropId, orderId, buyerId, qty: input.quantity, fingerprint })) ?? { status: "NOT_OPEN" as const, startsAtMs: null };
+      } catch (err) {
+        if (isProgrammingError(err)) throw err;
+        d.stats.unavailable++;
+        d.log.warn({ err, dropId }, "row-lock purchase failed: answering 503");
+        throw stockDown();
+      }
+      const answer = answerFor(outcome, fingerprint);
+      if (answer instanceof Error) throw answer;
+      if (outcome.status === "HELD" && !outcome.replay) d.stats.held++;
       return answer;
     },
   };

@@ -5,7 +5,11 @@
  */
 import type { ServiceClient } from "@drops/http";
 
-export type DropInfo = { dropId: string; priceCents: number; startsAt: string; status: string; available: number };
+export type DropInfo = {
+  dropId: string; priceCents: number; startsAt: string; status: string; available: number;
+  /** The drop's rules (the row-lock comparison loads its stock row from them). */
+  units?: number; perBuyerLimit?: number; holdSeconds?: number;
+};
 
 export type DropInfoCache = { get(dropId: string): Promise<DropInfo> };
 

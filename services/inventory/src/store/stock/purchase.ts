@@ -35,6 +35,12 @@ export type PurchaseStock = {
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   /** The drop's live counters and status; null when the drop is not loaded. */
   snapshot(dropId: string): Promise<StockSnapshot | null>;
+  /**
+   * Every order id the drop's holds hash knows (held, sold, released, expired, refunded, and the
+   * `void` tombstones): the ids whose reserve is a replay. HSCAN in pages, never blocking Redis on a
+   * big drop; an id present for the whole scan is always returned. Reads only.
+   */
+  knownOrderIds(dropId: string): Promise<Set<string>>;
 };
 
 const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
@@ -67,6 +73,18 @@ export function createPurchaseStock(redis: Redis, opts: { prefix: string }): Pur
       if (status === null || status === undefined) return null;
       if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
       return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
+    },
+
+    async knownOrderIds(dropId) {
+      const { holds } = dropKeys(dropId, prefix);
+      const ids = new Set<string>();
+      let cursor = "0";
+      do {
+        const [next, page] = await redis.hscan(holds, cursor, "COUNT", 1000);
+        for (let i = 0; i < page.length; i += 2) ids.add(page[i]!);
+        cursor = next;
+      } while (cursor !== "0");
+      return ids;
     },
   };
 }
