@@ -11,6 +11,7 @@ import { validateConsumerOptions } from "./consumer-options.ts";
 import { deadLetterMessage, describeError } from "./dlq.ts";
 import { silentLogger } from "./logger.ts";
 import type { Logger } from "./logger.ts";
+import { runByKey } from "./key-scheduler.ts";
 import { createProducer } from "./producer.ts";
 import type { EventProducer } from "./producer.ts";
 import { backoffDelay, defaultRetry, pause } from "./retry.ts";
@@ -45,6 +46,16 @@ export type RunConsumerOptions = {
   now?: () => Date;
 };
 
+/** runConsumer's second argument: key-level parallelism within each fetched batch. */
+export type KeyParallelism = {
+  /**
+   * Messages of one fetched batch (one partition) handled at once: different keys concurrently, one
+   * key's strictly in order; offsets resolved only up to the lowest unfinished message. Default 1
+   * (the batch in order, one message at a time).
+   */
+  concurrency?: number;
+};
+
 export type ConsumerStats = { handled: number; skipped: number; retries: number; deadLettered: number };
 
 export type ConsumerRunner = {
@@ -58,7 +69,9 @@ export type ConsumerRunner = {
 type Outcome = "done" | "stopped";
 
 /** The options with their defaults filled in, and the group id as the broker sees it. */
-type Settings = {
+type Settings = ResolvedOptions & { concurrency: number };
+
+type ResolvedOptions = {
   groupId: string;
   topics: readonly string[];
   handlers: Handlers;
@@ -76,9 +89,11 @@ type Processing = { settings: Settings; producer: EventProducer; tracer: Tracer;
 
 type Delivery = { topic: string; partition: number; message: KafkaMessage; heartbeat: () => Promise<void> };
 
-export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRunner> {
+export async function runConsumer(opts: RunConsumerOptions, parallel: KeyParallelism = {}): Promise<ConsumerRunner> {
   validateConsumerOptions(opts);
-  const settings = resolveSettings(opts);
+  const concurrency = parallel.concurrency ?? 1;
+  if (!(Number.isSafeInteger(concurrency) && concurrency >= 1)) throw new RangeError(`concurrency must be an integer >= 1, got ${String(concurrency)}`);
+  const settings = { ...resolveSettings(opts), concurrency };
   const ownProducer = opts.producer === undefined;
   const producer = opts.producer ?? createProducer(opts.kafka, { lingerMs: 0 });
   const abort = new AbortController();
@@ -92,7 +107,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
   return runnerOf({ consumer, settings, joined, stats, abort, closeProducer });
 }
 
-function resolveSettings(opts: RunConsumerOptions): Settings {
+function resolveSettings(opts: RunConsumerOptions): ResolvedOptions {
   return {
     // Groups are namespaced like topics (KAFKA_TOPIC_PREFIX): a group id is cluster-wide, and two stacks
     // sharing one would split each other's partitions.
@@ -159,6 +174,7 @@ function runnerOf(r: { consumer: Consumer; settings: Settings; joined: Promise<v
 
 /** kafkajs's eachBatch: the batch's messages in order, each offset resolved only once it is finished. */
 function batchLoop(p: Processing): (payload: EachBatchPayload) => Promise<void> {
+  if (p.settings.concurrency > 1) return keyedBatchLoop(p);
   return async (payload) => {
     const { batch } = payload;
     const heartbeat = (): Promise<void> => payload.heartbeat();
@@ -171,6 +187,38 @@ function batchLoop(p: Processing): (payload: EachBatchPayload) => Promise<void> 
       await payload.commitOffsetsIfNecessary();
       await heartbeat();
     }
+  };
+}
+
+/**
+ * eachBatch with key-level parallelism (runByKey): up to `concurrency` messages of different keys at
+ * once, one key's in order; the offset resolved is the last of the longest finished prefix, so a
+ * commit never passes an unfinished message. Commits (when due) and heartbeats run between messages,
+ * one at a time.
+ */
+function keyedBatchLoop(p: Processing): (payload: EachBatchPayload) => Promise<void> {
+  return async (payload) => {
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    let housekeeping: Promise<void> | undefined;
+    const afterItem = (): Promise<void> =>
+      (housekeeping ??= (async () => {
+        try {
+          await payload.commitOffsetsIfNecessary();
+          await heartbeat();
+        } finally {
+          housekeeping = undefined;
+        }
+      })());
+    await runByKey(batch.messages, {
+      concurrency: p.settings.concurrency,
+      keyOf: (m) => (m.key === null ? null : m.key.toString("latin1")),
+      shouldStart: () => payload.isRunning() && !payload.isStale() && !p.abort.aborted,
+      // A message left mid-retry by stop() is not resolved: the next owner gets it again.
+      run: (message) => processMessage(p, { topic: batch.topic, partition: batch.partition, message, heartbeat }),
+      onAdvance: (message) => payload.resolveOffset(message.offset),
+      afterItem,
+    });
   };
 }
 

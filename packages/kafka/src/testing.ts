@@ -18,7 +18,7 @@ import { eventually, testEnv, uniqueName } from "@drops/testing";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { createKafka } from "./client.ts";
 import { runConsumer } from "./consumer.ts";
-import type { ConsumerRunner, RunConsumerOptions } from "./consumer.ts";
+import type { ConsumerRunner, KeyParallelism, RunConsumerOptions } from "./consumer.ts";
 import { createProducer } from "./producer.ts";
 import type { EventProducer, ProducerOptions } from "./producer.ts";
 import type { RetryPolicy } from "./retry.ts";
@@ -206,14 +206,17 @@ export type TestConsumerOptions = Omit<RunConsumerOptions, "groupId"> & {
  * runConsumer with test settings: a unique group (unless given), TEST_RETRY, a short commit
  * interval and fetch wait (each overridable); stopped when the test ends; resolves once joined.
  */
-export async function runTestConsumer(t: TestContext, opts: TestConsumerOptions): Promise<ConsumerRunner> {
-  const runner = await runConsumer({
-    retry: TEST_RETRY,
-    commitIntervalMs: 100,
-    ...opts,
-    groupId: opts.groupId ?? uniqueName("test_group"),
-    consumerConfig: { ...FAST_CONSUMER, ...opts.consumerConfig },
-  });
+export async function runTestConsumer(t: TestContext, opts: TestConsumerOptions, parallel?: KeyParallelism): Promise<ConsumerRunner> {
+  const runner = await runConsumer(
+    {
+      retry: TEST_RETRY,
+      commitIntervalMs: 100,
+      ...opts,
+      groupId: opts.groupId ?? uniqueName("test_group"),
+      consumerConfig: { ...FAST_CONSUMER, ...opts.consumerConfig },
+    },
+    parallel,
+  );
   t.teardown(() => runner.stop());
   await runner.joined;
   return runner;

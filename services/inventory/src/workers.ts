@@ -24,6 +24,9 @@ import { createSweeper } from "./workers/sweeper.ts";
 
 export const COMMANDS_GROUP = "inventory-commands";
 
+/** Commands of different orders handled at once per fetched batch (each a Lua script on the stock Redis). */
+export const COMMAND_CONCURRENCY = 16;
+
 /** The command consumer: drops.inventory-commands -> the stock scripts (confirm, release / refund). */
 export function runCommandConsumer(
   opts: ConfirmStockDeps & ReleaseStockDeps & { kafka: Clients["kafka"]; topic?: string; groupId?: string; consumerLogger?: Logger },
@@ -39,7 +42,7 @@ export function runCommandConsumer(
       StockReleaseRequested: releaseStockOnStockReleaseRequested(opts),
     },
     ...(opts.consumerLogger ? { logger: opts.consumerLogger } : {}),
-  });
+  }, { concurrency: COMMAND_CONCURRENCY }); // within a fetched batch, different orders' commands at once, one order's in order
 }
 
 export function createWorkers(opts: { config: Config; clients: Clients; store: StockStore; locker: Locker; logger: FastifyBaseLogger }): Workers {

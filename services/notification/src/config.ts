@@ -6,6 +6,7 @@ export const spec = {
   ...serviceSpec("notification", 3005),
   DB_SCHEMA: str("notification", "PostgreSQL schema of the notification tables"),
   CONSUMER_GROUP: str("notification", "Kafka consumer group of the notification consumers"),
+  CONSUMER_CONCURRENCY: int(16, { min: 1, max: 1_000 }, "messages of different keys handled at once per fetched batch (one key's still in order)"),
   CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered"),
   LIVE_PUSH: oneOf(["redis", "memory"] as const, "redis"),
   LIVE_CHANNEL: str("notification:live", "Redis pub/sub channel of the live push (LIVE_PUSH=redis)"),

@@ -45,7 +45,8 @@ export function createWorkers(config: Config, clients: Pick<Clients, "kafka" | "
           OrderCancelled: notifyOnOrderCancelled(deps, group),
           StockReleased: notifyWatchersOnStockReleased(deps, group),
         },
-      });
+        // Key-level parallelism: different orders (and drops) of a fetched batch at once, one key's in order.
+      }, { concurrency: config.CONSUMER_CONCURRENCY });
     },
     stop: async () => consumer?.stop(),
   };

@@ -72,6 +72,8 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
       retry: { attempts: config.CONSUMER_RETRY_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
       consumerConfig: { sessionTimeout: session, heartbeatInterval: Math.max(500, Math.floor(session / 10)), rebalanceTimeout: session * 2 },
     };
+    // Key-level parallelism: the messages of different orders in a fetched batch at once, one order's in order.
+    const keyed = { concurrency: config.CONSUMER_CONCURRENCY };
     try {
       const s = deps.saga;
       const c = config.SAGA_CONSUMER_GROUP; // the processed-events namespace is the group: one saga per group
@@ -89,7 +91,7 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
           StockReleased: expireOrderOnStockReleased(s, c),
           RefundFailed: failOrderOnRefundFailed(s, c),
         },
-      });
+      }, keyed);
       consumers.push(saga);
       const payments = await runConsumer({
         ...common,
@@ -102,7 +104,7 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
           PaymentRequested: chargeOnPaymentRequested(deps.payment, charges),
           RefundRequested: refundOnRefundRequested(deps.payment),
         },
-      });
+      }, keyed);
       consumers.push(payments);
       running = { saga, payments, charges, stop };
     } catch (err) {
