@@ -1,10 +1,10 @@
 /** OrderCancelled -> "order cancelled" / "order expired" / "order refunded" by reason, for the buyer. */
 import type { Handler } from "@drops/kafka";
 import { orderCancelledDraft } from "../domain/notification.ts";
-import { notifyOnce, type NotifyDeps } from "../store/notify-once.ts";
+import { notifyDraftsOnce, type NotifyDeps } from "../store/notify-once.ts";
 
 export function notifyOnOrderCancelled(deps: NotifyDeps, consumer: string): Handler<"OrderCancelled"> {
   return async (event) => {
-    await notifyOnce(deps, consumer, event.eventId, async () => [orderCancelledDraft(event.payload)]);
+    await notifyDraftsOnce(deps, consumer, event.eventId, [orderCancelledDraft(event.payload)]);
   };
 }

@@ -41,9 +41,13 @@ export async function appendOutbox(tx: Tx, events: readonly { topic: string; eve
     const b = i * 5;
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
   });
-  await tx.query(`INSERT INTO outbox (id, topic, key, event_type, envelope) VALUES ${tuples.join(", ")}`, values);
-  // Delivered at commit to every relay listening on this schema's channel (store/outbox-wakeup.ts).
-  await tx.query("SELECT pg_notify('outbox_' || current_schema(), '')");
+  // One round trip: the rows, and the NOTIFY delivered at commit to every relay listening on this
+  // schema's channel (store/outbox-wakeup.ts). A data-modifying CTE runs whether or not it is read.
+  await tx.query(
+    `WITH rows AS (INSERT INTO outbox (id, topic, key, event_type, envelope) VALUES ${tuples.join(", ")} RETURNING 1)
+     SELECT pg_notify('outbox_' || current_schema(), '')`,
+    values,
+  );
 }
 
 /** The NOTIFY channel of a schema's outbox (appendOutbox notifies `outbox_` || current_schema()). */
