@@ -6,13 +6,14 @@
  * (the next attempt asks Redis again and re-flags it if it is still empty).
  *
  * Replays stay true: each flag carries the drop's **known order ids** (every order id that ever
- * reserved in the drop, loaded once when the flag is set, by `loadKnown`). An attempt whose order id
- * is known is a replay and goes to Redis (the idempotent reserve script answers its order's current
+ * reserved in the drop, and their buyers, loaded once when the flag is set, by `loadKnown`). An
+ * attempt whose order id is known is a replay and goes to Redis (the idempotent reserve script answers its order's current
  * state); any other attempt is a new loser, answered with no Redis call. The set is as fresh as the
  * flag: while the drop is empty no order id can newly reserve, and units coming back clear the flag
  * (and its set) at once; a lapsed flag is rebuilt, set included, by the next SOLD_OUT.
  */
-export type KnownOrders = Set<string>;
+/** The order ids a drop knows and their buyers ("" for a tombstone without one). */
+export type KnownOrders = { orderIds: Set<string>; buyerIds: Set<string> };
 
 export type SoldOutFlag = {
   /** The drop's known order ids once loaded; undefined while loading. */
@@ -28,7 +29,7 @@ export type SoldOutFlags = {
   /** Sets (or extends) the drop's flag; a new flag loads its known order ids with `loadKnown`. */
   set(dropId: string, loadKnown: () => Promise<KnownOrders>): void;
   /** A new hold this instance just made while the drop is flagged: known from now on. */
-  addKnown(dropId: string, orderId: string): void;
+  addKnown(dropId: string, orderId: string, buyerId: string): void;
   clear(dropId: string): void;
 };
 
@@ -68,11 +69,15 @@ export function createSoldOutFlags(ttlMs: number, now: () => number, onLoadError
       );
       flags.set(dropId, entry);
     },
-    addKnown(dropId, orderId) {
+    addKnown(dropId, orderId, buyerId) {
       const e = flags.get(dropId);
       if (e === undefined) return;
-      if (e.known) e.known.add(orderId);
-      else void e.loaded.then((known) => known?.add(orderId));
+      const add = (known: KnownOrders | undefined) => {
+        known?.orderIds.add(orderId);
+        known?.buyerIds.add(buyerId);
+      };
+      if (e.known) add(e.known);
+      else void e.loaded.then(add);
     },
     clear(dropId) {
       flags.delete(dropId);

@@ -13,7 +13,7 @@ import { unavailable } from "@drops/http";
 import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "../domain/purchase-ids.ts";
 import { answerFor, leavesDropEmpty, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
 import type { PurchaseStats } from "../domain/purchase-stats.ts";
-import type { SoldOutFlags } from "../domain/sold-out-flags.ts";
+import type { KnownOrders, SoldOutFlags } from "../domain/sold-out-flags.ts";
 import type { DropInfoCache } from "../store/drop-info.ts";
 import type { PendingPurchases } from "../store/pending-purchases.ts";
 import type { RowlockStock } from "../store/rowlock.ts";
@@ -61,11 +61,16 @@ function activeTraceparent(): { traceparent?: string } {
 }
 
 export function createPurchaser(d: PurchaserDeps): Purchaser {
-  const knownOrderIds = (dropId: string) => () => d.stock.knownOrderIds(dropId);
+  const knownOrders = (dropId: string) => () => d.stock.knownOrders(dropId);
 
-  /** A new loser of a flagged drop (true), or an attempt for the full path (false). */
-  function isNewLoser(known: ReadonlySet<string> | undefined, orderId: string): boolean {
-    return known !== undefined && !known.has(orderId);
+  /**
+   * A new loser of a flagged drop (true), or an attempt for the full path (false). A buyer with no
+   * order in the drop (and no tombstone without a buyer there) is a loser without hashing an order id.
+   */
+  function isNewLoser(known: KnownOrders | undefined, buyerId: string, orderId: () => string): boolean {
+    if (known === undefined) return false;
+    if (!known.buyerIds.has(buyerId) && !known.buyerIds.has("")) return true;
+    return !known.orderIds.has(orderId());
   }
 
   return {
@@ -74,7 +79,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
     soldOutFor(dropId, buyerId, idempotencyKey) {
       const flag = d.flags.flag(dropId);
       if (flag === undefined) return false;
-      const orderId = purchaseOrderId(buyerId, dropId, idempotencyKey);
+      const orderId = () => purchaseOrderId(buyerId, dropId, idempotencyKey);
       const count = (loser: boolean): boolean => {
         if (loser) {
           d.stats.attempts++;
@@ -82,8 +87,8 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         }
         return loser;
       };
-      if (flag.known !== undefined) return count(isNewLoser(flag.known, orderId));
-      return flag.loaded.then((known) => count(isNewLoser(known, orderId)));
+      if (flag.known !== undefined) return count(isNewLoser(flag.known, buyerId, orderId));
+      return flag.loaded.then((known) => count(isNewLoser(known, buyerId, orderId)));
     },
 
     async purchase(input) {
@@ -96,7 +101,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       const flag = d.flags.flag(dropId);
       if (flag !== undefined) {
         const known = flag.known ?? (await flag.loaded);
-        if (isNewLoser(known, orderId)) {
+        if (isNewLoser(known, buyerId, () => orderId)) {
           d.stats.soldOutShortCircuits++;
           throw soldOut();
         }
@@ -126,13 +131,13 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         throw stockDown();
       }
 
-      if (leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrderIds(dropId));
+      if (leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrders(dropId));
       else if (outcome.status === "HELD" && outcome.available > 0) d.flags.clear(dropId);
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;
       if (outcome.status === "HELD") {
         if (!outcome.replay) {
-          d.flags.addKnown(dropId, orderId);
+          d.flags.addKnown(dropId, orderId, buyerId);
           d.stats.held++;
           await d.pending.record({ orderId, dropId, buyerId, quantity: outcome.qty, holdExpiresAtMs: outcome.holdExpiresAtMs })
             .catch((err: unknown) => d.log.warn({ err, orderId }, "could not record the pending purchase (the hold stands)"));

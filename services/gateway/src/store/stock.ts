@@ -10,6 +10,7 @@ export {
   pendingPurchaseKey,
   ScriptVersionError,
   SCRIPT_VERSION,
+  type KnownOrders,
   type PurchaseStock,
   type Redis,
   type ReserveOutcome,

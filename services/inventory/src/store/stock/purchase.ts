@@ -37,11 +37,14 @@ export type PurchaseStock = {
   snapshot(dropId: string): Promise<StockSnapshot | null>;
   /**
    * Every order id the drop's holds hash knows (held, sold, released, expired, refunded, and the
-   * `void` tombstones): the ids whose reserve is a replay. HSCAN in pages, never blocking Redis on a
-   * big drop; an id present for the whole scan is always returned. Reads only.
+   * `void` tombstones), the ids whose reserve is a replay, and their buyers ("" for a tombstone, which
+   * has none). HSCAN in pages, never blocking Redis on a big drop; an id present for the whole scan is
+   * always returned. Reads only.
    */
-  knownOrderIds(dropId: string): Promise<Set<string>>;
+  knownOrders(dropId: string): Promise<KnownOrders>;
 };
+
+export type KnownOrders = { orderIds: Set<string>; buyerIds: Set<string> };
 
 const FINGERPRINT = /^[A-Za-z0-9_-]{0,128}$/;
 
@@ -75,16 +78,21 @@ export function createPurchaseStock(redis: Redis, opts: { prefix: string }): Pur
       return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
     },
 
-    async knownOrderIds(dropId) {
+    async knownOrders(dropId) {
       const { holds } = dropKeys(dropId, prefix);
-      const ids = new Set<string>();
+      const known: KnownOrders = { orderIds: new Set(), buyerIds: new Set() };
       let cursor = "0";
       do {
         const [next, page] = await redis.hscan(holds, cursor, "COUNT", 1000);
-        for (let i = 0; i < page.length; i += 2) ids.add(page[i]!);
+        for (let i = 0; i < page.length; i += 2) {
+          known.orderIds.add(page[i]!);
+          // the hold record is "buyerId|qty|expiresAtMs|state|fingerprint" (lua/includes/hold.lua)
+          const record = page[i + 1]!;
+          known.buyerIds.add(record.slice(0, Math.max(0, record.indexOf("|"))));
+        }
         cursor = next;
       } while (cursor !== "0");
-      return ids;
+      return known;
     },
   };
 }
