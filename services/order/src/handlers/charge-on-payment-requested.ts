@@ -75,19 +75,20 @@ export async function finishCharge(deps: PaymentDeps, req: PaymentRequested, dea
 async function settle(deps: PaymentDeps, req: PaymentRequested, result: ChargeResult, cause: Cause): Promise<void> {
   await inTransaction(deps.pool, async (tx) => {
     const now = deps.now();
-    const payment = await lockPayment(tx, req.orderId);
-    if (payment?.status !== "processing") return;
-    const message =
-      result.status === "approved"
-        ? outgoing("PaymentSucceeded", { orderId: req.orderId, paymentId: result.paymentId, amountCents: req.amountCents })
-        : outgoing("PaymentFailed", { orderId: req.orderId, amountCents: req.amountCents, reason: result.reason, detail: result.detail });
-    await settlePayment(tx, {
+    // Settles only a processing row, atomically (the UPDATE locks it; a concurrent attempt of the same
+    // charge waits, then finds it settled and settles nothing).
+    const settled = await settlePayment(tx, {
       orderId: req.orderId,
       status: result.status === "approved" ? "succeeded" : "failed",
       providerRef: result.status === "approved" ? result.paymentId : null,
       error: result.status === "approved" ? null : `${result.reason}: ${result.detail}`,
       now,
     });
+    if (!settled) return;
+    const message =
+      result.status === "approved"
+        ? outgoing("PaymentSucceeded", { orderId: req.orderId, paymentId: result.paymentId, amountCents: req.amountCents })
+        : outgoing("PaymentFailed", { orderId: req.orderId, amountCents: req.amountCents, reason: result.reason, detail: result.detail });
     await appendOutbox(tx, envelopes(deps, req.orderId, [message], cause, now));
   });
 }

@@ -41,14 +41,13 @@ export async function skipPayment(tx: Tx, p: { orderId: string; amountCents: num
   );
 }
 
-export async function settlePayment(tx: Tx, p: { orderId: string; status: "succeeded" | "failed"; providerRef: string | null; error: string | null; now: number }): Promise<void> {
-  await tx.query("UPDATE payments SET status = $2, provider_ref = COALESCE($3, provider_ref), last_error = $4, updated_at = $5 WHERE order_id = $1", [
-    p.orderId,
-    p.status,
-    p.providerRef,
-    p.error,
-    new Date(p.now),
-  ]);
+/** Settles the charge if its row is still processing; false when it was settled already (or is missing). */
+export async function settlePayment(tx: Tx, p: { orderId: string; status: "succeeded" | "failed"; providerRef: string | null; error: string | null; now: number }): Promise<boolean> {
+  const res = await tx.query(
+    "UPDATE payments SET status = $2, provider_ref = COALESCE($3, provider_ref), last_error = $4, updated_at = $5 WHERE order_id = $1 AND status = 'processing'",
+    [p.orderId, p.status, p.providerRef, p.error, new Date(p.now)],
+  );
+  return res.rowCount === 1;
 }
 
 export async function recordRefund(tx: Tx, p: { orderId: string; status: "refunded" | "refund_failed" | null; refundRef: string | null; error: string | null; now: number }): Promise<void> {
