@@ -7,8 +7,8 @@
  * actually written, so a request that logs nothing allocates none.
  *
  * It applies to every route the gateway registers after `quietRequestLogs(app)` (all of /api and
- * /docs); /health and /ready come from the shared shell (@drops/http), registered before, and keep
- * fastify's default request lines.
+ * /docs); /health and /ready come from the shared shell (@drops/http), registered before, which
+ * logs them at warn only.
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Bindings, ChildLoggerOptions } from "fastify/types/logger.js";
