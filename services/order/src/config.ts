@@ -12,6 +12,7 @@ export const spec = {
   PAYMENT_LEASE_MS: int(5_000, { min: 300, max: 600_000 }, "lease of a charge in flight (renewed every third of it); a processing payment whose lease lapsed is charged again by any instance"),
   DEFAULT_CURRENCY: str("EUR", "currency of an order whose reservation carries none"),
   OUTBOX_POLL_MS: int(250, { min: 5, max: 60_000 }, "ms the outbox relay waits when it found nothing (a commit's NOTIFY wakes it sooner)"),
+  OUTBOX_LINGER_MS: int(10, { min: 0, max: 1_000 }, "ms the relay waits after a commit's NOTIFY before its round, so the commits of that time leave in one round (0: at once)"),
   OUTBOX_BATCH_SIZE: int(200, { min: 1, max: 5_000 }, "outbox rows published per relay round"),
   SAGA_SWEEP_MS: int(500, { min: 10, max: 60_000 }, "ms between sweeps for payments past their deadline"),
   OUTBOX_RETENTION_MS: int(3_600_000, { min: 0 }, "ms published outbox rows are kept"),

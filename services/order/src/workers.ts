@@ -45,7 +45,17 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
   async function start(): Promise<void> {
     const { pool, producer } = clients;
     const relay = startOutboxRelay({ pool, producer, batchSize: config.OUTBOX_BATCH_SIZE, pollMs: config.OUTBOX_POLL_MS, logger });
-    const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DB_SCHEMA, onNotify: () => relay.wake(), logger });
+    // A NOTIFY wakes the relay after OUTBOX_LINGER_MS: the commits of that time leave in one round
+    // (one transaction and one UPDATE) instead of a round each on every instance.
+    let lingering: NodeJS.Timeout | undefined;
+    const wakeRelay = (): void => {
+      if (config.OUTBOX_LINGER_MS === 0) return relay.wake();
+      lingering ??= setTimeout(() => {
+        lingering = undefined;
+        relay.wake();
+      }, config.OUTBOX_LINGER_MS);
+    };
+    const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DB_SCHEMA, onNotify: wakeRelay, logger });
     const sweeper = startPaymentDeadlineSweeper(deps.saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
     const retention = startRetention({
       pool,
@@ -63,6 +73,7 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
       const stopping = consumers.map((c) => c.stop());
       await Promise.allSettled([...stopping, charges.stop()]);
       await Promise.allSettled([wakeup.close(), relay.stop(), sweeper.stop(), retention.stop()]);
+      clearTimeout(lingering);
     };
     const session = config.CONSUMER_SESSION_TIMEOUT_MS;
     const common = {
