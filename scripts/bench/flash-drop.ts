@@ -26,6 +26,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { createPool } from "@drops/db";
 import { createKafka } from "@drops/kafka";
 import { api, mintBuyer, ROOT, setUpDrop, startStack, type Api, type Stack } from "@drops/e2e";
 import { CpuRecorder, platformProcesses } from "./lib/cpu.ts";
@@ -294,6 +295,24 @@ async function ordersOf(client: Api, buyer: Buyer, dropId: string): Promise<Orde
   }
 }
 
+/** The row-lock comparison (gateway PURCHASE_STRATEGY=rowlock) has no saga: its orders are its own rows. */
+function rowlockSchemaOf(variant: Variant): string | undefined {
+  const g = variant.env.gateway ?? {};
+  return g["PURCHASE_STRATEGY"] === "rowlock" ? (g["ROWLOCK_SCHEMA"] ?? "rowlock") : undefined;
+}
+
+/** The row-lock path's orders of `dropId`, as confirmed orders (they are final: nothing follows them). */
+async function rowlockOrders(databaseUrl: string, schema: string, dropId: string): Promise<Map<string, Order>> {
+  const pool = createPool(databaseUrl, { max: 1 });
+  try {
+    const r = await pool.query<{ order_id: string; buyer_id: string; quantity: number; created_at: Date }>(
+      `SELECT order_id, buyer_id, quantity, created_at FROM "${schema}".rowlock_orders WHERE drop_id = $1`, [dropId]);
+    return new Map(r.rows.map((o) => [o.order_id, { orderId: o.order_id, dropId, buyerId: o.buyer_id, quantity: o.quantity, status: "confirmed", updatedAt: o.created_at.toISOString() }]));
+  } finally {
+    await pool.end();
+  }
+}
+
 // ------------------------------------------------------------------------------------ one config
 
 async function runConfig(variant: Variant, first: boolean): Promise<{ config: ConfigResult; ceiling: CeilingResult | undefined }> {
@@ -340,7 +359,16 @@ async function runConfig(variant: Variant, first: boolean): Promise<{ config: Co
     log(`${variant.name}: ${stats.samples} attempts in ${stats.wallS} s = ${stats.perS}/s, p50 ${stats.latencyMs.p50} ms, p99 ${stats.latencyMs.p99} ms; ${JSON.stringify(stats.outcomes)}`);
 
     const deadline = Date.now() + settings.settleTimeoutS * 1000;
-    const settled = await settle(client, kafka, drop.dropId, drop.adminToken, deadline);
+    const rowlockSchema = rowlockSchemaOf(variant);
+    const rowlockDb = rowlockSchema ? (stack?.envFor("gateway")["DATABASE_URL"] ?? process.env["DATABASE_URL"] ?? "postgresql://postgres@127.0.0.1:5432/drops") : undefined;
+    const rowlockRows = rowlockSchema && rowlockDb ? await rowlockOrders(rowlockDb, rowlockSchema, drop.dropId) : undefined;
+    const rowlockStock = (rows: Map<string, Order>): Stock => {
+      const sold = [...rows.values()].reduce((n, o) => n + o.quantity, 0);
+      return { available: Math.max(0, settings.units - sold), held: 0, sold, total: settings.units, consistent: true };
+    };
+    const settled = rowlockRows
+      ? { settled: true, settledAt: stats.lastEnd, stock: rowlockStock(rowlockRows), lag: undefined }
+      : await settle(client, kafka, drop.dropId, drop.adminToken, deadline);
     cpu.sample();
     log(`${variant.name}: ${settled.settled ? "settled" : "NOT settled"} ${round((settled.settledAt - stats.lastEnd) / 1000, 1)} s after the burst; stock ${JSON.stringify(settled.stock)}`);
 
@@ -356,12 +384,15 @@ async function runConfig(variant: Variant, first: boolean): Promise<{ config: Co
       });
       orders = found;
     };
-    await sweep();
-    while ([...orders.values()].some((o) => !FINAL.has(o.status)) && Date.now() < deadline) {
-      await sleep(1000);
+    if (rowlockRows) orders = rowlockRows;
+    else {
       await sweep();
+      while ([...orders.values()].some((o) => !FINAL.has(o.status)) && Date.now() < deadline) {
+        await sleep(1000);
+        await sweep();
+      }
     }
-    const stock = await stockOf(client, drop.dropId, drop.adminToken);
+    const stock = rowlockRows ? rowlockStock(rowlockRows) : await stockOf(client, drop.dropId, drop.adminToken);
 
     // ------------------------------------------------------------------------------ the figures
     const all = [...orders.values()];
@@ -405,7 +436,7 @@ async function runConfig(variant: Variant, first: boolean): Promise<{ config: Co
     const sagaMs: number[] = [];
     let confirmedDuringBurst = 0;
     let lastConfirm = 0;
-    for (const o of confirmed) {
+    for (const o of rowlockRows ? [] : confirmed) {
       const a = answeredAt.get(o.orderId);
       const u = o.updatedAt ? Date.parse(o.updatedAt) : Number.NaN;
       if (a === undefined || !Number.isFinite(u)) continue;
