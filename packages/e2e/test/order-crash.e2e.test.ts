@@ -16,7 +16,9 @@ t.before(async () => {
   stack = await startStack({
     // One order instance, so the kill takes the whole saga down. A short Kafka session timeout lets
     // the restarted instance take the dead member's partitions without waiting the default 30 s.
-    env: { order: { CONSUMER_SESSION_TIMEOUT_MS: "6000", PAYMENT_TIMEOUT_MS: "8000", PAYMENT_LATENCY_MS: "100" } },
+    // Six charges at a time (of 100 ms each) keep the 60 orders spread over about a second, so the
+    // kill lands mid-saga (with the default 256 charge slots they would all confirm at once).
+    env: { order: { CONSUMER_SESSION_TIMEOUT_MS: "6000", PAYMENT_TIMEOUT_MS: "8000", PAYMENT_LATENCY_MS: "100", PAYMENT_CONCURRENCY: "6" } },
   });
 });
 

@@ -12,10 +12,9 @@ import { meter } from "@drops/telemetry";
 import { TERMINAL, type Order, type OrderStatus } from "../domain/order.ts";
 import { decide, evolve, type Decision, type Rejection, type SagaInput } from "../domain/saga.ts";
 import type { SagaTopics } from "../domain/topics.ts";
-import { insertOrder, lockOrder, updateOrder } from "./orders.ts";
+import { insertOrder, lockOrder, markProcessedAndLockOrder, updateOrder } from "./orders.ts";
 import { appendOutbox, envelopes, type Cause } from "./outbox.ts";
 import { reopenRefund } from "./payments.ts";
-import { markProcessed } from "./processed-events.ts";
 
 /** What the saga's steps need from the outside world: the database, topic names, a clock and ids. */
 export type SagaDeps = {
@@ -32,8 +31,12 @@ export type StepResult = { duplicate: boolean; order: Order | null; decision: De
 
 /** Applies `input` to the order inside an open transaction. */
 export async function applyInTx(tx: Tx, deps: SagaDeps, orderId: string, input: SagaInput, cause: Cause): Promise<StepResult> {
+  return applyToLocked(tx, deps, orderId, await lockOrder(tx, orderId), input, cause);
+}
+
+/** Applies `input` to `current`, the order as locked in this transaction (null: unknown). */
+async function applyToLocked(tx: Tx, deps: SagaDeps, orderId: string, current: Order | null, input: SagaInput, cause: Cause): Promise<StepResult> {
   const now = deps.now();
-  const current = await lockOrder(tx, orderId);
   const decision = decide(current, input, now);
   let order = current;
   if (decision.create !== null) {
@@ -53,8 +56,10 @@ export async function applyInTx(tx: Tx, deps: SagaDeps, orderId: string, input: 
  */
 export async function runSagaStep(deps: SagaDeps, orderId: string, input: SagaInput, cause: Cause, dedupe?: { consumer: string }): Promise<StepResult> {
   const result = await inTransaction(deps.pool, async (tx) => {
-    if (dedupe !== undefined && cause !== null && !(await markProcessed(tx, dedupe.consumer, cause.eventId))) {
-      return { duplicate: true, order: null, decision: null };
+    if (dedupe !== undefined && cause !== null) {
+      const { fresh, order } = await markProcessedAndLockOrder(tx, dedupe.consumer, cause.eventId, orderId);
+      if (!fresh) return { duplicate: true, order: null, decision: null };
+      return applyToLocked(tx, deps, orderId, order, input, cause);
     }
     return applyInTx(tx, deps, orderId, input, cause);
   });
