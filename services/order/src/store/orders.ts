@@ -89,11 +89,19 @@ export async function updateOrder(tx: Tx, o: Order): Promise<void> {
   if (res.rowCount !== 1) throw new Error(`order ${o.id} changed concurrently (expected version ${o.version - 1})`);
 }
 
-/** Ids of orders whose payment deadline passed, locked (others skip them) until the transaction ends. */
+/**
+ * Ids of orders whose payment deadline passed with the charge still unanswered, locked (others skip
+ * them) until the transaction ends. A charge the provider already answered (payment row succeeded or
+ * failed) is not overdue: its PaymentSucceeded / PaymentFailed left in the same transaction through
+ * the outbox and the saga applies it, however far behind its consumer is during a burst (timing such
+ * an order out cancelled, then refunded, a buyer whose card paid).
+ */
 export async function lockOverduePayments(tx: Tx, now: number, limit: number): Promise<string[]> {
   const res = await tx.query<{ id: string }>(
-    `SELECT id FROM orders WHERE status = 'payment_pending' AND payment_deadline_at <= $1
-     ORDER BY payment_deadline_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    `SELECT o.id FROM orders o
+     WHERE o.status = 'payment_pending' AND o.payment_deadline_at <= $1
+       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status IN ('succeeded', 'failed'))
+     ORDER BY o.payment_deadline_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
     [new Date(now), limit],
   );
   return res.rows.map((r) => r.id);
