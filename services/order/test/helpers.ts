@@ -17,6 +17,7 @@ import { buildApp, type Overrides } from "../src/app.ts";
 import { openClients, type Clients } from "../src/clients.ts";
 import { readConfig, type Config } from "../src/config.ts";
 import type { SagaTopics } from "../src/domain/topics.ts";
+import type { PaymentProvider } from "../src/store/payment-provider.ts";
 import type { OrderWorkers } from "../src/workers.ts";
 
 export const migrationsDir = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
@@ -96,4 +97,17 @@ export function eventsOf(seen: DropsEvent[], orderId: string, type?: EventType):
 export async function orderStatus(env: SagaEnv, orderId: string): Promise<string | undefined> {
   const res = await env.clients.pool.query<{ status: string }>("SELECT status FROM orders WHERE id = $1", [orderId]);
   return res.rows[0]?.status;
+}
+
+/** A provider that approves every charge and records the order ids it was asked to charge. */
+export function approvingProvider(): { provider: PaymentProvider; charges: string[] } {
+  const charges: string[] = [];
+  const provider: PaymentProvider = {
+    charge: async (req) => {
+      charges.push(req.orderId);
+      return { status: "approved", paymentId: `pay_${req.orderId}` };
+    },
+    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
+  };
+  return { provider, charges };
 }

@@ -9,20 +9,13 @@ import { defaultTopics } from "../../src/domain/topics.ts";
 import type { PaymentDeps, PaymentProvider } from "../../src/store/payment-provider.ts";
 import { startPayment } from "../../src/store/payments.ts";
 import { applyInTx, runSagaStep } from "../../src/store/saga-step.ts";
-import { testDatabase } from "../helpers.ts";
+import { approvingProvider, testDatabase } from "../helpers.ts";
 
 const ctx = { topic: "t", partition: 0, offset: "0", headers: {}, attempt: 1 };
 
 t.test("a charge that died mid-flight is repeated on redelivery even if the order ended meanwhile", async (t) => {
   const { pool } = await testDatabase(t, "worker");
-  const charges: string[] = [];
-  const provider: PaymentProvider = {
-    charge: async (req) => {
-      charges.push(req.orderId);
-      return { status: "approved", paymentId: `pay_${req.orderId}` };
-    },
-    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
-  };
+  const { provider, charges } = approvingProvider();
   const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 2_000, maxAttempts: 3 };
   const orderId = `o-${randomUUID()}`;
   const reserved = { orderId, dropId: "d", buyerId: "b", quantity: 1, holdExpiresAt: Date.now() + 60_000, amountCents: 500, currency: "EUR", paymentMethod: "pm_card_ok" };

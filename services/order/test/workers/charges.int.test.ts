@@ -11,11 +11,11 @@ import type { StockReserved } from "@drops/events";
 import { testEnvelope } from "@drops/kafka/testing";
 import { eventually, uniqueName } from "@drops/testing";
 import { defaultTopics } from "../../src/domain/topics.ts";
-import type { PaymentDeps, PaymentProvider } from "../../src/store/payment-provider.ts";
+import type { PaymentDeps } from "../../src/store/payment-provider.ts";
 import { startPayment } from "../../src/store/payments.ts";
 import { applyInTx, runSagaStep } from "../../src/store/saga-step.ts";
 import { createChargeRunner } from "../../src/workers/charges.ts";
-import { eventsOf, startSagaEnv, testDatabase } from "../helpers.ts";
+import { approvingProvider, eventsOf, startSagaEnv, testDatabase } from "../helpers.ts";
 
 function reservation(paymentMethod: string): StockReserved {
   return { orderId: randomUUID(), dropId: uniqueName("d"), buyerId: randomUUID(), quantity: 1, holdExpiresAt: Date.now() + 120_000, amountCents: 1_000, currency: "EUR", paymentMethod };
@@ -65,14 +65,7 @@ t.test("18 hanging charges queued first: every honest order behind them is confi
 
 t.test("a charge left processing by a dead instance is resumed once its lease lapsed, and reported once", async (t) => {
   const { pool } = await testDatabase(t, "charges");
-  const charges: string[] = [];
-  const provider: PaymentProvider = {
-    charge: async (req) => {
-      charges.push(req.orderId);
-      return { status: "approved", paymentId: `pay_${req.orderId}` };
-    },
-    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
-  };
+  const { provider, charges } = approvingProvider();
   const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 30_000, maxAttempts: 3 };
   const r = reservation("pm_card_ok");
   await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
