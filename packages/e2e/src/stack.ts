@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropSchema, migrate } from "@drops/db";
 import { createKafka } from "@drops/kafka";
-import { createRedis } from "@drops/redis";
+import { createRedis, deleteKeysWithPrefix } from "@drops/redis";
 import { eventually, freePort, testEnv, uniqueName } from "@drops/testing";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -225,12 +225,7 @@ async function stopInstance(inst: Instance): Promise<void> {
 async function deleteKeys(id: string): Promise<void> {
   const redis = createRedis(testEnv.redisUrl);
   try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${id}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, `${id}:`);
   } finally {
     await redis.quit();
   }

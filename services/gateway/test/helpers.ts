@@ -6,6 +6,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { Redis } from "ioredis";
 import { SCRIPT_VERSION } from "@drops/inventory-service/purchase";
+import { deleteKeysWithPrefix } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
 import { testCatalog, type Catalog } from "../../catalog/test/helpers.ts";
 import { buildApp, type Gateway, type GatewayOptions } from "../src/app.ts";
@@ -44,12 +45,7 @@ export async function stockRedis(t: Teardown, opts: { version?: string | null } 
   const prefix = `${uniqueName("gw")}:`;
   const redis = new Redis(testEnv.redisUrl);
   t.teardown(async () => {
-    let cursor = "0";
-    do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (found.length > 0) await redis.del(...found);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     await redis.quit();
   });
   const version = opts.version === undefined ? SCRIPT_VERSION : opts.version;

@@ -1,6 +1,6 @@
 /** Shared set-up for the stock tests: real Redis, a unique key prefix per test, keys deleted afterwards. */
 import type { Test } from "tap";
-import { createRedis } from "@drops/redis";
+import { createRedis, deleteKeysWithPrefix } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
 import { checkStockInvariant } from "../src/domain/stock.ts";
 import { dropKeys } from "../src/store/stock/keys.ts";
@@ -30,12 +30,7 @@ export function stockFixture(t: Tap): StockFixture {
   const redis = connect();
   const store = createStockStore(redis, { prefix });
   t.teardown(async () => {
-    let cursor = "0";
-    do {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      if (found.length > 0) await redis.del(...found);
-      cursor = next;
-    } while (cursor !== "0");
+    await deleteKeysWithPrefix(redis, prefix);
     await Promise.all(conns.map((c) => c.quit()));
   });
   return {

@@ -5,7 +5,7 @@
  * Each call is a distinct buyer (limit 1) and order on one drop; units < calls makes most calls losers.
  */
 import { performance } from "node:perf_hooks";
-import { createRedis } from "@drops/redis";
+import { createRedis, deleteKeysWithPrefix } from "@drops/redis";
 import { testEnv, uniqueName } from "@drops/testing";
 import { createStockStore } from "../../../src/store/stock/stock-store.ts";
 
@@ -43,10 +43,5 @@ console.log(JSON.stringify({
   snapshot: snap,
 }));
 
-let cursor = "0";
-do {
-  const [nextCursor, keys] = await conns[0]!.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-  if (keys.length > 0) await conns[0]!.del(...keys);
-  cursor = nextCursor;
-} while (cursor !== "0");
+await deleteKeysWithPrefix(conns[0]!, prefix);
 await Promise.all(conns.map((c) => c.quit()));
