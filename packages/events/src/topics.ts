@@ -47,6 +47,8 @@ export const topics = {
     key: "orderId",
     events: ["StockConfirmRequested", "StockReleaseRequested"],
   },
+  /** Cart checkouts handed to the order saga (the cart service writes, the order service reads). */
+  checkouts: { name: `${TOPIC_PREFIX}drops.checkouts`, partitions: DEFAULT_PARTITIONS, key: "orderId", events: ["CartCheckedOut"] },
   payments: {
     name: `${TOPIC_PREFIX}drops.payments`,
     partitions: DEFAULT_PARTITIONS,

@@ -51,11 +51,37 @@ export type StockConfirmed = { orderId: string; dropId: string; quantity: number
 /** The inventory could not confirm the hold (gone or never reserved): the saga refunds and cancels. */
 export type StockConfirmFailed = { orderId: string; dropId: string; reason: StockConfirmFailReason; detail: string | null };
 
-/** Command (order saga -> inventory): confirm the order's hold as sold. */
-export type StockConfirmRequested = { orderId: string; dropId: string; quantity: number };
+/** One product line of a cart order in a stock command: its units are held under the order's id. */
+export type StockLine = { productId: string; quantity: number };
 
-/** Command (order saga -> inventory): put the order's units back on sale (held: release; sold: refund). */
-export type StockReleaseRequested = { orderId: string; dropId: string; quantity: number; reason: StockReleaseReason };
+/**
+ * Command (order saga -> inventory): confirm the order's hold as sold.
+ * v2: `lines` for a cart order (every line confirmed, dropId ""), null for a drop order.
+ */
+export type StockConfirmRequested = { orderId: string; dropId: string; quantity: number; lines: StockLine[] | null };
+
+/**
+ * Command (order saga -> inventory): put the order's units back on sale (held: release; sold: refund).
+ * v2: `lines` for a cart order (every line released, dropId ""), null for a drop order.
+ */
+export type StockReleaseRequested = { orderId: string; dropId: string; quantity: number; reason: StockReleaseReason; lines: StockLine[] | null };
+
+/** One line of a checked-out cart: the catalog's price at checkout. */
+export type CartLine = { productId: string; quantity: number; unitPriceCents: number };
+
+/**
+ * The cart service reserved every line of a cart under `orderId` (all held until holdExpiresAt) and
+ * hands the order to the saga. amountCents = sum of quantity x unitPriceCents.
+ */
+export type CartCheckedOut = {
+  orderId: string;
+  buyerId: string;
+  lines: CartLine[];
+  amountCents: number;
+  currency: string;
+  paymentMethod: string | null;
+  holdExpiresAt: number;
+};
 
 /** A snapshot of a drop's counters; seq grows per drop so a reader can ignore stale snapshots. */
 export type StockChanged = { dropId: string; available: number; held: number; sold: number; total: number; status: DropStatus; seq: number };
@@ -87,6 +113,7 @@ export type EventPayloads = {
   StockChanged: StockChanged;
   StockConfirmRequested: StockConfirmRequested;
   StockReleaseRequested: StockReleaseRequested;
+  CartCheckedOut: CartCheckedOut;
   PaymentRequested: PaymentRequested;
   PaymentSucceeded: PaymentSucceeded;
   PaymentFailed: PaymentFailed;
@@ -131,6 +158,7 @@ export const EVENT_TYPES = [
   "StockChanged",
   "StockConfirmRequested",
   "StockReleaseRequested",
+  "CartCheckedOut",
   "PaymentRequested",
   "PaymentSucceeded",
   "PaymentFailed",
