@@ -58,6 +58,12 @@ export const ERROR_CODES = {
   ADJUST_BUSY: 409,
   RESYNC_STALE: 409,
   RESYNC_BUSY: 409,
+  // 409: the cart
+  NOT_FOR_SALE: 409,
+  CART_EMPTY: 409,
+  CART_FULL: 409,
+  LINE_UNAVAILABLE: 409,
+  CHECKOUT_IN_PROGRESS: 409,
   // 422: the same Idempotency-Key with another body
   IDEMPOTENCY_KEY_REUSED: 422,
   // 429: slow down
