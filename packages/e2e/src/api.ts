@@ -52,8 +52,10 @@ function expect<T>(reply: Reply<T>, status: number, what: string): T {
   return reply.body;
 }
 
-/** A real seller, approved by the real admin, with a product and a drop, all through the public API. */
-export async function setUpDrop(client: Api, drop: { units: number; perBuyerLimit: number; holdSeconds: number; startsInMs: number; priceCents?: number }): Promise<DropSetup> {
+export type SellerSetup = { sellerToken: string; adminToken: string };
+
+/** A real seller, approved by the real admin, through the public API. */
+export async function setUpSeller(client: Api): Promise<SellerSetup> {
   const admin = expect(await client.call<{ accessToken: string }>("POST", "/api/auth/login", { body: ADMIN }), 200, "admin login");
   const email = `seller-${randomUUID()}@e2e.test`;
   const seller = expect(
@@ -67,24 +69,41 @@ export async function setUpDrop(client: Api, drop: { units: number; perBuyerLimi
     "seller apply",
   );
   expect(await client.call("POST", `/api/admin/sellers/${applied.sellerId}/approve`, { token: admin.accessToken }), 200, "approve");
-  const product = expect(
+  return { sellerToken: seller.accessToken, adminToken: admin.accessToken };
+}
+
+/** A product of the seller; with `stock`, on sale for carts at once. */
+export async function createProduct(client: Api, seller: SellerSetup, product: { priceCents?: number; stock?: number } = {}): Promise<string> {
+  const created = expect(
     await client.call<{ productId: string }>("POST", "/api/products", {
-      token: seller.accessToken,
-      body: { name: `E2E print ${randomUUID().slice(0, 8)}`, description: "numbered edition", priceCents: drop.priceCents ?? 2500 },
+      token: seller.sellerToken,
+      body: {
+        name: `E2E print ${randomUUID().slice(0, 8)}`,
+        description: "numbered edition",
+        priceCents: product.priceCents ?? 2500,
+        ...(product.stock !== undefined ? { stock: product.stock } : {}),
+      },
     }),
     201,
     "product",
   );
+  return created.productId;
+}
+
+/** A real seller, approved by the real admin, with a product and a drop, all through the public API. */
+export async function setUpDrop(client: Api, drop: { units: number; perBuyerLimit: number; holdSeconds: number; startsInMs: number; priceCents?: number }): Promise<DropSetup> {
+  const seller = await setUpSeller(client);
+  const productId = await createProduct(client, seller, { ...(drop.priceCents !== undefined ? { priceCents: drop.priceCents } : {}) });
   const startsAt = new Date(Date.now() + drop.startsInMs).toISOString();
   const created = expect(
     await client.call<{ dropId: string }>("POST", "/api/drops", {
-      token: seller.accessToken,
-      body: { productId: product.productId, startsAt, units: drop.units, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds },
+      token: seller.sellerToken,
+      body: { productId, startsAt, units: drop.units, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds },
     }),
     201,
     "drop",
   );
-  return { dropId: created.dropId, startsAt, sellerToken: seller.accessToken, adminToken: admin.accessToken, productId: product.productId };
+  return { dropId: created.dropId, startsAt, ...seller, productId };
 }
 
 export type PurchaseReply = Reply<{ orderId?: string; status?: string; holdExpiresAt?: string; code?: string }>;
@@ -95,6 +114,29 @@ export async function purchase(client: Api, dropId: string, buyer: { token: stri
     headers: { "idempotency-key": opts.key ?? randomUUID() },
     body: { quantity: opts.quantity ?? 1, paymentMethod: opts.paymentMethod ?? "pm_card_ok" },
   });
+}
+
+/** Puts `quantity` of a product in the buyer's cart (PUT /api/cart/lines/:productId). */
+export async function setCartLine(client: Api, buyer: { token: string }, productId: string, quantity: number): Promise<Reply> {
+  return client.call("PUT", `/api/cart/lines/${productId}`, { token: buyer.token, body: { quantity } });
+}
+
+export type CheckoutReply = Reply<{ orderId?: string; status?: string; holdExpiresAt?: string; code?: string; productId?: string; available?: number }>;
+
+/** POST /api/cart/checkout with a fresh Idempotency-Key unless one is given. */
+export async function checkout(client: Api, buyer: { token: string }, opts: { key?: string; paymentMethod?: string } = {}): Promise<CheckoutReply> {
+  return client.call("POST", "/api/cart/checkout", {
+    token: buyer.token,
+    headers: { "idempotency-key": opts.key ?? randomUUID() },
+    body: { paymentMethod: opts.paymentMethod ?? "pm_card_ok" },
+  });
+}
+
+/** A product's live available units as the public API shows them. */
+export async function availableOf(client: Api, productId: string): Promise<number> {
+  const r = await client.call<{ stock?: { available: number } }>("GET", `/api/products/${productId}`);
+  if (r.status !== 200 || r.body.stock === undefined) throw new Error(`GET /api/products/${productId}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.stock.available;
 }
 
 export async function sleepUntil(iso: string, extraMs = 50): Promise<void> {

@@ -1,2 +1,5 @@
 export { startStack, runScript, portVar, SERVICES, JWT_SECRET, ROOT, type Stack, type StackOptions, type Instance, type ServiceName } from "./stack.ts";
-export { api, mintBuyer, setUpDrop, purchase, sleepUntil, type Api, type Reply, type DropSetup, type PurchaseReply } from "./api.ts";
+export {
+  api, mintBuyer, setUpSeller, createProduct, setUpDrop, purchase, setCartLine, checkout, availableOf, sleepUntil,
+  type Api, type Reply, type SellerSetup, type DropSetup, type PurchaseReply, type CheckoutReply,
+} from "./api.ts";
