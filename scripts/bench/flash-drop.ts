@@ -28,7 +28,7 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { createPool } from "@drops/db";
 import { createKafka } from "@drops/kafka";
-import { api, mintBuyer, ROOT, setUpDrop, startStack, type Api, type Stack } from "@drops/e2e";
+import { api, createProduct, mintBuyer, ROOT, setUpDrop, startStack, type Api, type DropSetup, type Stack } from "@drops/e2e";
 import { CpuRecorder, platformProcesses } from "./lib/cpu.ts";
 import { dashboard, provisionJMeter, runPlan } from "./lib/jmeter.ts";
 import { latency, readJtl, statsOf, type LabelStats, type Sample } from "./lib/jtl.ts";
@@ -473,7 +473,7 @@ async function runConfig(variant: Variant, first: boolean): Promise<{ config: Co
     }
 
     let extras: Record<string, LabelStats> | undefined;
-    if (first && settings.extraPlans) extras = await runExtras(dir, target, drop.dropId, winners.filter((s) => tokenOf.has(s.buyerId)).map((s) => ({ buyer: tokenOf.get(s.buyerId)!, orderId: s.outcome })));
+    if (first && settings.extraPlans) extras = await runExtras(dir, target, client, drop, winners.filter((s) => tokenOf.has(s.buyerId)).map((s) => ({ buyer: tokenOf.get(s.buyerId)!, orderId: s.outcome })));
 
     const config: ConfigResult = {
       name: variant.name,
@@ -533,8 +533,15 @@ async function runConfig(variant: Variant, first: boolean): Promise<{ config: Co
   }
 }
 
-/** Browse/search and order polling, small, after the drop: so those plans cannot silently break. */
-async function runExtras(dir: string, target: { host: string; port: number }, dropId: string, orders: { buyer: Buyer; orderId: string }[]): Promise<Record<string, LabelStats>> {
+/** Browse/search, order polling and cart checkout, small, after the drop: so those plans cannot silently break. */
+async function runExtras(
+  dir: string,
+  target: { host: string; port: number },
+  client: Api,
+  drop: DropSetup,
+  orders: { buyer: Buyer; orderId: string }[],
+): Promise<Record<string, LabelStats>> {
+  const dropId = drop.dropId;
   const out: Record<string, LabelStats> = {};
   const common = { host: target.host, port: target.port, threads: settings.extraThreads, loops: settings.extraLoops };
   const run = async (name: string, plan: string, props: Record<string, string | number>, labels: string[]): Promise<void> => {
@@ -554,6 +561,15 @@ async function runExtras(dir: string, target: { host: string; port: number }, dr
     writeFileSync(ordersCsv, `buyerId,token,orderId\n${orders.map((o) => `${o.buyer.buyerId},${o.buyer.token},${o.orderId}`).join("\n")}\n`);
     await run("order-polling", "order-polling.jmx", { orders: ordersCsv }, ["order"]);
   }
+  // Cart checkout: three products, the first with fewer units than checkouts, so the plan sees both
+  // answers (201 held and 409 LINE_UNAVAILABLE) and every loser's other lines are released.
+  const checkouts = settings.extraThreads * settings.extraLoops;
+  const stock = [Math.max(1, Math.floor(checkouts / 2)), checkouts, checkouts];
+  const products = await Promise.all(stock.map((units) => createProduct(client, drop, { priceCents: 1500, stock: units })));
+  const cartBuyersCsv = join(dir, "cart-buyers.csv");
+  writeFileSync(cartBuyersCsv, `buyerId,token\n${Array.from({ length: checkouts }, () => mintBuyer()).map((b) => `${b.userId},${b.token}`).join("\n")}\n`);
+  log(`extra plan: cart-checkout (${checkouts} checkouts of three lines, ${stock.join("/")} units)`);
+  await run("cart-checkout", "cart-checkout.jmx", { buyers: cartBuyersCsv, p1: products[0]!, p2: products[1]!, p3: products[2]!, loops: -1 }, ["cart line", "checkout"]);
   return out;
 }
 
