@@ -1,5 +1,5 @@
 /** The order aggregate: its state, statuses and the messages the saga sends. Pure types and helpers. */
-import type { EventPayloads, EventType } from "@drops/events";
+import type { EventPayloads, EventType, StockLine } from "@drops/events";
 
 export const ORDER_STATUSES = ["held", "payment_pending", "paid", "confirmed", "cancelled", "expired", "refunded", "failed"] as const;
 
@@ -12,11 +12,18 @@ export const ORDER_STATUSES = ["held", "payment_pending", "paid", "confirmed", "
  */
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** One product line of a cart order: units and the unit price (cents) at checkout. */
+export type OrderLine = { productId: string; quantity: number; priceCents: number };
+
 export type Order = {
   id: string;
+  /** The drop of a drop order; "" for a cart order (its products are in `lines`). */
   dropId: string;
   buyerId: string;
+  /** Units: a drop order's, or the sum of a cart order's lines. */
   quantity: number;
+  /** A cart order's lines, all held under the order's id; null for a drop order. */
+  lines: OrderLine[] | null;
   amountCents: number;
   currency: string;
   paymentMethod: string | null;
@@ -46,6 +53,11 @@ export const TERMINAL: readonly OrderStatus[] = ["confirmed", "cancelled", "expi
 /** Statuses in which the stock is still held for the order and no money moved yet. */
 export function isBeforePayment(status: OrderStatus): boolean {
   return status === "held" || status === "payment_pending";
+}
+
+/** The stock lines of the order's inventory commands: a cart order's products and units; null for a drop order. */
+export function stockLines(o: Pick<Order, "lines">): StockLine[] | null {
+  return o.lines === null ? null : o.lines.map(({ productId, quantity }) => ({ productId, quantity }));
 }
 
 export function isOrderStatus(s: string): s is OrderStatus {

@@ -3,14 +3,22 @@
  * messages go out; `evolve(order, change, now)` applies a change. No I/O, no clock, no ids: the
  * caller passes time in and wraps the messages in envelopes. Every input is idempotent: applied to
  * an order that already moved past it, it changes nothing and sends nothing.
+ *
+ * Two kinds of order: a drop order (StockReserved: one drop, `lines` null) and a cart order
+ * (CartCheckedOut: dropId "", `lines` = its products, every line held under the order's id). Every
+ * inventory command carries the order's lines, so the inventory confirms or releases all of them at
+ * once. A cart order differs in its compensations: a line's hold expiring (StockReleased HOLD_EXPIRED
+ * for that product) ends the whole order and releases the other lines too, and a failed confirm
+ * releases every line (some may have been confirmed: the inventory refunds those).
  */
-import type { PaymentFailReason, StockConfirmFailReason, StockReleaseReason, StockReserved } from "@drops/events";
+import type { CartCheckedOut, PaymentFailReason, StockConfirmFailReason, StockReleaseReason, StockReserved } from "@drops/events";
 import type { ErrorCode } from "@drops/http";
-import { isBeforePayment, outgoing } from "./order.ts";
+import { isBeforePayment, outgoing, stockLines } from "./order.ts";
 import type { Order, Outgoing } from "./order.ts";
 
 export type SagaInput =
   | { type: "StockReserved"; reserved: StockReserved; defaultCurrency: string }
+  | { type: "CartCheckedOut"; checkout: CartCheckedOut }
   | { type: "PaymentStarted"; deadlineAt: number }
   | { type: "PaymentSucceeded"; paymentId: string }
   | { type: "PaymentFailed"; reason: PaymentFailReason; detail: string | null }
@@ -48,11 +56,12 @@ export function evolve(order: Order, change: OrderChange, now: number): Order {
 
 function create(input: Extract<SagaInput, { type: "StockReserved" }>, now: number): Decision {
   const r = input.reserved;
-  const order: Order = {
+  return created({
     id: r.orderId,
     dropId: r.dropId,
     buyerId: r.buyerId,
     quantity: r.quantity,
+    lines: null,
     amountCents: r.amountCents ?? 0,
     currency: r.currency ?? input.defaultCurrency,
     paymentMethod: r.paymentMethod,
@@ -65,7 +74,34 @@ function create(input: Extract<SagaInput, { type: "StockReserved" }>, now: numbe
     createdAt: now,
     updatedAt: now,
     version: 0,
-  };
+  });
+}
+
+/** A checked-out cart: the order (held, every line held by the cart's checkout) and its PaymentRequested for the total. */
+function createFromCart(c: CartCheckedOut, now: number): Decision {
+  if (c.lines.length === 0) return nothing; // the cart refuses an empty checkout (CART_EMPTY); nothing to sell
+  return created({
+    id: c.orderId,
+    dropId: "",
+    buyerId: c.buyerId,
+    quantity: c.lines.reduce((n, l) => n + l.quantity, 0),
+    lines: c.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, priceCents: l.unitPriceCents })),
+    amountCents: c.amountCents,
+    currency: c.currency,
+    paymentMethod: c.paymentMethod,
+    status: "held",
+    holdExpiresAt: c.holdExpiresAt,
+    paymentDeadlineAt: null,
+    paymentId: null,
+    cancelReason: null,
+    failureReason: null,
+    createdAt: now,
+    updatedAt: now,
+    version: 0,
+  });
+}
+
+function created(order: Order): Decision {
   const request = outgoing("PaymentRequested", {
     orderId: order.id,
     buyerId: order.buyerId,
@@ -77,7 +113,9 @@ function create(input: Extract<SagaInput, { type: "StockReserved" }>, now: numbe
 }
 
 const release = (o: Order, reason: StockReleaseReason): Outgoing =>
-  outgoing("StockReleaseRequested", { orderId: o.id, dropId: o.dropId, quantity: o.quantity, reason });
+  outgoing("StockReleaseRequested", { orderId: o.id, dropId: o.dropId, quantity: o.quantity, reason, lines: stockLines(o) });
+
+const isCart = (o: Order): boolean => o.lines !== null;
 
 const refund = (o: Order, paymentId: string): Outgoing => outgoing("RefundRequested", { orderId: o.id, paymentId, amountCents: o.amountCents });
 
@@ -99,7 +137,7 @@ function refundPaid(o: Order, cancelReason: string, reason: "HOLD_EXPIRED" | "RE
 function onPaymentSucceeded(o: Order, paymentId: string): Decision {
   if (isBeforePayment(o.status)) {
     return changed({ status: "paid", paymentId, paymentDeadlineAt: null }, [
-      outgoing("StockConfirmRequested", { orderId: o.id, dropId: o.dropId, quantity: o.quantity }),
+      outgoing("StockConfirmRequested", { orderId: o.id, dropId: o.dropId, quantity: o.quantity, lines: stockLines(o) }),
     ]);
   }
   // A charge that succeeded after the order ended without a sale: give the money back once.
@@ -120,25 +158,33 @@ function onCancelRequested(o: Order, buyerId: string): Decision {
   return nothing; // already ended: the same answer again
 }
 
+/**
+ * Releases the saga asked for are answers, not news. Only an expiry comes from the inventory alone: a
+ * drop order's hold, or one line's of a cart order (the other lines may still be held: released too,
+ * in one command; the inventory's release is idempotent, the expired line's is a no-op).
+ */
 function onStockReleased(o: Order, reason: StockReleaseReason): Decision {
-  // Releases the saga asked for are answers, not news. Only an expiry comes from the inventory alone.
   if (reason !== "HOLD_EXPIRED") return nothing;
   if (isBeforePayment(o.status)) {
-    return changed({ status: "expired", cancelReason: "HOLD_EXPIRED", paymentDeadlineAt: null }, [cancelled(o, "HOLD_EXPIRED", null)]);
+    const emit = [cancelled(o, "HOLD_EXPIRED", null)];
+    if (isCart(o)) emit.push(release(o, "HOLD_EXPIRED"));
+    return changed({ status: "expired", cancelReason: "HOLD_EXPIRED", paymentDeadlineAt: null }, emit);
   }
-  if (o.status === "paid") return refundPaid(o, "HOLD_EXPIRED", "HOLD_EXPIRED", "the hold expired before the sale was confirmed; payment refunded", false);
+  if (o.status === "paid") return refundPaid(o, "HOLD_EXPIRED", "HOLD_EXPIRED", "the hold expired before the sale was confirmed; payment refunded", isCart(o));
   return nothing;
 }
 
 export function decide(order: Order | null, input: SagaInput, now: number): Decision {
   if (order === null) {
     if (input.type === "StockReserved") return create(input, now);
+    if (input.type === "CartCheckedOut") return createFromCart(input.checkout, now);
     if (input.type === "CancelRequested" || input.type === "RefundRetryRequested") return rejected("NOT_FOUND", "order not found");
     return nothing; // not an order of ours (or not yet known): nothing to do
   }
   const o = order;
   switch (input.type) {
     case "StockReserved":
+    case "CartCheckedOut":
       return nothing; // duplicate
     case "PaymentStarted":
       return o.status === "held" ? changed({ status: "payment_pending", paymentDeadlineAt: input.deadlineAt }) : nothing;
@@ -164,8 +210,10 @@ export function decide(order: Order | null, input: SagaInput, now: number): Deci
           ])
         : nothing;
     case "StockConfirmFailed":
+      // A drop order's hold is gone: nothing to give back. A cart order's other lines may be held or
+      // already confirmed: every line released (the inventory refunds the sold ones).
       return o.status === "paid"
-        ? refundPaid(o, `CONFIRM_FAILED:${input.reason}`, "REFUNDED", `stock could not be confirmed (${input.detail ?? input.reason}); payment refunded`, false)
+        ? refundPaid(o, `CONFIRM_FAILED:${input.reason}`, "REFUNDED", `stock could not be confirmed (${input.detail ?? input.reason}); payment refunded`, isCart(o))
         : nothing;
     case "StockReleased":
       return onStockReleased(o, input.reason);

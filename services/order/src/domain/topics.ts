@@ -5,9 +5,11 @@
 import { topics } from "@drops/events";
 import type { EventType } from "@drops/events";
 
-export type SagaTopics = { orders: string; inventory: string; inventoryCommands: string; payments: string };
+/** `checkouts` is only read (CartCheckedOut, from the cart service); the others are read and written. */
+export type SagaTopics = { orders: string; inventory: string; inventoryCommands: string; payments: string; checkouts: string };
 
 export const defaultTopics: SagaTopics = {
+  checkouts: topics.checkouts.name,
   orders: topics.orders.name,
   inventory: topics.inventory.name,
   inventoryCommands: topics.inventoryCommands.name,

@@ -1,5 +1,5 @@
 import t from "tap";
-import type { StockReserved } from "@drops/events";
+import type { CartCheckedOut, StockReserved } from "@drops/events";
 import { decide, evolve } from "../../src/domain/saga.ts";
 import type { Decision, SagaInput } from "../../src/domain/saga.ts";
 import type { Order, OrderStatus } from "../../src/domain/order.ts";
@@ -53,7 +53,7 @@ t.test("the happy path: held -> payment_pending -> paid -> confirmed", async (t)
   t.equal(o.status, "paid");
   t.equal(o.paymentId, "pay_1");
   t.equal(o.paymentDeadlineAt, null);
-  t.same(d.emit, [{ type: "StockConfirmRequested", payload: { orderId: "o-1", dropId: "d-1", quantity: 2 } }]);
+  t.same(d.emit, [{ type: "StockConfirmRequested", payload: { orderId: "o-1", dropId: "d-1", quantity: 2, lines: null } }], "a drop order's commands carry no lines");
   ({ order: o, d } = apply(o, { type: "StockConfirmed" }));
   t.equal(o.status, "confirmed");
   t.same(d.emit, [{ type: "OrderConfirmed", payload: { orderId: "o-1", dropId: "d-1", buyerId: "b-1", quantity: 2, amountCents: 5_000, paymentId: "pay_1" } }]);
@@ -69,7 +69,7 @@ t.test("a declined payment cancels and releases the stock", async (t) => {
     t.match(d.change, { status: "cancelled", cancelReason: "PAYMENT_FAILED:DECLINED" });
     t.same(types(d), ["OrderCancelled", "StockReleaseRequested"]);
     t.match(d.emit[0]!.payload, { reason: "PAYMENT_FAILED", detail: "card declined" });
-    t.match(d.emit[1]!.payload, { orderId: "o-1", dropId: "d-1", quantity: 2, reason: "PAYMENT_FAILED" });
+    t.same(d.emit[1]!.payload, { orderId: "o-1", dropId: "d-1", quantity: 2, reason: "PAYMENT_FAILED", lines: null });
   }
   for (const status of ["paid", "confirmed", "cancelled", "expired", "refunded", "failed"] as const) {
     t.same(types(decide(at(status), { type: "PaymentFailed", reason: "DECLINED", detail: null }, NOW)), [], `ignored when ${status}`);
@@ -162,4 +162,150 @@ t.test("events for unknown orders are ignored", async (t) => {
   for (const input of [{ type: "PaymentSucceeded", paymentId: "p" }, { type: "StockConfirmed" }, { type: "StockReleased", reason: "HOLD_EXPIRED" }, { type: "PaymentTimedOut" }] as SagaInput[]) {
     t.same(decide(null, input, NOW), { create: null, change: null, emit: [], rejection: null }, input.type);
   }
+});
+
+// ---- cart orders: several product lines held under the order's id, dropId "" ----
+
+const checkout: CartCheckedOut = {
+  orderId: "c-1",
+  buyerId: "b-1",
+  lines: [
+    { productId: "p-1", quantity: 2, unitPriceCents: 1_000 },
+    { productId: "p-2", quantity: 1, unitPriceCents: 2_500 },
+    { productId: "p-3", quantity: 3, unitPriceCents: 500 },
+  ],
+  amountCents: 6_000,
+  currency: "EUR",
+  paymentMethod: "pm_card_ok",
+  holdExpiresAt: NOW + 900_000,
+};
+const stockLines = [
+  { productId: "p-1", quantity: 2 },
+  { productId: "p-2", quantity: 1 },
+  { productId: "p-3", quantity: 3 },
+];
+
+function cartOrder(status: OrderStatus = "held", extra: Partial<Order> = {}): Order {
+  return { ...decide(null, { type: "CartCheckedOut", checkout }, NOW).create!, status, ...extra };
+}
+
+const lineExpired = { type: "StockReleased", reason: "HOLD_EXPIRED" } as const;
+const payloadOf = (d: Decision, type: string): unknown => d.emit.find((m) => m.type === type)?.payload;
+
+t.test("CartCheckedOut creates a held cart order (dropId \"\", its lines, quantity the sum) and requests the total", async (t) => {
+  const d = decide(null, { type: "CartCheckedOut", checkout }, NOW);
+  t.same(d.create, {
+    id: "c-1",
+    dropId: "",
+    buyerId: "b-1",
+    quantity: 6,
+    lines: [
+      { productId: "p-1", quantity: 2, priceCents: 1_000 },
+      { productId: "p-2", quantity: 1, priceCents: 2_500 },
+      { productId: "p-3", quantity: 3, priceCents: 500 },
+    ],
+    amountCents: 6_000,
+    currency: "EUR",
+    paymentMethod: "pm_card_ok",
+    status: "held",
+    holdExpiresAt: NOW + 900_000,
+    paymentDeadlineAt: null,
+    paymentId: null,
+    cancelReason: null,
+    failureReason: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    version: 0,
+  });
+  t.same(d.emit, [{ type: "PaymentRequested", payload: { orderId: "c-1", buyerId: "b-1", amountCents: 6_000, currency: "EUR", paymentMethod: "pm_card_ok" } }]);
+  t.same(decide(cartOrder(), { type: "CartCheckedOut", checkout }, NOW), { create: null, change: null, emit: [], rejection: null }, "a duplicate changes nothing");
+  t.same(decide(cartOrder("cancelled"), { type: "CartCheckedOut", checkout }, NOW).emit, [], "nor after the order ended");
+  t.same(decide(null, { type: "CartCheckedOut", checkout: { ...checkout, lines: [] } }, NOW).create, null, "no lines, no order");
+  t.same(decide(cartOrder(), { type: "StockReserved", reserved: { ...reserved, orderId: "c-1" }, defaultCurrency: "EUR" }, NOW).emit, [], "a StockReserved of the same id is a duplicate too");
+});
+
+t.test("a cart order's happy path: one StockConfirmRequested with every line, then confirmed", async (t) => {
+  let o = cartOrder();
+  let d: Decision;
+  ({ order: o } = apply(o, { type: "PaymentStarted", deadlineAt: NOW + 10_000 }));
+  ({ order: o, d } = apply(o, { type: "PaymentSucceeded", paymentId: "pay_c" }));
+  t.equal(o.status, "paid");
+  t.same(d.emit, [{ type: "StockConfirmRequested", payload: { orderId: "c-1", dropId: "", quantity: 6, lines: stockLines } }]);
+  ({ order: o, d } = apply(o, { type: "StockConfirmed" }));
+  t.equal(o.status, "confirmed");
+  t.same(d.emit, [{ type: "OrderConfirmed", payload: { orderId: "c-1", dropId: "", buyerId: "b-1", quantity: 6, amountCents: 6_000, paymentId: "pay_c" } }]);
+  t.same(decide(o, { type: "StockConfirmed" }, NOW).emit, [], "idempotent");
+});
+
+t.test("a cart order's declined or timed-out payment: cancelled, one release of every line", async (t) => {
+  for (const [status, input] of [
+    ["held", { type: "PaymentFailed", reason: "DECLINED", detail: "card declined" }],
+    ["payment_pending", { type: "PaymentFailed", reason: "DECLINED", detail: "card declined" }],
+    ["payment_pending", { type: "PaymentTimedOut" }],
+  ] as const) {
+    const o = cartOrder(status, { paymentDeadlineAt: NOW });
+    const { order, d } = apply(o, input);
+    t.equal(order.status, "cancelled", `${status} ${input.type}`);
+    t.same(types(d), ["OrderCancelled", "StockReleaseRequested"]);
+    t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "PAYMENT_FAILED", lines: stockLines });
+    t.match(payloadOf(d, "OrderCancelled"), { orderId: "c-1", dropId: "", reason: "PAYMENT_FAILED" });
+    t.same(decide(order, input, NOW + 1).emit, [], "not twice");
+  }
+});
+
+t.test("a line's hold expiring before payment expires the cart order and releases every line, once", async (t) => {
+  for (const status of ["held", "payment_pending"] as const) {
+    const { order, d } = apply(cartOrder(status), lineExpired);
+    t.equal(order.status, "expired");
+    t.equal(order.cancelReason, "HOLD_EXPIRED");
+    t.same(types(d), ["OrderCancelled", "StockReleaseRequested"], "the other lines are still held: released");
+    t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "HOLD_EXPIRED", lines: stockLines });
+    t.match(payloadOf(d, "OrderCancelled"), { reason: "HOLD_EXPIRED", dropId: "" });
+    t.same(decide(order, lineExpired, NOW).emit, [], "another line's expiry changes nothing");
+  }
+  // A charge that raced the expiry is refunded, as for a drop order.
+  const { d } = apply(cartOrder("expired"), { type: "PaymentSucceeded", paymentId: "pay_c" });
+  t.same(types(d), ["RefundRequested"]);
+});
+
+t.test("a line's hold expiring on a paid cart order refunds it and releases every line", async (t) => {
+  const { order, d } = apply(cartOrder("paid", { paymentId: "pay_c" }), lineExpired);
+  t.equal(order.status, "refunded");
+  t.equal(order.cancelReason, "HOLD_EXPIRED");
+  t.same(types(d), ["RefundRequested", "OrderCancelled", "StockReleaseRequested"]);
+  t.same(payloadOf(d, "RefundRequested"), { orderId: "c-1", paymentId: "pay_c", amountCents: 6_000 });
+  t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "REFUNDED", lines: stockLines });
+  t.same(decide(order, lineExpired, NOW).emit, [], "idempotent");
+  t.same(decide(cartOrder("confirmed", { paymentId: "pay_c" }), lineExpired, NOW).change, null, "a confirmed order's lines are sold: no hold left to expire");
+  t.same(decide(cartOrder("held"), { type: "StockReleased", reason: "ORDER_CANCELLED" }, NOW).change, null, "other release reasons are answers");
+});
+
+t.test("StockConfirmFailed on a cart order refunds and releases every line (the confirmed ones are refunded by the inventory)", async (t) => {
+  const { order, d } = apply(cartOrder("paid", { paymentId: "pay_c" }), { type: "StockConfirmFailed", reason: "HOLD_GONE", detail: "p-2 expired" });
+  t.equal(order.status, "refunded");
+  t.equal(order.cancelReason, "CONFIRM_FAILED:HOLD_GONE");
+  t.same(types(d), ["RefundRequested", "OrderCancelled", "StockReleaseRequested"]);
+  t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "REFUNDED", lines: stockLines });
+  t.match(payloadOf(d, "OrderCancelled"), { reason: "REFUNDED" });
+  t.same(decide(order, { type: "StockConfirmFailed", reason: "HOLD_GONE", detail: null }, NOW).emit, [], "idempotent");
+  const drop = decide(at("paid", { paymentId: "pay_1" }), { type: "StockConfirmFailed", reason: "HOLD_GONE", detail: null }, NOW);
+  t.same(types(drop), ["RefundRequested", "OrderCancelled"], "a drop order's hold is gone: nothing to release");
+});
+
+t.test("buyer cancel of a cart order: before payment cancelled + release of every line; after, refunded + refund + release", async (t) => {
+  for (const status of ["held", "payment_pending"] as const) {
+    const { order, d } = apply(cartOrder(status), { type: "CancelRequested", buyerId: "b-1" });
+    t.equal(order.status, "cancelled");
+    t.same(types(d), ["OrderCancelled", "StockReleaseRequested"]);
+    t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "ORDER_CANCELLED", lines: stockLines });
+    t.same(decide(order, { type: "CancelRequested", buyerId: "b-1" }, NOW).emit, [], "the same answer again");
+  }
+  for (const status of ["paid", "confirmed"] as const) {
+    const { order, d } = apply(cartOrder(status, { paymentId: "pay_c" }), { type: "CancelRequested", buyerId: "b-1" });
+    t.equal(order.status, "refunded");
+    t.same(types(d), ["RefundRequested", "OrderCancelled", "StockReleaseRequested"]);
+    t.same(payloadOf(d, "StockReleaseRequested"), { orderId: "c-1", dropId: "", quantity: 6, reason: "REFUNDED", lines: stockLines });
+    t.same(decide(order, { type: "CancelRequested", buyerId: "b-1" }, NOW).emit, [], "the same answer again");
+  }
+  t.match(decide(cartOrder(), { type: "CancelRequested", buyerId: "someone-else" }, NOW).rejection, { code: "NOT_FOUND" });
 });
