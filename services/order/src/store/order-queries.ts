@@ -1,10 +1,15 @@
 /** Read side of the order API, through Prisma: one order, a buyer's orders newest first, in their JSON shape. */
+import type { OrderLine } from "../domain/order.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { linesFromJson } from "./orders.ts";
 
-/** The JSON shape of an order in the order service's API. */
+/**
+ * The JSON shape of an order in the order service's API. A cart order: `dropId` null and `lines`
+ * (unit prices in cents); a drop order: its dropId and no `lines` key (the answer as before carts).
+ */
 export type OrderView = {
   orderId: string;
-  dropId: string;
+  dropId: string | null;
   buyerId: string;
   quantity: number;
   amountCents: number;
@@ -15,6 +20,7 @@ export type OrderView = {
   failureReason: string | null;
   createdAt: string;
   updatedAt: string;
+  lines?: OrderLine[];
 };
 
 export type OrderRecord = {
@@ -30,14 +36,17 @@ export type OrderRecord = {
   failureReason: string | null;
   createdAt: Date | number;
   updatedAt: Date | number;
+  /** JSONB: a cart order's lines; null (or absent) for a drop order. */
+  lines?: unknown;
 };
 
 const iso = (d: Date | number): string => new Date(d).toISOString();
 
 export function orderView(o: OrderRecord): OrderView {
-  return {
+  const lines = linesFromJson(o.id, o.lines);
+  const view: OrderView = {
     orderId: o.id,
-    dropId: o.dropId,
+    dropId: lines === null ? o.dropId : null,
     buyerId: o.buyerId,
     quantity: o.quantity,
     amountCents: Number(o.amountCents),
@@ -49,6 +58,8 @@ export function orderView(o: OrderRecord): OrderView {
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),
   };
+  if (lines !== null) view.lines = lines;
+  return view;
 }
 
 export type OrderQueries = {

@@ -1,6 +1,6 @@
 /** Order rows: lock, insert, versioned update. SQL in the order schema (search_path). */
 import { isOrderStatus } from "../domain/order.ts";
-import type { Order } from "../domain/order.ts";
+import type { Order, OrderLine } from "../domain/order.ts";
 import type { Tx } from "@drops/db";
 
 type OrderRow = {
@@ -8,6 +8,8 @@ type OrderRow = {
   drop_id: string;
   buyer_id: string;
   quantity: number;
+  /** JSONB, parsed by pg. */
+  lines: unknown;
   amount_cents: string;
   currency: string;
   payment_method: string | null;
@@ -22,6 +24,18 @@ type OrderRow = {
   version: number;
 };
 
+/** A cart order's lines as stored (JSONB), checked; null for a drop order. */
+export function linesFromJson(id: string, v: unknown): OrderLine[] | null {
+  if (v === null || v === undefined) return null;
+  const int = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n);
+  if (!Array.isArray(v)) throw new Error(`order ${id} has malformed lines`);
+  return v.map((l: unknown) => {
+    const { productId, quantity, priceCents } = (l ?? {}) as Record<string, unknown>;
+    if (typeof productId !== "string" || !int(quantity) || !int(priceCents)) throw new Error(`order ${id} has a malformed line`);
+    return { productId, quantity, priceCents };
+  });
+}
+
 export function orderFromRow(r: OrderRow): Order {
   if (!isOrderStatus(r.status)) throw new Error(`order ${r.id} has unknown status ${r.status}`);
   return {
@@ -29,6 +43,7 @@ export function orderFromRow(r: OrderRow): Order {
     dropId: r.drop_id,
     buyerId: r.buyer_id,
     quantity: r.quantity,
+    lines: linesFromJson(r.id, r.lines),
     amountCents: Number(r.amount_cents),
     currency: r.currency,
     paymentMethod: r.payment_method,
@@ -71,10 +86,11 @@ export async function markProcessedAndLockOrder(tx: Tx, consumer: string, eventI
 export async function insertOrder(tx: Tx, o: Order): Promise<void> {
   await tx.query(
     `INSERT INTO orders (id, drop_id, buyer_id, quantity, amount_cents, currency, payment_method, status, hold_expires_at,
-       payment_deadline_at, payment_id, cancel_reason, failure_reason, created_at, updated_at, version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+       payment_deadline_at, payment_id, cancel_reason, failure_reason, created_at, updated_at, version, lines)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb)`,
     [o.id, o.dropId, o.buyerId, o.quantity, o.amountCents, o.currency, o.paymentMethod, o.status, date(o.holdExpiresAt),
-      date(o.paymentDeadlineAt), o.paymentId, o.cancelReason, o.failureReason, date(o.createdAt), date(o.updatedAt), o.version],
+      date(o.paymentDeadlineAt), o.paymentId, o.cancelReason, o.failureReason, date(o.createdAt), date(o.updatedAt), o.version,
+      o.lines === null ? null : JSON.stringify(o.lines)],
   );
 }
 
