@@ -1,6 +1,6 @@
 /**
  * The order service's background work, every part safe with several instances running: the saga
- * consumer (inventory and payment results), the payment worker (payment and refund requests), the
+ * consumer (cart checkouts, inventory and payment results), the payment worker (payment and refund requests), the
  * outbox relay with its NOTIFY wake-up, the payment-deadline sweeper and retention. Retries, dead
  * letters and commits are runConsumer's.
  */
@@ -12,6 +12,7 @@ import { cancelOrderOnPaymentFailed } from "./handlers/cancel-order-on-payment-f
 import { chargeOnPaymentRequested } from "./handlers/charge-on-payment-requested.ts";
 import { confirmOrderOnStockConfirmed } from "./handlers/confirm-order-on-stock-confirmed.ts";
 import { confirmStockOnPaymentSucceeded } from "./handlers/confirm-stock-on-payment-succeeded.ts";
+import { createOrderOnCartCheckedOut } from "./handlers/create-order-on-cart-checked-out.ts";
 import { createOrderOnStockReserved } from "./handlers/create-order-on-stock-reserved.ts";
 import { expireOrderOnStockReleased } from "./handlers/expire-order-on-stock-released.ts";
 import { failOrderOnRefundFailed } from "./handlers/fail-order-on-refund-failed.ts";
@@ -91,10 +92,11 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
       const saga = await runConsumer({
         ...common,
         groupId: c,
-        topics: [s.topics.inventory, s.topics.payments],
+        topics: [s.topics.checkouts, s.topics.inventory, s.topics.payments],
         partitionsConsumedConcurrently: 6,
         handlers: {
           StockReserved: createOrderOnStockReserved(s, c),
+          CartCheckedOut: createOrderOnCartCheckedOut(s, c),
           PaymentSucceeded: confirmStockOnPaymentSucceeded(s, c),
           PaymentFailed: cancelOrderOnPaymentFailed(s, c),
           StockConfirmed: confirmOrderOnStockConfirmed(s, c),

@@ -1,5 +1,5 @@
 /**
- * Test fixtures of the order service: a fresh PostgreSQL schema, the four saga topics uniquely named
+ * Test fixtures of the order service: a fresh PostgreSQL schema, the saga's topics uniquely named
  * (the service's topic names are injectable, so a test never reads or feeds anyone else's events)
  * with a collector of everything published to them, and the whole service (app + workers) on them.
  * The Kafka parts are @drops/kafka/testing's.
@@ -31,10 +31,10 @@ export async function testDatabase(t: TestContext, prefix: string): Promise<{ db
   return { db, pool };
 }
 
-/** A Kafka client, the four saga topics (3 partitions, + .dlq), and every event published to `watched` of them. */
+/** A Kafka client, the saga's five topics (3 partitions, + .dlq), and every event published to `watched` of them. */
 export async function sagaKafka(t: TestContext, watched: readonly (keyof SagaTopics)[] = ["orders", "inventory", "inventoryCommands", "payments"]): Promise<{ kafka: Kafka; topics: SagaTopics; seen: DropsEvent[] }> {
   const kafka = testKafka("order_test");
-  const topics = await testTopics(t, kafka, "ordt", ["orders", "inventory", "inventoryCommands", "payments"]);
+  const topics = await testTopics(t, kafka, "ordt", ["orders", "inventory", "inventoryCommands", "payments", "checkouts"]);
   const { items } = await collectEvents(t, kafka, watched.map((role) => topics[role]));
   return { kafka, topics, seen: items };
 }
@@ -58,7 +58,7 @@ export type SagaEnv = {
   workers: OrderWorkers;
   topics: SagaTopics;
   kafka: Kafka;
-  /** Everything on the four saga topics. */
+  /** Everything on the watched saga topics (all but checkouts, which the tests publish to). */
   seen: DropsEvent[];
   /** Publishes as the inventory / a test would (to the test topics). */
   publish: (topic: string, event: DropsEvent) => Promise<void>;
