@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 
-export type CreateRedisOptions = Pick<RedisOptions, "keyPrefix" | "lazyConnect" | "maxRetriesPerRequest" | "enableOfflineQueue" | "connectionName">;
+export type CreateRedisOptions = Pick<RedisOptions, "keyPrefix" | "lazyConnect" | "maxRetriesPerRequest" | "enableOfflineQueue" | "connectionName" | "commandTimeout" | "autoResendUnfulfilledCommands">;
 
 /** One ioredis connection to `url`. Callers own it and must `quit()` it. */
 export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
