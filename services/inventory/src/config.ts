@@ -12,6 +12,7 @@ export const spec = {
   OPENER_INTERVAL_MS: int(200, { min: 10, max: 60_000 }, "drop opener period"),
   SWEEPER_INTERVAL_MS: int(250, { min: 10, max: 60_000 }, "hold-expiry sweeper period"),
   RELAY_BLOCK_MS: int(200, { min: 1, max: 10_000 }, "stock stream relay XREADGROUP BLOCK"),
+  PRODUCT_HOLD_SECONDS: int(900, { min: 1, max: 86_400 }, "hold time of a cart order's product lines, set when a product's stock is first set"),
 };
 
 export type Config = ConfigOf<typeof spec>;

@@ -2,6 +2,17 @@
 
 export type DropStatus = "open" | "paused" | "closed";
 
+/**
+ * What a stock item sells: a drop (opens at its start time, per-buyer limit, its own hold time) or a
+ * regular product's stock for carts (opened when its stock is first set, no limit, the inventory's
+ * PRODUCT_HOLD_SECONDS; the id is the productId). Both share every key, script, ledger row and check.
+ */
+export type StockKind = "drop" | "product";
+
+export function isStockKind(s: string): s is StockKind {
+  return s === "drop" || s === "product";
+}
+
 /** A drop id: 1-128 of [A-Za-z0-9_.:-] (it is part of every Redis key of the drop). */
 export const DROP_ID_PATTERN = "^[A-Za-z0-9_.:-]{1,128}$";
 

@@ -4,18 +4,22 @@
  *
  * reserved -> StockReserved; confirmed -> StockConfirmed; released -> StockReleased(reason given to
  * release, default ORDER_CANCELLED); expired -> StockReleased(HOLD_EXPIRED); refunded ->
- * StockReleased(REFUNDED); opened / status -> nothing on drops.inventory. Every entry also yields a
- * StockChanged snapshot; `toEvents` keeps only the last one per drop of a batch (a snapshot
- * supersedes the previous one, and the topic is compacted anyway).
+ * StockReleased(REFUNDED); opened / status -> nothing on drops.inventory. A product's stock (kind
+ * product, cart orders) publishes only `expired` there (StockReleased HOLD_EXPIRED, dropId = the
+ * productId): the saga hears a cart order's confirm and release as one order-level answer from the
+ * command handlers, never per line. Every entry also yields a StockChanged snapshot; `toEvents` keeps
+ * only the last one per drop of a batch (a snapshot supersedes the previous one, and the topic is
+ * compacted anyway).
  */
 import { newEnvelope } from "@drops/events";
 import type { DropsEvent, EventPayloads, EventType, StockChanged, StockReleaseReason, StockReserved } from "@drops/events";
+import type { StockKind } from "./stock.ts";
 import type { StockStreamEntry } from "./stream-entry.ts";
 import { splitStreamId } from "./stream-entry.ts";
 import { relayEventId } from "./event-id.ts";
 
-/** What the relay knows of a drop beyond the entry: its Redis status and start time. */
-export type DropState = { status: string; startsAtMs: number };
+/** What the relay knows of a stock item beyond the entry: its Redis status, start time and kind. */
+export type DropState = { status: string; startsAtMs: number; kind: StockKind };
 
 const RELEASE_REASONS: readonly StockReleaseReason[] = ["ORDER_CANCELLED", "PAYMENT_FAILED", "HOLD_EXPIRED", "REFUNDED", "OTHER"];
 
@@ -56,8 +60,9 @@ function envelope<T extends EventType>(entry: StockStreamEntry, type: T, payload
   }) as DropsEvent;
 }
 
-/** The saga event of one entry (drops.inventory), or null for opened / status. */
-export function orderEvent(entry: StockStreamEntry): DropsEvent | null {
+/** The saga event of one entry (drops.inventory), or null for opened / status (and for a product, all but expired). */
+export function orderEvent(entry: StockStreamEntry, kind: StockKind = "drop"): DropsEvent | null {
+  if (kind === "product" && entry.type !== "expired") return null;
   const base = { orderId: entry.orderId, dropId: entry.dropId };
   switch (entry.type) {
     case "reserved": {
@@ -100,7 +105,7 @@ export function stockChanged(entry: StockStreamEntry, drop: DropState): DropsEve
 export function toEvents(entries: readonly StockStreamEntry[], drop: DropState): DropsEvent[] {
   const out: DropsEvent[] = [];
   for (const e of entries) {
-    const ev = orderEvent(e);
+    const ev = orderEvent(e, drop.kind);
     if (ev) out.push(ev);
   }
   const last = entries.at(-1);

@@ -4,7 +4,7 @@
  * - PUT  /internal/drops/:dropId {total, startsAt, perBuyerLimit, holdSeconds}: registers (or
  *   changes, while not yet loaded) a drop's schedule; the opener loads it into Redis just before
  *   startsAt. 201 created, 200 updated / unchanged, 409 DROP_ALREADY_LOADED when the stock is in
- *   Redis and the values differ.
+ *   Redis and the values differ, 409 CONFLICT when the id is a product's stock (routes/products.ts).
  * - GET  /internal/drops/:dropId/stock  -> {available, held, sold, total, consistent, ...} Redis vs ledger
  * - POST /internal/drops/:dropId/resync -> rebuild Redis from the ledger (Redlock drop:<id>:resync, fenced)
  * - POST /internal/drops/:dropId/adjust {delta} -> restock (> 0) / withdraw (< 0) (Redlock drop:<id>:adjust, fenced)
@@ -57,6 +57,7 @@ export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Pro
       if (r.status === "ALREADY_LOADED") {
         throw conflict(`drop ${dropId} is already loaded; its schedule can no longer change`, "DROP_ALREADY_LOADED");
       }
+      if (r.status === "OTHER_KIND") throw conflict(`${dropId} is a product's stock, not a drop`, "CONFLICT");
       const d = r.drop;
       return reply.code(r.status === "CREATED" ? 201 : 200).send({
         dropId,

@@ -1,4 +1,5 @@
 /** Drop schedules in PostgreSQL (`drops`): what the opener loads into Redis, and when. */
+import type { StockKind } from "../domain/stock.ts";
 import type { Pool } from "./db.ts";
 
 export type DropSchedule = {
@@ -8,14 +9,17 @@ export type DropSchedule = {
   /** 0 = no limit. */
   perBuyerLimit: number;
   holdMs: number;
+  /** Default "drop"; "product" for a regular product's stock (the id is the productId). */
+  kind?: StockKind;
 };
 
-export type DropRow = DropSchedule & { status: "scheduled" | "loaded"; loadedAtMs: number | null };
+export type DropRow = Required<DropSchedule> & { status: "scheduled" | "loaded"; loadedAtMs: number | null };
 
-type Row = { id: string; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date; status: "scheduled" | "loaded"; loaded_at: Date | null };
+type Row = { id: string; kind: StockKind; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date; status: "scheduled" | "loaded"; loaded_at: Date | null };
 
 const toDrop = (r: Row): DropRow => ({
   dropId: r.id,
+  kind: r.kind,
   total: r.total,
   perBuyerLimit: r.per_buyer_limit,
   holdMs: r.hold_ms,
@@ -27,28 +31,35 @@ const toDrop = (r: Row): DropRow => ({
 export type ScheduleResult =
   | { status: "CREATED" | "UPDATED" | "UNCHANGED"; drop: DropRow }
   /** Stock is already in Redis: the schedule can no longer change (restock / adjust instead). */
-  | { status: "ALREADY_LOADED"; drop: DropRow };
+  | { status: "ALREADY_LOADED"; drop: DropRow }
+  /** The id is taken by a stock item of the other kind (a drop and a product never share an id); nothing changed. */
+  | { status: "OTHER_KIND"; drop: DropRow };
 
 const same = (a: DropSchedule, b: DropSchedule): boolean =>
   a.total === b.total && a.startsAtMs === b.startsAtMs && a.perBuyerLimit === b.perBuyerLimit && a.holdMs === b.holdMs;
 
-/** Creates or changes a drop's schedule while it is not loaded; idempotent for the same values. */
+/**
+ * Creates or changes a stock item's schedule while it is not loaded; idempotent for the same values.
+ * Never changes an item's kind (OTHER_KIND).
+ */
 export async function scheduleDrop(pool: Pool, s: DropSchedule): Promise<ScheduleResult> {
+  const kind = s.kind ?? "drop";
   const inserted = await pool.query<Row>(
-    `INSERT INTO drops (id, total, per_buyer_limit, hold_ms, starts_at) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO drops (id, kind, total, per_buyer_limit, hold_ms, starts_at) VALUES ($1, $6, $2, $3, $4, $5)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
-    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs)],
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind],
   );
   if (inserted.rows[0]) return { status: "CREATED", drop: toDrop(inserted.rows[0]) };
   const updated = await pool.query<Row>(
     `UPDATE drops SET total = $2, per_buyer_limit = $3, hold_ms = $4, starts_at = $5, updated_at = now()
-     WHERE id = $1 AND status = 'scheduled' AND (total, per_buyer_limit, hold_ms, starts_at) IS DISTINCT FROM ($2, $3, $4, $5)
+     WHERE id = $1 AND kind = $6 AND status = 'scheduled' AND (total, per_buyer_limit, hold_ms, starts_at) IS DISTINCT FROM ($2, $3, $4, $5)
      RETURNING *`,
-    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs)],
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind],
   );
   if (updated.rows[0]) return { status: "UPDATED", drop: toDrop(updated.rows[0]) };
   const drop = await findDrop(pool, s.dropId);
   if (!drop) throw new Error(`drop ${s.dropId} vanished while scheduling`);
+  if (drop.kind !== kind) return { status: "OTHER_KIND", drop };
   if (drop.status === "loaded") return { status: same(drop, s) ? "UNCHANGED" : "ALREADY_LOADED", drop };
   return { status: "UNCHANGED", drop };
 }

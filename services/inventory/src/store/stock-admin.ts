@@ -115,7 +115,7 @@ export async function resyncDrop(deps: ResyncDeps, dropId: string, opts: { lockT
             fence: token,
             lastStreamId: live.lastStreamId,
             counters,
-            schedule: { startsAtMs: drop.startsAtMs, perBuyerLimit: drop.perBuyerLimit, holdMs: drop.holdMs },
+            schedule: { startsAtMs: drop.startsAtMs, perBuyerLimit: drop.perBuyerLimit, holdMs: drop.holdMs, kind: drop.kind },
             holds,
           });
           if (r.status === "RESYNCED") {

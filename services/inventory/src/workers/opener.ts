@@ -33,8 +33,8 @@ export type OpenerStats = { loaded: number; already: number; busy: number; stale
 export type Opener = {
   /** One pass over the due drops. */
   runOnce(): Promise<OpenerStats>;
-  /** Loads one drop now (under its lock). */
-  open(drop: DropRow): Promise<"LOADED" | "ALREADY" | "BUSY" | "STALE_FENCE">;
+  /** Loads one drop now (under its lock; `retryCount` attempts more to take it, default 0). */
+  open(drop: DropRow, opts?: { retryCount?: number }): Promise<"LOADED" | "ALREADY" | "BUSY" | "STALE_FENCE">;
   start(): void;
   stop(): Promise<void>;
   stats(): OpenerStats;
@@ -50,7 +50,7 @@ export function createOpener(opts: OpenerOptions): Opener {
   const totals: OpenerStats = { loaded: 0, already: 0, busy: 0, stale: 0, errors: 0 };
   let loop: Loop | undefined;
 
-  async function open(drop: DropRow): Promise<"LOADED" | "ALREADY" | "BUSY" | "STALE_FENCE"> {
+  async function open(drop: DropRow, o: { retryCount?: number } = {}): Promise<"LOADED" | "ALREADY" | "BUSY" | "STALE_FENCE"> {
     try {
       return await opts.locker.withLock(
         openLockName(drop.dropId),
@@ -64,11 +64,12 @@ export function createOpener(opts: OpenerOptions): Opener {
             holdMs: drop.holdMs,
             fence: token,
             status: "open",
+            kind: drop.kind,
           });
           if (r.status !== "STALE_FENCE") await markLoaded(opts.pool, drop.dropId);
           return r.status;
         },
-        { retryCount: 0 },
+        { retryCount: o.retryCount ?? 0 },
       );
     } catch (err) {
       if (err instanceof LockNotAcquiredError) return "BUSY";

@@ -40,7 +40,7 @@ t.test("entries map to saga events", async (t) => {
 });
 
 t.test("snapshots: one per batch, status and seq", async (t) => {
-  const drop = { status: "open", startsAtMs: 500 };
+  const drop = { status: "open", startsAtMs: 500, kind: "drop" } as const;
   const e1 = parseStreamEntry("1000-0", fields({ ...base, type: "reserved", expiresAtMs: 9 }));
   const e2 = parseStreamEntry("1000-1", fields({ ...base, type: "reserved", available: 0, held: 10, expiresAtMs: 9 }));
   const events = toEvents([e1, e2], drop);
@@ -48,8 +48,32 @@ t.test("snapshots: one per batch, status and seq", async (t) => {
   t.match(events[2]?.payload, { dropId: "d1", available: 0, held: 10, sold: 0, total: 10, status: "SOLD_OUT", seq: snapshotSeq("1000-1") });
   t.ok(snapshotSeq("1000-1") > snapshotSeq("1000-0") && snapshotSeq("1001-0") > snapshotSeq("1000-2047"));
   t.same(splitStreamId("12-3"), [12, 3]);
-  t.match(stockChanged(e1, { status: "open", startsAtMs: 5_000 }).payload, { status: "SCHEDULED" });
-  t.match(stockChanged(e1, { status: "paused", startsAtMs: 0 }).payload, { status: "PAUSED" });
+  t.match(stockChanged(e1, { status: "open", startsAtMs: 5_000, kind: "drop" }).payload, { status: "SCHEDULED" });
+  t.match(stockChanged(e1, { status: "paused", startsAtMs: 0, kind: "drop" }).payload, { status: "PAUSED" });
   const closed = parseStreamEntry("1001-0", fields({ ...base, orderId: "", type: "status", status: "closed" }));
   t.match(toEvents([e1, closed], drop).at(-1)?.payload, { status: "CLOSED" });
+});
+
+t.test("toEvents by kind: a drop publishes every saga event, a product only its expiries", async (t) => {
+  const entry = (id: string, type: string, extra: Record<string, string | number> = {}) => parseStreamEntry(id, fields({ ...base, dropId: "p1", type, ...extra }));
+  const batch = [
+    entry("10-0", "reserved", { expiresAtMs: 900_000 }),
+    entry("10-1", "confirmed"),
+    entry("10-2", "released", { reason: "PAYMENT_FAILED" }),
+    entry("10-3", "expired"),
+    entry("10-4", "refunded"),
+    entry("10-5", "adjusted", { orderId: "", qty: 5, available: 13 }),
+  ];
+  const asDrop = toEvents(batch, { status: "open", startsAtMs: 0, kind: "drop" });
+  t.same(asDrop.map((e) => e.type), ["StockReserved", "StockConfirmed", "StockReleased", "StockReleased", "StockReleased", "StockChanged"]);
+  const asProduct = toEvents(batch, { status: "open", startsAtMs: 0, kind: "product" });
+  t.same(asProduct.map((e) => e.type), ["StockReleased", "StockChanged"], "only the expiry on drops.inventory, and the snapshot");
+  t.match(asProduct[0], {
+    eventId: relayEventId("p1", "10-3", "StockReleased"),
+    correlationId: "o1",
+    payload: { orderId: "o1", dropId: "p1", quantity: 2, reason: "HOLD_EXPIRED" },
+  });
+  t.match(asProduct[1]?.payload, { dropId: "p1", available: 13, status: "OPEN", seq: snapshotSeq("10-5") });
+  t.equal(orderEvent(batch[0]!, "product"), null);
+  t.equal(orderEvent(batch[0]!)?.type, "StockReserved", "drop is the default kind");
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { defineScripts } from "@drops/redis";
 import type { Redis } from "../stock/scripts.ts";
 import { dropKeys } from "../stock/keys.ts";
+import type { DropState } from "../../domain/to-events.ts";
 
 const LEASE_LUA_DIR = fileURLToPath(new URL("./lua/", import.meta.url));
 
@@ -25,8 +26,8 @@ export type StreamGroup = {
   readNew(dropIds: readonly string[], count: number, blockMs: number): Promise<Map<string, RawEntry[]>>;
   /** XACK, then XTRIM MINID below the oldest entry still pending (or after the last acked one). */
   ackAndTrim(dropId: string, ids: readonly string[]): Promise<void>;
-  /** Meta fields the relay needs for snapshots. */
-  dropState(dropId: string): Promise<{ status: string; startsAtMs: number }>;
+  /** Meta fields the relay needs for the events (status and start for snapshots, kind for the saga events). */
+  dropState(dropId: string): Promise<DropState>;
 };
 
 export function createStreamGroup(opts: { redis: Redis; reader: Redis; prefix: string; group: string; consumer: string }): StreamGroup {
@@ -94,8 +95,8 @@ export function createStreamGroup(opts: { redis: Redis; reader: Redis; prefix: s
       await redis.xtrim(stream, "MINID", minId);
     },
     async dropState(dropId) {
-      const [status, startsAtMs] = await redis.hmget(keys(dropId).meta, "status", "startsAtMs");
-      return { status: status ?? "unknown", startsAtMs: Number(startsAtMs ?? 0) };
+      const [status, startsAtMs, kind] = await redis.hmget(keys(dropId).meta, "status", "startsAtMs", "kind");
+      return { status: status ?? "unknown", startsAtMs: Number(startsAtMs ?? 0), kind: kind === "product" ? "product" : "drop" };
     },
   };
 }

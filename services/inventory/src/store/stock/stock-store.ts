@@ -6,7 +6,7 @@
 import type { AdjustOutcome, ConfirmOutcome, OpenDropOutcome, RefundOutcome, ReleaseOutcome, ReserveOutcome, ResyncOutcome, SetStatusOutcome, StockSnapshot } from "../../domain/reservation.ts";
 import { id, nonNegInt, now, token } from "./args.ts";
 import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
-import type { DropStatus, StockCounters } from "../../domain/stock.ts";
+import type { DropStatus, StockCounters, StockKind } from "../../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis } from "./scripts.ts";
 import { parseAdjust, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus } from "./replies.ts";
@@ -22,6 +22,8 @@ export type OpenDropInput = {
   fence?: number;
   /** Default "open". */
   status?: "open" | "paused";
+  /** Default "drop"; stored in the meta hash (the relay publishes a product's entries differently). */
+  kind?: StockKind;
   nowMs?: number;
 };
 
@@ -63,7 +65,7 @@ export type ResyncInput = {
   lastStreamId: string;
   counters: StockCounters;
   /** Used only when the meta hash is gone (Redis lost the drop). */
-  schedule: { startsAtMs: number; perBuyerLimit: number; holdMs: number };
+  schedule: { startsAtMs: number; perBuyerLimit: number; holdMs: number; kind?: StockKind };
   holds: readonly ResyncHold[];
   nowMs?: number;
 };
@@ -94,6 +96,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
         nonNegInt("fence", input.fence ?? 0),
         input.status ?? "open",
         now(input.nowMs),
+        input.kind ?? "drop",
       ]);
       return parseOpenDrop(raw);
     },
@@ -156,6 +159,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
         nonNegInt("perBuyerLimit", input.schedule.perBuyerLimit),
         nonNegInt("holdMs", input.schedule.holdMs),
         now(input.nowMs),
+        input.schedule.kind ?? "drop",
         input.holds.length,
         ...holdArgs,
       ]);

@@ -18,7 +18,8 @@
 --   ARGV[10] perBuyerLimit (used when the meta hash is gone)
 --   ARGV[11] holdMs (used when the meta hash is gone)
 --   ARGV[12] nowMs ("" = Redis server time)
---   ARGV[13] number of holds that follow, then 5 values per hold: orderId, buyerId, qty, expiresAtMs, state
+--   ARGV[13] kind: drop | product (used when the meta hash is gone)
+--   ARGV[14] number of holds that follow, then 5 values per hold: orderId, buyerId, qty, expiresAtMs, state
 -- RETURNS: {"RESYNCED"} (one "status" event with the rebuilt counters); {"STALE_FENCE", storedFence} when
 --   the token is older than the last resync's; {"CHANGED", lastId} when the stream moved past the given
 --   last id (an entry not yet in the ledger: bring the ledger up to date and retry). Nothing written unless RESYNCED.
@@ -38,11 +39,11 @@ if redis.call("EXISTS", KEYS[5]) == 1 then
 end
 if lastId ~= ARGV[3] then return {"CHANGED", lastId} end
 local now = nowMs(ARGV[12])
-local cur = redis.call("HMGET", KEYS[1], "status", "startsAtMs", "perBuyerLimit", "holdMs", "fence")
+local cur = redis.call("HMGET", KEYS[1], "status", "startsAtMs", "perBuyerLimit", "holdMs", "fence", "kind")
 local status = cur[1] or "open"
 redis.call("DEL", KEYS[2], KEYS[3], KEYS[4])
-local n = tonumber(ARGV[13]) or 0
-local base = 13
+local n = tonumber(ARGV[14]) or 0
+local base = 14
 local taken = {}
 for i = 0, n - 1 do
   local o, b, q, e, s = ARGV[base + 1 + i * 5], ARGV[base + 2 + i * 5], ARGV[base + 3 + i * 5], ARGV[base + 4 + i * 5], ARGV[base + 5 + i * 5]
@@ -53,6 +54,6 @@ end
 for b, q in pairs(taken) do redis.call("HSET", KEYS[2], b, q) end
 redis.call("HSET", KEYS[1], "status", status, "startsAtMs", cur[2] or ARGV[9], "perBuyerLimit", cur[3] or ARGV[10],
   "holdMs", cur[4] or ARGV[11], "total", ARGV[4], "adjustments", ARGV[5], "available", ARGV[6], "held", ARGV[7],
-  "sold", ARGV[8], "fence", cur[5] or "0", "resyncFence", fence)
+  "sold", ARGV[8], "fence", cur[5] or "0", "resyncFence", fence, "kind", cur[6] or ARGV[13])
 stockEvent(KEYS[5], "status", ARGV[1], "", "", 0, {available = ARGV[6], held = ARGV[7], sold = ARGV[8]}, now, {"status", status})
 return {"RESYNCED"}
