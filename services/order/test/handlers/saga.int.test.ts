@@ -48,7 +48,7 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
   t.equal(succeeded!.causationId, requested!.eventId, "causation chain");
   t.equal(succeeded!.correlationId, r.orderId);
   const [confirm] = await waitFor(r.orderId, "StockConfirmRequested");
-  t.same(confirm!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1 });
+  t.same(confirm!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1, lines: null }, "a drop order's commands carry no lines");
   t.equal(await orderStatus(env, r.orderId), "paid");
 
   await env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
@@ -59,6 +59,7 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
   const mine = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": r.buyerId } });
   t.equal(mine.statusCode, 200);
   t.match(mine.json(), { orderId: r.orderId, dropId: r.dropId, quantity: 1, status: "confirmed", amountCents: 4_999 });
+  t.notOk("lines" in mine.json(), "a drop order's answer has no lines key");
   const theirs = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": randomUUID() } });
   t.equal(theirs.statusCode, 404, "another buyer's order is not found");
   t.equal((await env.app.inject({ url: `/orders/${r.orderId}` })).statusCode, 401, "no buyer id");
@@ -70,7 +71,7 @@ t.test("pm_card_declined: cancelled, OrderCancelled(PAYMENT_FAILED) and a releas
   await reserve(r);
   const [release] = await waitFor(r.orderId, "StockReleaseRequested");
   t.comment(`StockReserved -> StockReleaseRequested on Kafka in ${Date.now() - started} ms (provider latency 5 ms)`);
-  t.same(release!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1, reason: "PAYMENT_FAILED" });
+  t.same(release!.payload, { orderId: r.orderId, dropId: r.dropId, quantity: 1, reason: "PAYMENT_FAILED", lines: null });
   const [cancelled] = await waitFor(r.orderId, "OrderCancelled");
   t.match(cancelled!.payload, { orderId: r.orderId, reason: "PAYMENT_FAILED", detail: "card declined" });
   t.equal(await orderStatus(env, r.orderId), "cancelled");
