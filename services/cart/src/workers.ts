@@ -1,4 +1,4 @@
-/** The cart's background work: none yet (carts expire by Redis TTL; checkout is not built). */
+/** The cart's background work: none (carts expire by Redis TTL; abandoned holds by the inventory's sweeper). */
 import type { Workers } from "@drops/http";
 
 export function createWorkers(): Workers {
