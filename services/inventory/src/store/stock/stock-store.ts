@@ -8,7 +8,7 @@ import { id, nonNegInt, now, token } from "./args.ts";
 import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
 import type { DropStatus, StockCounters, StockKind } from "../../domain/stock.ts";
 import { dropIndexKey, dropKeys } from "./keys.ts";
-import { defineStockScripts, type Redis } from "./scripts.ts";
+import { defineStockScripts, type Redis, type StockScripts } from "./scripts.ts";
 import { parseAdjust, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus } from "./replies.ts";
 
 export type OpenDropInput = {
@@ -75,6 +75,18 @@ export type { AdjustOutcome, ResyncOutcome } from "../../domain/reservation.ts";
 
 export type StockStoreOptions = { prefix?: string };
 
+/** release.lua on `scripts` (which must define it): the one wrapper, shared with cart-stock.ts. */
+export async function releaseHold(scripts: StockScripts, prefix: string, ref: ReleaseInput): Promise<ReleaseOutcome> {
+  const k = dropKeys(ref.dropId, prefix);
+  const raw = await scripts.run("release", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
+    ref.dropId,
+    id("orderId", ref.orderId),
+    now(ref.nowMs),
+    token("reason", ref.reason),
+  ]);
+  return parseRelease(raw);
+}
+
 export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): StockStore {
   const prefix = opts.prefix ?? "";
   const scripts = defineStockScripts(redis);
@@ -109,16 +121,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
       return parseConfirm(raw);
     },
 
-    async release(ref) {
-      const k = keys(ref.dropId);
-      const raw = await scripts.run("release", [k.meta, k.buyers, k.holds, k.expiry, k.events], [
-        ref.dropId,
-        id("orderId", ref.orderId),
-        now(ref.nowMs),
-        token("reason", ref.reason),
-      ]);
-      return parseRelease(raw);
-    },
+    release: (ref) => releaseHold(scripts, prefix, ref),
 
     async refund(ref) {
       const k = keys(ref.dropId);
