@@ -11,9 +11,9 @@ import { uniqueName } from "@drops/testing";
 t.setTimeout(120_000);
 
 const confirmCmd = (orderId: string, id = randomUUID()): DropsEvent =>
-  newEnvelope({ type: "StockConfirmRequested", payload: { orderId, dropId: "c", quantity: 1 }, correlationId: orderId, now: Date.now(), id });
+  newEnvelope({ type: "StockConfirmRequested", payload: { orderId, dropId: "c", quantity: 1, lines: null }, correlationId: orderId, now: Date.now(), id });
 const releaseCmd = (orderId: string, reason: StockReleaseReason): DropsEvent =>
-  newEnvelope({ type: "StockReleaseRequested", payload: { orderId, dropId: "c", quantity: 1, reason }, correlationId: orderId, now: Date.now(), id: randomUUID() });
+  newEnvelope({ type: "StockReleaseRequested", payload: { orderId, dropId: "c", quantity: 1, reason, lines: null }, correlationId: orderId, now: Date.now(), id: randomUUID() });
 
 t.test("confirm and release commands drive the stock scripts idempotently; a gone hold answers StockConfirmFailed", async (t) => {
   const f = stockFixture(t);
