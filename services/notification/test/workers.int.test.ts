@@ -59,6 +59,19 @@ t.test("notifications from order events on the real topics", async (t) => {
     t.same(paged.items.map((n) => n.orderId), [orderIds[0]], "page 2 holds the oldest");
   });
 
+  t.test("a cart order's OrderConfirmed and OrderCancelled (dropId \"\") are stored and pushed, with dropId null", async (t) => {
+    const { orderId, buyerId } = ids();
+    const pushed: unknown[] = [];
+    t.teardown(env.clients.hub.subscribe(buyerId, (n) => pushed.push(n)));
+    await env.publish(testEnvelope("OrderConfirmed", { orderId, dropId: "", buyerId, quantity: 6, amountCents: 6000, paymentId: `pay_${orderId}` }));
+    await env.publish(testEnvelope("OrderCancelled", { orderId, dropId: "", buyerId, quantity: 6, reason: "REFUNDED", detail: "cancelled by the buyer" }));
+    await eventually(async () => (await countFor(env, buyerId)) === 2);
+    const page = await list(env, buyerId);
+    t.same(page.items.map((n) => [n.kind, n.orderId, n.dropId]).sort(), [["order_confirmed", orderId, null], ["order_refunded", orderId, null]]);
+    await eventually(() => pushed.length === 2);
+    t.match(pushed, [{ orderId, dropId: null }, { orderId, dropId: null }]);
+  });
+
   t.test("another buyer sees none of them and cannot mark them read", async (t) => {
     const { orderId, buyerId, dropId } = ids();
     await env.publish(testEnvelope("OrderConfirmed", { orderId, dropId, buyerId, quantity: 1, amountCents: 100, paymentId: `pay_${orderId}` }));

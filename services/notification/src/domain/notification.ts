@@ -22,6 +22,11 @@ export type Draft = {
   body: string;
 };
 
+/** The drop of an order event; a cart order's events carry dropId "" (its products are lines): none. */
+function dropOf(p: { dropId: string }): string | null {
+  return p.dropId === "" ? null : p.dropId;
+}
+
 function units(n: number): string {
   return n === 1 ? "1 unit" : `${n} units`;
 }
@@ -30,7 +35,7 @@ export function orderConfirmedDraft(p: OrderConfirmed): Draft {
   return {
     buyerId: p.buyerId,
     orderId: p.orderId,
-    dropId: p.dropId,
+    dropId: dropOf(p),
     kind: "order_confirmed",
     title: "Order confirmed",
     body: `Your order ${p.orderId} for ${units(p.quantity)} is confirmed and paid.`,
@@ -39,7 +44,7 @@ export function orderConfirmedDraft(p: OrderConfirmed): Draft {
 
 /** The cancel reason decides the kind: expired hold, refund, or a plain cancellation. */
 export function orderCancelledDraft(p: OrderCancelled): Draft {
-  const base = { buyerId: p.buyerId, orderId: p.orderId, dropId: p.dropId };
+  const base = { buyerId: p.buyerId, orderId: p.orderId, dropId: dropOf(p) };
   const order = `Your order ${p.orderId} for ${units(p.quantity)}`;
   switch (p.reason) {
     case "HOLD_EXPIRED":

@@ -27,6 +27,12 @@ t.test("OrderCancelled: the reason decides the kind", async (t) => {
   }
 });
 
+t.test("a cart order's events (dropId \"\") give notifications of no drop", async (t) => {
+  const cart = { ...order, dropId: "", quantity: 6 };
+  t.match(orderConfirmedDraft({ ...cart, amountCents: 6000, paymentId: "pay_ord_1" }), { orderId: "ord_1", dropId: null, kind: "order_confirmed", body: /6 units/ });
+  t.match(orderCancelledDraft({ ...cart, reason: "HOLD_EXPIRED", detail: null }), { orderId: "ord_1", dropId: null, kind: "order_expired" });
+});
+
 t.test("StockReleased -> back_in_stock for a watcher", async (t) => {
   const d = backInStockDraft({ orderId: "ord_1", dropId: "drop_1", quantity: 1, reason: "HOLD_EXPIRED" }, "watcher_1");
   t.match(d, { buyerId: "watcher_1", orderId: null, dropId: "drop_1", kind: "back_in_stock" });
