@@ -5,12 +5,14 @@ import { userRoutes } from "./routes/users.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
-import { httpDropScheduler, type DropScheduler } from "./store/inventory.ts";
+import { httpDropScheduler, httpProductStock, type DropScheduler, type ProductStock } from "./store/inventory.ts";
 import { createWorkers } from "./workers.ts";
 
 export type CatalogOptions = {
   /** Where new drops' schedules go; default: the inventory over HTTP (INVENTORY_URL). */
   scheduler?: DropScheduler;
+  /** Where products' stock is set and restocked; default: the inventory over HTTP (INVENTORY_URL). */
+  stock?: ProductStock;
 };
 
 /**
@@ -28,7 +30,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.addHook("preValidation", rejectNul);
       await app.register(userRoutes, { db });
       await app.register(sellerRoutes, { db });
-      await app.register(productRoutes, { db });
+      const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      await app.register(productRoutes, { db, stock });
       const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(dropRoutes, { db, scheduler });
     },

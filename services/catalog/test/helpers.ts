@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
-import type { DropScheduler } from "../src/store/inventory.ts";
+import type { DropScheduler, ProductStock } from "../src/store/inventory.ts";
 import type { DropView } from "../src/domain/drops.ts";
 import { openClients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
@@ -19,6 +19,8 @@ export type Catalog = {
   admin: Identity;
   /** Drops handed to the (recording) inventory scheduler, in order. */
   scheduled: DropView[];
+  /** Stock set (`set`) and added (`restock`) through the (recording) inventory stand-in, in order; its totals per product. */
+  stocked: { productId: string; op: "set" | "restock"; units: number }[];
   /** The headers the gateway would set for `who`. */
   as: (who: Identity) => Record<string, string>;
   call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { who?: Identity; body?: unknown }) => Promise<LightMyRequestResponse>;
@@ -26,20 +28,34 @@ export type Catalog = {
   user: (name?: string) => Promise<Identity & { email: string }>;
   /** A user with an approved seller; returns its identity and seller id. */
   seller: (name?: string) => Promise<Identity & { sellerId: string }>;
-  product: (seller: Identity, fields?: Partial<{ name: string; description: string; priceCents: number }>) => Promise<string>;
+  product: (seller: Identity, fields?: Partial<{ name: string; description: string; priceCents: number; stock: number }>) => Promise<string>;
 };
 
 let counter = 0;
 
 /** A catalog app on a fresh migrated schema, an admin, and helpers; everything torn down with `t`. */
-export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler } = {}): Promise<Catalog> {
+export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler; stock?: ProductStock } = {}): Promise<Catalog> {
   const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
   t.teardown(schema.cleanup);
   const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema });
   const clients = openClients(config);
   const scheduled: DropView[] = [];
   const scheduler: DropScheduler = opts.scheduler ?? (async (drop) => void scheduled.push(drop));
-  const { app } = await buildApp(config, clients, { scheduler });
+  const stocked: Catalog["stocked"] = [];
+  const totals = new Map<string, number>();
+  const stock: ProductStock = opts.stock ?? {
+    set: async (productId, total) => {
+      stocked.push({ productId, op: "set", units: total });
+      if (!totals.has(productId)) totals.set(productId, total);
+      return { productId, stock: totals.get(productId)!, available: totals.get(productId)! };
+    },
+    restock: async (productId, units) => {
+      stocked.push({ productId, op: "restock", units });
+      totals.set(productId, (totals.get(productId) ?? 0) + units);
+      return { productId, stock: totals.get(productId)!, available: totals.get(productId)! };
+    },
+  };
+  const { app } = await buildApp(config, clients, { scheduler, stock });
   t.teardown(() => app.close());
   const db = clients.db;
   const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");
@@ -67,7 +83,7 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
     if (res.statusCode !== 201) throw new Error(`product failed: ${res.body}`);
     return res.json<{ productId: string }>().productId;
   };
-  return { app, db, schema: schema.schema, admin, scheduled, as, call, user, seller, product };
+  return { app, db, schema: schema.schema, admin, scheduled, stocked, as, call, user, seller, product };
 }
 
 export function inSeconds(s: number): string {

@@ -4,8 +4,11 @@ import { forbidden } from "@drops/http";
 export type ProductView = { productId: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: string; updatedAt: string };
 export type ProductInput = { name: string; description: string; priceCents: number };
 
+/** The most units a product's stock is set to at creation, or restocked by at once. */
+export const MAX_STOCK_UNITS = 10_000_000;
+
 /** Names and descriptions are stored trimmed. */
-export function productData(input: ProductInput): ProductInput {
+export function productData(input: ProductInput & { stock?: number }): ProductInput {
   return { name: input.name.trim(), description: input.description.trim(), priceCents: input.priceCents };
 }
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
-import { createProduct, getProduct, myProducts, updateProduct } from "../store/products.ts";
-import type { ProductInput } from "../domain/products.ts";
+import { createProduct, getProduct, myProducts, restockProduct, updateProduct } from "../store/products.ts";
+import type { ProductStock } from "../store/inventory.ts";
+import { MAX_STOCK_UNITS, type ProductInput } from "../domain/products.ts";
 import { idParams, page, pageSize, strictObject } from "./schemas.ts";
 
 const productFields = {
@@ -10,18 +11,25 @@ const productFields = {
   description: { type: "string", maxLength: 5000 },
   priceCents: { type: "integer", minimum: 0, maximum: 100_000_000 },
 } as const;
-const createBody = strictObject(productFields, ["name", "description", "priceCents"]);
+const createBody = strictObject({ ...productFields, stock: { type: "integer", minimum: 0, maximum: MAX_STOCK_UNITS } }, ["name", "description", "priceCents"]);
+const restockBody = strictObject({ units: { type: "integer", minimum: 1, maximum: MAX_STOCK_UNITS } }, ["units"]);
 const patchBody = { ...strictObject(productFields, []), minProperties: 1 } as const;
 const pageQuery = strictObject({ page, pageSize }, []);
 
-/** Products: create (approved seller), read (anyone), edit and list own (owner only). */
-export async function productRoutes(app: FastifyInstance, opts: { db: Db }): Promise<void> {
-  const { db } = opts;
+/** Products: create (approved seller, optionally with stock), read (anyone), edit, restock and list own (owner only). */
+export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock: ProductStock }): Promise<void> {
+  const { db, stock } = opts;
 
-  app.post<{ Body: ProductInput }>("/products", { schema: { body: createBody } }, async (request, reply) => {
-    const product = await createProduct(db, callerOf(request).userId, request.body);
+  app.post<{ Body: ProductInput & { stock?: number } }>("/products", { schema: { body: createBody } }, async (request, reply) => {
+    const product = await createProduct(db, callerOf(request).userId, request.body, stock);
     return reply.status(201).send(product);
   });
+
+  app.post<{ Params: { productId: string }; Body: { units: number } }>(
+    "/products/:productId/restock",
+    { schema: { params: idParams("productId"), body: restockBody } },
+    async (request) => restockProduct(db, callerOf(request).userId, request.params.productId, request.body.units, stock),
+  );
 
   app.get<{ Params: { productId: string } }>("/products/:productId", { schema: { params: idParams("productId") } }, async (request) => {
     return getProduct(db, request.params.productId);

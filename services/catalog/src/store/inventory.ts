@@ -30,3 +30,38 @@ export function httpDropScheduler(baseUrl: string, timeoutMs: number, log?: Fast
     }
   };
 }
+
+/** The inventory's stock figures of a product (`PUT .../stock`, `POST .../restock`). */
+export type ProductStockFigures = { productId: string; stock: number; available: number };
+
+/**
+ * A regular product's stock, owned by the inventory: `set` runs inside the transaction that creates
+ * the product (when it throws, the product is not created); `restock` after the catalog checked the
+ * caller owns the product.
+ */
+export type ProductStock = {
+  set(productId: string, total: number): Promise<ProductStockFigures>;
+  restock(productId: string, units: number): Promise<ProductStockFigures>;
+};
+
+/**
+ * The inventory's internal `PUT /internal/products/:productId/stock {total}` (idempotent: stock
+ * already set answers its current figures) and `POST /internal/products/:productId/restock {units}`.
+ * Unreachable, slow or failing -> 503 UNAVAILABLE; a refusal (4xx) is the catalog's bug: logged, 503.
+ */
+export function httpProductStock(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): ProductStock {
+  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+  const call = async (what: string, method: "PUT" | "POST", path: string, body: object): Promise<ProductStockFigures> => {
+    try {
+      return await inventory.call<ProductStockFigures>({ method, path, body });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err.statusCode !== 503) log?.error({ status: err.statusCode, code: err.code, path }, `inventory refused a product's ${what}`);
+      throw unavailable(`the inventory is unavailable; the ${what} did not happen, retry shortly`);
+    }
+  };
+  return {
+    set: (productId, total) => call("stock", "PUT", `/internal/products/${encodeURIComponent(productId)}/stock`, { total }),
+    restock: (productId, units) => call("restock", "POST", `/internal/products/${encodeURIComponent(productId)}/restock`, { units }),
+  };
+}

@@ -1,6 +1,7 @@
 import { notFound } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { approvedSellerOf } from "./sellers.ts";
+import type { ProductStock, ProductStockFigures } from "./inventory.ts";
 import { mustOwn, productData, productPatch, type ProductInput, type ProductView } from "../domain/products.ts";
 
 type ProductRow = { id: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: Date; updatedAt: Date };
@@ -12,11 +13,35 @@ export function productView(p: ProductRow): ProductView {
   };
 }
 
-/** Only an approved seller creates products; the product belongs to the caller's seller. */
-export async function createProduct(db: Db, userId: string, input: ProductInput): Promise<ProductView> {
+/** Longest a product's creation may hold its transaction open (the inventory call included). */
+const CREATE_TX_TIMEOUT_MS = 65_000;
+
+/**
+ * Only an approved seller creates products; the product belongs to the caller's seller. With
+ * `stock`, the row and the inventory's stock go together: the row is inserted, the inventory sets the
+ * product's stock, then the transaction commits; if the inventory call fails nothing is created.
+ */
+export async function createProduct(db: Db, userId: string, input: ProductInput & { stock?: number }, stock?: ProductStock): Promise<ProductView> {
   const seller = await approvedSellerOf(db, userId);
-  const product = await db.product.create({ data: { sellerId: seller.sellerId, ...productData(input) } });
-  return productView(product);
+  const data = { sellerId: seller.sellerId, ...productData(input) };
+  if (input.stock === undefined) return productView(await db.product.create({ data }));
+  if (!stock) throw new Error("createProduct: stock given but no ProductStock");
+  const units = input.stock;
+  return db.$transaction(
+    async (tx) => {
+      const product = await tx.product.create({ data });
+      await stock.set(product.id, units);
+      return productView(product);
+    },
+    { maxWait: 5_000, timeout: CREATE_TX_TIMEOUT_MS },
+  );
+}
+
+/** The product's approved owner adds `units` to its stock (set to `units` when never set). */
+export async function restockProduct(db: Db, userId: string, productId: string, units: number, stock: ProductStock): Promise<ProductStockFigures> {
+  await ownedProduct(db, userId, productId);
+  const figures = await stock.restock(productId, units);
+  return { productId, stock: figures.stock, available: figures.available };
 }
 
 export async function getProduct(db: Db, productId: string): Promise<ProductView> {

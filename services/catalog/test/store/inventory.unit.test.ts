@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import t from "tap";
-import { httpDropScheduler } from "../../src/store/inventory.ts";
+import { httpDropScheduler, httpProductStock } from "../../src/store/inventory.ts";
 import type { DropView } from "../../src/domain/drops.ts";
 
 const drop: DropView = {
@@ -43,4 +43,20 @@ t.test("failures: 5xx and unreachable are 503, 409 is DROP_ALREADY_LOADED", asyn
   await t.rejects(httpDropScheduler("http://127.0.0.1:1", 1000)(drop), { statusCode: 503, code: "UNAVAILABLE" });
   const slow = await inventoryStub(t, () => undefined);
   await t.rejects(httpDropScheduler(slow.url, 100)(drop), { statusCode: 503, code: "UNAVAILABLE" }, "timeout");
+});
+
+t.test("httpProductStock: PUT .../stock {total}, POST .../restock {units}; failures are 503", async (t) => {
+  const stub = await inventoryStub(t, (req, _body, res) =>
+    res.writeHead(req.method === "PUT" ? 201 : 200, { "content-type": "application/json" }).end(JSON.stringify({ productId: "p1", stock: 5, available: 4 })));
+  const stock = httpProductStock(stub.url, 1000);
+  t.same(await stock.set("p1", 5), { productId: "p1", stock: 5, available: 4 });
+  t.same(await stock.restock("p1", 2), { productId: "p1", stock: 5, available: 4 });
+  t.same(stub.seen, [
+    { method: "PUT", url: "/internal/products/p1/stock", body: { total: 5 } },
+    { method: "POST", url: "/internal/products/p1/restock", body: { units: 2 } },
+  ]);
+  const refused = await inventoryStub(t, (_req, _body, res) =>
+    res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ code: "VALIDATION_FAILED", message: "no" })));
+  await t.rejects(httpProductStock(refused.url, 1000).set("p1", 1), { statusCode: 503, code: "UNAVAILABLE" });
+  await t.rejects(httpProductStock("http://127.0.0.1:1", 1000).restock("p1", 1), { statusCode: 503, code: "UNAVAILABLE" });
 });
