@@ -1,14 +1,17 @@
-import { createServiceApp, type BuiltService, type Workers } from "@drops/http";
+import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService, type Workers } from "@drops/http";
 import { createLock } from "@drops/redis";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { dropRoutes } from "./routes/drops.ts";
+import { productRoutes } from "./routes/products.ts";
 import { createStockStore } from "./store/stock/stock-store.ts";
 import { createWorkers } from "./workers.ts";
+import { createOpener } from "./workers/opener.ts";
 
 /**
  * The inventory service: the shared shell (errors, /health, /ready on Redis, PostgreSQL, Kafka), its
- * internal drop routes (schedules, stock check, resync, adjust, status) and its workers (script
+ * internal drop routes (schedules, stock check, resync, adjust, status), its product stock routes
+ * (set, restock, read) and its workers (script
  * version, relay, opener, sweeper, command consumer; none with WORKERS_ENABLED=false), which
  * runService starts before listening and stops before closing. Never listens; closing the app stops
  * the workers and closes the clients.
@@ -19,6 +22,9 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     config,
     clients: clients.shell,
     setup: async (app) => {
+      // Bodies never coerced, unknown properties refused (400 VALIDATION_FAILED), as in the other services.
+      app.setValidatorCompiler(strictValidatorCompiler());
+      app.addHook("preValidation", rejectNul);
       const prefix = config.STOCK_KEY_PREFIX;
       const store = createStockStore(clients.redis, { prefix });
       const locker = createLock(clients.lockClients, {
@@ -28,6 +34,9 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       });
       // Called, not registered: `app.register(plugin, { prefix })` would take the stock key prefix for a route prefix.
       await dropRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
+      // Its own opener (never started): the routes load a product's stock with its `open`, under the same lock.
+      const opener = createOpener({ pool: clients.pool, store, locker, logger: app.log });
+      await productRoutes(app, { pool: clients.pool, store, locker, opener, holdMs: config.PRODUCT_HOLD_SECONDS * 1000 });
       if (config.WORKERS_ENABLED) {
         const running = createWorkers({ config, clients, store, locker, logger: app.log });
         app.addHook("onClose", async () => running.stop());
