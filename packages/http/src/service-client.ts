@@ -10,6 +10,8 @@ export type ServiceCall = {
   /** The verified caller, passed as x-user-id / x-user-roles (the internal services trust only these). */
   caller?: Caller;
   requestId?: string;
+  /** Extra request headers (e.g. Idempotency-Key); the identity headers are always the caller's. */
+  headers?: Record<string, string>;
 };
 
 export type ServiceClient = { call: <T>(c: ServiceCall) => Promise<T> };
@@ -35,7 +37,7 @@ export function createServiceClient(opts: ServiceClientOptions): ServiceClient {
     async call<T>(c: ServiceCall): Promise<T> {
       const url = new URL(base + c.path);
       for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      const headers: Record<string, string> = { accept: "application/json", ...(c.caller ? identityHeaders(c.caller) : {}) };
+      const headers: Record<string, string> = { accept: "application/json", ...c.headers, ...(c.caller ? identityHeaders(c.caller) : {}) };
       if (c.body !== undefined) headers["content-type"] = "application/json";
       if (c.requestId) headers["x-request-id"] = c.requestId;
       let res: Response;
