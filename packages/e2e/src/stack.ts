@@ -152,6 +152,7 @@ function serviceEnv(common: Record<string, string>, schemas: Schemas, instances:
     CATALOG_URL: firstOf(instances, "catalog").url,
     INVENTORY_URL: firstOf(instances, "inventory").url,
     ORDER_URL: firstOf(instances, "order").url,
+    CART_URL: firstOf(instances, "cart").url,
   };
   return (service) => {
     const schema = (schemas as Record<string, string>)[service];
