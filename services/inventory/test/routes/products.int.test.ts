@@ -87,6 +87,16 @@ t.test("product stock: set once (idempotent), read, restock through the ledgered
   t.ok(report.ok, JSON.stringify(report.reports.flatMap((r) => r.problems)));
   t.same(report.reports.map((r) => r.dropId).sort(), [productId, fresh].sort(), "reconcile covers the products");
   t.match((await app.inject({ url: `/internal/drops/${productId}/stock` })).json(), { consistent: true, total: 9 });
+
+  // Redis loses the product: 503 until resynced from the ledger, which keeps it a product.
+  await relay.stop();
+  const k = dropKeys(productId, prefix);
+  await clients.redis.del(k.meta, k.buyers, k.holds, k.expiry, k.events);
+  t.equal((await get(productId)).statusCode, 503);
+  const resync = await app.inject({ method: "POST", url: `/internal/drops/${productId}/resync` });
+  t.equal(resync.statusCode, 200, resync.body);
+  t.equal(await clients.redis.hget(k.meta, "kind"), "product");
+  t.same((await get(productId)).json(), { productId, stock: 9, available: 7, held: 2, sold: 0 });
 });
 
 t.test("product stock: bad input 400, a drop's id 409, concurrent set-ups load once", async (t) => {

@@ -3,6 +3,10 @@ import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock-fixture.ts";
 import { lockerFactory } from "../lock-fixture.ts";
 import { createSweeper } from "../../src/workers/sweeper.ts";
+import type { DropsEvent } from "@drops/events";
+import { collectEvents, testKafka, testPublisher, testTopics } from "@drops/kafka/testing";
+import { createCartStock } from "../../src/store/stock/cart-stock.ts";
+import { createStockRelay } from "../../src/workers/relay.ts";
 
 t.setTimeout(60_000);
 
@@ -59,4 +63,37 @@ t.test("two sweepers: one active, the other stands by and takes over; both at on
   t.equal(new Set(expired).size, 120);
   t.match(await f.store.snapshot("two"), { available: 200, held: 0 });
   await f.assertInvariant("two");
+});
+
+t.test("a cart order's product lines expire by the sweeper: each line a StockReleased HOLD_EXPIRED (dropId = productId), nothing else on drops.inventory", async (t) => {
+  const f = stockFixture(t);
+  const newLocker = lockerFactory(t, f.prefix);
+  const kafka = testKafka("inv_test");
+  const topics = await testTopics(t, kafka, "invsweep", ["orders", "changes"]);
+  const { producer } = testPublisher(t, kafka, { lingerMs: 2 });
+  const publish = (e: DropsEvent) => producer.publish(e.type === "StockChanged" ? topics.changes : topics.orders, null, e);
+  const seen = (await collectEvents(t, kafka, [topics.orders])).items;
+  for (const p of ["pa", "pb"]) await f.store.openDrop({ dropId: p, total: 3, startsAtMs: 0, perBuyerLimit: 0, holdMs: 500, kind: "product" });
+  const cart = createCartStock(f.redis, { prefix: f.prefix });
+  t.match(await cart.reserveLines({ orderId: "cart1", buyerId: "b", lines: [{ productId: "pa", quantity: 2 }, { productId: "pb", quantity: 1 }] }), { status: "HELD" });
+
+  const relay = createStockRelay({ redis: f.redis, prefix: f.prefix, publish, blockMs: 50 });
+  t.teardown(() => relay.stop());
+  relay.start();
+  const sweeper = createSweeper({ store: f.store, locker: newLocker(), intervalMs: 50 });
+  t.teardown(() => sweeper.stop());
+  sweeper.start();
+
+  const released = await eventually(() => (seen.length >= 2 ? seen : undefined), 30_000);
+  t.same(
+    released.map((e) => [e.type, e.payload]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+    [
+      ["StockReleased", { orderId: "cart1", dropId: "pa", quantity: 2, reason: "HOLD_EXPIRED" }],
+      ["StockReleased", { orderId: "cart1", dropId: "pb", quantity: 1, reason: "HOLD_EXPIRED" }],
+    ],
+  );
+  t.match(await f.store.snapshot("pa"), { available: 3, held: 0 });
+  t.match(await f.store.snapshot("pb"), { available: 3, held: 0 });
+  await f.assertInvariant("pa");
+  await f.assertInvariant("pb");
 });
