@@ -1,27 +1,14 @@
 import t from "tap";
-import { testEnv, uniqueName } from "@drops/testing";
+import { uniqueName } from "@drops/testing";
 import { createLock } from "@drops/redis";
 import { buildApp } from "../../src/app.ts";
 import { openClients } from "../../src/clients.ts";
-import { readConfig } from "../../src/config.ts";
 import { createOpener } from "../../src/workers/opener.ts";
 import { createStockStore } from "../../src/store/stock/stock-store.ts";
 import { dropKeys, dropIndexKey } from "../../src/store/stock/keys.ts";
-import { dbFixture } from "../db-fixture.ts";
+import { configFor, dbFixture } from "../db-fixture.ts";
 
 t.setTimeout(60_000);
-
-function configFor(db: { url: string; schema: string }, extra: NodeJS.ProcessEnv = {}) {
-  return readConfig({
-    LOG_LEVEL: "silent",
-    DATABASE_URL: db.url,
-    DB_SCHEMA: db.schema,
-    REDIS_URL: testEnv.redisUrl,
-    REDLOCK_URLS: testEnv.redisUrl,
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
-    ...extra,
-  });
-}
 
 t.test("internal routes: schedule a drop, check its stock (Redis vs ledger), resync", async (t) => {
   const db = await dbFixture(t);

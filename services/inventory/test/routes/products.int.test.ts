@@ -1,33 +1,23 @@
 import t, { type Test } from "tap";
 import type { DropsEvent } from "@drops/events";
 import { deleteKeysWithPrefix } from "@drops/redis";
-import { eventually, testEnv, uniqueName } from "@drops/testing";
+import { eventually, uniqueName } from "@drops/testing";
 import { buildApp } from "../../src/app.ts";
 import { openClients } from "../../src/clients.ts";
-import { readConfig } from "../../src/config.ts";
 import { findDrop } from "../../src/store/drops.ts";
 import { ledgerCounters, ledgerSink } from "../../src/store/ledger.ts";
 import { reconcile } from "../../src/store/reconcile.ts";
 import { dropKeys } from "../../src/store/stock/keys.ts";
 import { createStockStore } from "../../src/store/stock/stock-store.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";
-import { dbFixture } from "../db-fixture.ts";
+import { configFor, dbFixture } from "../db-fixture.ts";
 
 t.setTimeout(60_000);
 
 async function productApp(t: Test) {
   const db = await dbFixture(t);
   const prefix = `${uniqueName("products")}:`;
-  const config = readConfig({
-    LOG_LEVEL: "silent",
-    DATABASE_URL: db.url,
-    DB_SCHEMA: db.schema,
-    REDIS_URL: testEnv.redisUrl,
-    REDLOCK_URLS: testEnv.redisUrl,
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
-    STOCK_KEY_PREFIX: prefix,
-    PRODUCT_HOLD_SECONDS: "120",
-  });
+  const config = configFor(db, { STOCK_KEY_PREFIX: prefix, PRODUCT_HOLD_SECONDS: "120" });
   const clients = openClients(config);
   const { app } = await buildApp(config, clients);
   t.teardown(async () => {

@@ -12,8 +12,8 @@ async function products(f: StockFixture, stock: Record<string, number>, holdMs =
   }
 }
 
-const availableOf = async (f: StockFixture, ids: readonly string[]) =>
-  Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await f.store.snapshot(id))?.available ?? null])));
+const availableOf = async (f: StockFixture, ids: readonly string[]): Promise<Record<string, number | null>> =>
+  Object.fromEntries(await Promise.all(ids.map(async (id) => [id, (await f.store.snapshot(id))?.available ?? null] as const)));
 
 t.test("reserveLines holds every line under the order; a replay answers HELD again", async (t) => {
   const f = stockFixture(t);
