@@ -1,5 +1,5 @@
 import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService } from "@drops/http";
-import { openClients, type Clients } from "./clients.ts";
+import { openClients, whenConnected, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { cartRoutes } from "./routes/cart.ts";
 import { checkoutRoutes, createCheckout } from "./routes/checkout.ts";
@@ -10,7 +10,7 @@ import { createCartStock, recordPendingOrder } from "./store/stock.ts";
 import { createWorkers } from "./workers.ts";
 
 /**
- * The cart service: the shared shell (errors, /health, /ready on Redis, the stock Redis and Kafka)
+ * The cart service: the shared shell (errors, /health, /ready on Redis and Kafka)
  * and the buyer's cart (internal routes behind the gateway, identity headers): GET /cart,
  * PUT/DELETE /cart/lines/:productId, POST /cart/checkout. Never listens; closing the app closes its clients.
  */
@@ -21,15 +21,18 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     setup: async (app) => {
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
+      // Requests before the (fail-fast) connection is up would be 503s: wait for it, briefly.
+      await whenConnected(clients.redis, config.REDIS_COMMAND_TIMEOUT_MS).catch((err: unknown) =>
+        app.log.warn({ err }, "Redis not connected yet: carts answer 503 until it is"));
       const now = Date.now;
       const carts = createCarts(clients.redis, { prefix: config.CART_KEY_PREFIX, ttlSeconds: config.CART_TTL_SECONDS, maxLines: config.CART_MAX_LINES });
       const catalog = createProductCatalog(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
-      const stock = createCartStock(clients.stockRedis, { prefix: config.STOCK_KEY_PREFIX });
+      const stock = createCartStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
       const checkouts = createCheckouts(clients.redis, { prefix: config.CART_KEY_PREFIX, recordSeconds: config.CHECKOUT_RECORD_SECONDS, lockMs: config.CHECKOUT_LOCK_MS });
       const checkout = createCheckout({
         carts, checkouts, catalog, stock, producer: clients.producer, topic: config.CHECKOUTS_TOPIC,
         publishTimeoutMs: config.PUBLISH_TIMEOUT_MS, currency: config.CURRENCY, cartTtlMs: config.CART_TTL_SECONDS * 1000,
-        recordPending: (p) => recordPendingOrder(clients.stockRedis, config.STOCK_KEY_PREFIX, p, now()),
+        recordPending: (p) => recordPendingOrder(clients.redis, config.STOCK_KEY_PREFIX, p, now()),
         now, log: app.log,
       });
       await app.register(cartRoutes, { carts, catalog, stock, maxLines: config.CART_MAX_LINES, now });

@@ -5,31 +5,55 @@ import { checkRedis, createRedis } from "@drops/redis";
 import type { Config } from "./config.ts";
 
 /**
- * The cart's clients: Redis for the carts (`redis`), the stock Redis connection for the inventory's
- * scripts (`stockRedis`, same REDIS_URL, fail-fast settings), Kafka and its producer for
- * CartCheckedOut. /ready checks redis, stock-redis and kafka.
+ * The cart's clients: one Redis connection (REDIS_URL, the stock Redis: the carts under
+ * CART_KEY_PREFIX, the inventory's stock keys under STOCK_KEY_PREFIX), Kafka and its producer for
+ * CartCheckedOut. /ready checks redis and kafka.
  */
-export type Clients = { redis: RedisClient; stockRedis: RedisClient; kafka: KafkaClient; producer: EventProducer; shell: ServiceClients };
+export type Clients = { redis: RedisClient; kafka: KafkaClient; producer: EventProducer; shell: ServiceClients };
+
+/** Resolves once `redis` is connected; rejects after `timeoutMs` (the connection keeps trying). */
+export async function whenConnected(redis: RedisClient, timeoutMs: number): Promise<void> {
+  if (redis.status !== "ready") {
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        redis.off("ready", onReady);
+        reject(new Error(`not connected (${redis.status})`));
+      }, timeoutMs);
+      redis.once("ready", onReady);
+    });
+  }
+}
+
+/** /ready right after the start waits for the connection instead of failing on it, then PINGs. */
+async function pingWhenConnected(redis: RedisClient, timeoutMs: number): Promise<void> {
+  await whenConnected(redis, timeoutMs);
+  await checkRedis(redis);
+}
 
 /**
- * Nothing connects before first use but the stock connection. The stock connection fails closed as
- * the gateway's does: no offline queue, a command timeout, no re-send after a reconnect: a checkout
- * that cannot reach stock is a 503 and the buyer retries with the same Idempotency-Key (reserve is
- * idempotent per order id). The producer retries a little, then the route's PUBLISH_TIMEOUT_MS
- * turns a Kafka outage into a 503 instead of a hung request.
+ * Redis connects at once, Kafka on first use. The Redis connection carries the checkout's reserves,
+ * so it fails closed as the gateway's does: no offline queue (a command while disconnected rejects
+ * at once), a command timeout of REDIS_COMMAND_TIMEOUT_MS, no re-send of in-flight commands after a
+ * reconnect. Each is a 503 for the buyer, who retries with the same Idempotency-Key (reserve is
+ * idempotent per order id, so a script that did run behind a timeout is found again, not doubled).
+ * The producer retries a little, then the route's PUBLISH_TIMEOUT_MS turns a Kafka outage into a 503
+ * instead of a hung request.
  */
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
-  const redis = infra.redis(config.REDIS_URL);
-  const stockRedis = createRedis(config.REDIS_URL, {
-    connectionName: `${config.SERVICE_NAME}-stock`,
+  const redis = createRedis(config.REDIS_URL, {
+    connectionName: config.SERVICE_NAME,
     enableOfflineQueue: false,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
   });
-  infra.adoptRedis(stockRedis, "stock-redis", () => checkRedis(stockRedis));
+  infra.adoptRedis(redis, "redis", () => pingWhenConnected(redis, config.READY_TIMEOUT_MS));
   const kafka = infra.kafka(config.KAFKA_BROKERS);
   const producer = infra.producer(kafka, { lingerMs: 0, retries: 3 });
-  return { redis, stockRedis, kafka, producer, shell: infra.shell };
+  return { redis, kafka, producer, shell: infra.shell };
 }

@@ -9,7 +9,7 @@ export const spec = {
   CART_TTL_SECONDS: int(604_800, { min: 1, max: 366 * 24 * 3600 }, "a cart expires this many seconds after its last change (default 7 days)"),
   CART_MAX_LINES: int(50, { min: 1, max: 1000 }, "most distinct products in one cart (409 CART_FULL above)"),
   STOCK_KEY_PREFIX: str("", "namespace of the inventory's stock keys in Redis (the gateway's and inventory's value)"),
-  REDIS_COMMAND_TIMEOUT_MS: int(1000, { min: 10, max: 60_000 }, "a stock Redis command not answered in this time fails (503)"),
+  REDIS_COMMAND_TIMEOUT_MS: int(1000, { min: 10, max: 60_000 }, "a Redis command not answered in this time fails (503; the buyer retries)"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service (products, prices)"),
   CATALOG_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the catalog in milliseconds"),
   CHECKOUTS_TOPIC: str(topics.checkouts.name, "topic of the CartCheckedOut events (the order saga reads it)"),

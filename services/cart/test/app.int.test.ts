@@ -8,6 +8,6 @@ serviceAppTests(t, {
   readConfig,
   port: 3004,
   name: "cart",
-  checks: ["redis"],
+  checks: ["kafka", "redis"],
   broken: { check: "redis", label: "Redis", env: { REDIS_URL: "redis://127.0.0.1:1" } },
 });
