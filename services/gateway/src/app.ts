@@ -19,6 +19,8 @@ import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
+import { cartRoutes } from "./routes/cart.ts";
+import { createCartClient } from "./store/cart.ts";
 import { createCatalogClient } from "./store/catalog.ts";
 import { catalogDropInfo } from "./store/drop-info.ts";
 import { createInventoryClient } from "./store/inventory.ts";
@@ -26,7 +28,7 @@ import { redisStockSource } from "./store/live-stock.ts";
 import { createOrderClient } from "./store/orders.ts";
 import { createPendingPurchases } from "./store/pending-purchases.ts";
 import { createRowlockStock, ensureRowlockSchema } from "./store/rowlock.ts";
-import { createPurchaseStock } from "./store/stock.ts";
+import { createPurchaseStock, productAvailable } from "./store/stock.ts";
 import { openStockGate } from "./store/stock-gate.ts";
 import { createWorkers, type GatewayWorkers } from "./workers.ts";
 
@@ -93,11 +95,12 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(stock, app.log) };
       await app.register(authRoutes, deps);
       await app.register(sellerRoutes, deps);
-      await app.register(productRoutes, deps);
+      await app.register(productRoutes, { ...deps, availableOf: productAvailable(stock) });
       await app.register(dropRoutes, deps);
       await app.register(purchaseRoutes, { tokens, purchaser });
       await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(stockStreamRoutes, { stock, feed, drops, sse });
+      await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
     },
   });

@@ -23,7 +23,7 @@ export type Stack = {
   /** The stock keys' namespace of this test, and a Redis connection of the test's own. */
   prefix: string;
   redis: Redis;
-  call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<LightMyRequestResponse>;
+  call: (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<LightMyRequestResponse>;
   signup: (name?: string) => Promise<Session & { email: string }>;
   admin: () => Promise<Session>;
   /** A signed-up user whose seller application an admin approved. */

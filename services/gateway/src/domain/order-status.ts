@@ -11,7 +11,14 @@ export function publicOrder<T extends OrderBody>(o: T): T & { stage: string } {
   return { ...o, status: PUBLIC_STATUS[o.status] ?? o.status, stage: o.status };
 }
 
-/** The answer for an order this buyer holds in the moment before the saga wrote its row. */
-export function placingOrder(p: { orderId: string; dropId: string; quantity: number; holdExpiresAtMs: number }) {
-  return { orderId: p.orderId, dropId: p.dropId, quantity: p.quantity, status: "held", stage: "placing", holdExpiresAt: new Date(p.holdExpiresAtMs).toISOString() };
+type Line = { productId: string; quantity: number; priceCents: number };
+
+/**
+ * The answer for an order this buyer holds in the moment before the saga wrote its row. A cart order
+ * (its pending record has lines) answers as the order service will: dropId null and its lines.
+ */
+export function placingOrder(p: { orderId: string; dropId: string; quantity: number; holdExpiresAtMs: number; lines?: Line[] }) {
+  const holdExpiresAt = new Date(p.holdExpiresAtMs).toISOString();
+  if (p.lines) return { orderId: p.orderId, dropId: null, quantity: p.quantity, lines: p.lines, status: "held", stage: "placing", holdExpiresAt };
+  return { orderId: p.orderId, dropId: p.dropId, quantity: p.quantity, status: "held", stage: "placing", holdExpiresAt };
 }

@@ -13,7 +13,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         description: "Limited-edition drops. Errors are `{code, message}`. Authenticate with `Authorization: Bearer <accessToken>` from signup or login.",
       },
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-      tags: [{ name: "auth" }, { name: "sellers" }, { name: "admin" }, { name: "products" }, { name: "drops" }],
+      tags: [{ name: "auth" }, { name: "sellers" }, { name: "admin" }, { name: "products" }, { name: "drops" }, { name: "cart" }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", logLevel: "warn" });

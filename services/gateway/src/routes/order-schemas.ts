@@ -35,12 +35,21 @@ export const purchaseAnswer = {
   properties: { orderId: uuid, status: { type: "string", enum: ["held", "confirmed", "cancelled", "expired", "refunded"], description: "held for a new purchase; a replay answers the order's current status" }, holdExpiresAt: { type: "string", format: "date-time" } },
 } as const;
 
+export const orderLine = {
+  type: "object",
+  required: ["productId", "quantity", "priceCents"],
+  properties: { productId: uuid, quantity: { type: "integer" }, priceCents: { type: "integer", description: "unit price at the checkout" } },
+} as const;
+
 export const orderAnswer = {
   type: "object",
   additionalProperties: true,
   required: ["orderId", "dropId", "quantity", "status"],
   properties: {
-    orderId: { type: "string" }, dropId: { type: "string" }, buyerId: { type: "string" }, quantity: { type: "integer" },
+    orderId: { type: "string" },
+    dropId: { type: ["string", "null"], description: "the drop of a drop order; null for a cart order (see lines)" },
+    lines: { type: "array", items: orderLine, description: "a cart order's lines (absent for a drop order)" },
+    buyerId: { type: "string" }, quantity: { type: "integer", description: "units: a drop order's, or the sum of a cart order's lines" },
     amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus, stage: orderStage,
     holdExpiresAt: { type: ["string", "null"] }, cancelReason: { type: ["string", "null"] }, failureReason: { type: ["string", "null"] },
     createdAt: { type: "string" }, updatedAt: { type: "string" },

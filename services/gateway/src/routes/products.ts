@@ -1,15 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import { authenticate } from "./authenticate.ts";
-import { bearer, errors, idParams, listOf, pageQuery, productAnswer, productBody, productPatch } from "./schemas.ts";
+import { bearer, errors, idParams, listOf, pageQuery, productAnswer, productBody, productPatch, productWithStockAnswer, restockAnswer, restockBody } from "./schemas.ts";
 import type { RouteDeps } from "./auth.ts";
 
 type ProductInput = { name: string; description: string; priceCents: number };
 
-/** Products: an approved seller creates and edits its own; anyone reads one. */
-export async function productRoutes(app: FastifyInstance, { catalog, tokens }: RouteDeps): Promise<void> {
-  app.post<{ Body: ProductInput }>(
+export type ProductRouteDeps = RouteDeps & {
+  /** Live available units of a product's stock (0 when never set); 503 when stock cannot say. */
+  availableOf: (productId: string) => Promise<number>;
+};
+
+/** Products: an approved seller creates (optionally with stock), edits and restocks its own; anyone reads one, with its live stock. */
+export async function productRoutes(app: FastifyInstance, { catalog, tokens, availableOf }: ProductRouteDeps): Promise<void> {
+  app.post<{ Body: ProductInput & { stock?: number } }>(
     "/api/products",
-    { schema: { tags: ["products"], summary: "Create a product (approved seller)", security: bearer, body: productBody, response: { 201: { type: "object", properties: { productId: { type: "string", format: "uuid" } }, required: ["productId"] }, ...errors(400, 401, 403, 503) } } },
+    { schema: { tags: ["products"], summary: "Create a product (approved seller), optionally with stock for carts", security: bearer, body: productBody, response: { 201: { type: "object", properties: { productId: { type: "string", format: "uuid" } }, required: ["productId"] }, ...errors(400, 401, 403, 503) } } },
     async (request, reply) => {
       const product = await catalog.call<{ productId: string }>({ method: "POST", path: "/products", body: request.body, caller: authenticate(request, tokens), requestId: request.id });
       return reply.status(201).send({ productId: product.productId });
@@ -18,8 +23,21 @@ export async function productRoutes(app: FastifyInstance, { catalog, tokens }: R
 
   app.get<{ Params: { productId: string } }>(
     "/api/products/:productId",
-    { schema: { tags: ["products"], summary: "A product", params: idParams("productId"), response: { 200: productAnswer, ...errors(400, 404, 503) } } },
-    async (request) => catalog.call({ method: "GET", path: `/products/${request.params.productId}`, requestId: request.id }),
+    { schema: { tags: ["products"], summary: "A product, with its live stock", params: idParams("productId"), response: { 200: productWithStockAnswer, ...errors(400, 404, 503) } } },
+    async (request) => {
+      const { productId } = request.params;
+      const [product, available] = await Promise.all([
+        catalog.call<Record<string, unknown>>({ method: "GET", path: `/products/${productId}`, requestId: request.id }),
+        availableOf(productId),
+      ]);
+      return { ...product, stock: { available } };
+    },
+  );
+
+  app.post<{ Params: { productId: string }; Body: { units: number } }>(
+    "/api/products/:productId/restock",
+    { schema: { tags: ["products"], summary: "Add units to my product's stock (set it when never set); ledgered like drop adjustments", security: bearer, params: idParams("productId"), body: restockBody, response: { 200: restockAnswer, ...errors(400, 401, 403, 404, 503) } } },
+    async (request) => catalog.call({ method: "POST", path: `/products/${request.params.productId}/restock`, body: request.body, caller: authenticate(request, tokens), requestId: request.id }),
   );
 
   app.patch<{ Params: { productId: string }; Body: Partial<ProductInput> }>(

@@ -61,11 +61,25 @@ const productFields = {
   description: { type: "string", maxLength: 5000 },
   priceCents: { type: "integer", minimum: 0, maximum: 100_000_000 },
 } as const;
-export const productBody = strictObject(productFields, ["name", "description", "priceCents"]);
+/** Most units a product's stock is set to at creation or restocked by at once (the inventory's bound). */
+export const MAX_STOCK_UNITS = 10_000_000;
+export const productBody = strictObject(
+  { ...productFields, stock: { type: "integer", minimum: 0, maximum: MAX_STOCK_UNITS, description: "units on sale for carts at once; left out: not for sale in carts until restocked" } },
+  ["name", "description", "priceCents"],
+);
+export const restockBody = strictObject({ units: { type: "integer", minimum: 1, maximum: MAX_STOCK_UNITS } }, ["units"]);
+export const restockAnswer = answer({ productId: uuid, stock: { type: "integer", description: "total units after the restock" }, available: { type: "integer" } }, ["productId", "stock", "available"]);
 export const productPatch = { ...strictObject(productFields, []), minProperties: 1 } as const;
 export const productAnswer = answer(
   { productId: uuid, sellerId: uuid, ...productFields, createdAt: { type: "string" }, updatedAt: { type: "string" } },
   ["productId", "sellerId", "name", "description", "priceCents"],
+);
+export const productWithStockAnswer = answer(
+  {
+    ...productAnswer.properties,
+    stock: answer({ available: { type: "integer", description: "units on sale for carts now (0 when the stock was never set)" } }, ["available"]),
+  },
+  [...productAnswer.required, "stock"],
 );
 export const pageQuery = strictObject({ page, pageSize }, []);
 

@@ -4,6 +4,9 @@
  * scripts, the script version check, the pending-purchase key). Nothing else of the inventory is
  * imported by the gateway.
  */
+import { unavailable } from "@drops/http";
+import type { PurchaseStock as Stock } from "@drops/inventory-service/purchase";
+
 export {
   createPurchaseStock,
   checkScriptVersion,
@@ -16,3 +19,17 @@ export {
   type ReserveOutcome,
   type StockSnapshot,
 } from "@drops/inventory-service/purchase";
+
+/**
+ * A regular product's live available units (its stock is a stock item of the inventory keyed by the
+ * productId, like a drop's): 0 when the stock was never set; Redis failing is 503.
+ */
+export function productAvailable(stock: Pick<Stock, "snapshot">): (productId: string) => Promise<number> {
+  return async (productId) => {
+    try {
+      return (await stock.snapshot(productId))?.available ?? 0;
+    } catch {
+      throw unavailable("stock is unavailable right now; retry shortly");
+    }
+  };
+}

@@ -54,3 +54,26 @@ t.test("order service down: 503 UNAVAILABLE", async (t) => {
   const res = await s.call("GET", "/api/orders", { token: s.buyer().token });
   t.same([res.statusCode, res.json()], [503, { code: "UNAVAILABLE", message: "the order service is unavailable; retry shortly" }]);
 });
+
+t.test("cart orders: the pending record answers lines and dropId null; the order service's cart order passes lines through", async (t) => {
+  const cartOrder = "22222222-2222-4222-8222-222222222222";
+  const lines = [{ productId: ORDER, quantity: 2, priceCents: 2500 }, { productId: "33333333-3333-4333-8333-333333333333", quantity: 1, priceCents: 999 }];
+  let row: object | null = null;
+  const orders = await stubService(t, (c) => {
+    if (c.url === `/orders/${cartOrder}` && row) return { status: 200, body: row };
+    return { status: 404, body: { code: "ORDER_NOT_FOUND", message: "order not found" } };
+  });
+  const s = await purchaseStack(t, { ORDER_URL: orders.url });
+  const ann = s.buyer();
+  const holdExpiresAtMs = Date.now() + 60_000;
+  // What the cart service writes right after a checkout (services/cart/src/store/stock.ts).
+  await s.redis.set(`${s.prefix}purchase:${cartOrder}`, JSON.stringify(["", ann.userId, 3, holdExpiresAtMs, lines]), "PX", 60_000);
+  const early = await s.call("GET", `/api/orders/${cartOrder}`, { token: ann.token });
+  t.same([early.statusCode, early.json()], [200, { orderId: cartOrder, dropId: null, quantity: 3, lines, status: "held", stage: "placing", holdExpiresAt: new Date(holdExpiresAtMs).toISOString() }]);
+  t.equal((await s.call("GET", `/api/orders/${cartOrder}`, { token: s.buyer().token })).statusCode, 404, "another buyer's cart order is not found");
+
+  row = { orderId: cartOrder, dropId: null, lines, buyerId: ann.userId, quantity: 3, amountCents: 5999, currency: "EUR", status: "paid", holdExpiresAt: null, cancelReason: null, failureReason: null, createdAt: "x", updatedAt: "y" };
+  const later = await s.call("GET", `/api/orders/${cartOrder}`, { token: ann.token });
+  t.equal(later.statusCode, 200, later.body);
+  t.match(later.json(), { orderId: cartOrder, dropId: null, lines, status: "held", stage: "paid", amountCents: 5999 });
+});
