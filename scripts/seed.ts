@@ -7,14 +7,16 @@
  *   - a demo drop of that product starting DEMO_DROP_DELAY_SECONDS (default 20) from now with
  *     100 units, limit 2 per buyer, 120 s holds. A demo drop that has not started yet is reused.
  *     Its schedule is written to the inventory's table (schema INVENTORY_DB_SCHEMA, default
- *     `inventory`) through the inventory's own code, as the catalog would over HTTP.
- * Prints the drop id (last line: DEMO_DROP_ID=<uuid>).
+ *     `inventory`) through the inventory's own code, as the catalog would over HTTP;
+ *   - three demo products on sale for carts (DEMO_PRODUCT_STOCK units each, default 50), their
+ *     stock handed to the inventory the same way (loaded into Redis when the inventory starts).
+ * Prints the products' ids (DEMO_PRODUCT_IDS=<uuid>,<uuid>,<uuid>) and the drop id (last line: DEMO_DROP_ID=<uuid>).
  *
  *   node scripts/seed.ts
  */
 import { createPool } from "@drops/db";
 import {
-  createDb, ensureAdmin, ensureApprovedSeller, ensureUpcomingDrop, getDrop, readConfig, type DropScheduler,
+  createDb, ensureAdmin, ensureApprovedSeller, ensureStockedProduct, ensureUpcomingDrop, getDrop, readConfig, type DropScheduler,
 } from "@drops/catalog-service/seed";
 import { scheduleDrop, type Pool } from "@drops/inventory-service/schedule";
 
@@ -33,6 +35,22 @@ const PRODUCT = {
   priceCents: 12_000,
 };
 const DROP = { units: 100, perBuyerLimit: 2, holdSeconds: 120 };
+const CART_PRODUCTS = [
+  { name: "Demo Tote Bag", description: "Canvas tote bag with the drop's print, regular stock", priceCents: 2_500 },
+  { name: "Demo Cap", description: "Embroidered cap, one size, regular stock", priceCents: 1_800 },
+  { name: "Demo Sticker Pack", description: "Five vinyl stickers, regular stock", priceCents: 500 },
+];
+const productStock = Number(env["DEMO_PRODUCT_STOCK"] || 50);
+/** The inventory's hold of a cart line (its PRODUCT_HOLD_SECONDS default). */
+const PRODUCT_HOLD_MS = 900_000;
+
+/** A product's stock, straight into the inventory's table, opened at once (the opener loads it when the inventory starts). */
+function inventoryProductStock(pool: Pool): (productId: string, units: number) => Promise<void> {
+  return async (productId, units) => {
+    const r = await scheduleDrop(pool, { dropId: productId, kind: "product", total: units, startsAtMs: Date.now(), perBuyerLimit: 0, holdMs: PRODUCT_HOLD_MS });
+    if (r.status === "OTHER_KIND") throw new Error(`the inventory has ${productId} as a drop, not a product`);
+  };
+}
 
 /** The inventory's schedule of a drop, straight into its table (the services are not running yet). */
 function inventoryScheduler(pool: Pool): DropScheduler {
@@ -46,6 +64,7 @@ function inventoryScheduler(pool: Pool): DropScheduler {
 
 async function main(): Promise<void> {
   if (!Number.isFinite(delaySeconds) || delaySeconds < 0) throw new Error("DEMO_DROP_DELAY_SECONDS must be a number >= 0");
+  if (!Number.isSafeInteger(productStock) || productStock < 0) throw new Error("DEMO_PRODUCT_STOCK must be an integer >= 0");
   const db = createDb(config.DATABASE_URL, config.DB_SCHEMA);
   const inventory = createPool(config.DATABASE_URL, { schema: env["INVENTORY_DB_SCHEMA"] || "inventory", max: 1, applicationName: "seed" });
   try {
@@ -53,6 +72,13 @@ async function main(): Promise<void> {
     console.log(`seed: admin ${config.ADMIN_EMAIL} ${admin.created ? "created" : "present"}`);
     const userId = await ensureApprovedSeller(db, seller, (message) => console.log(`seed: note: ${message}`));
     console.log(`seed: demo seller ${seller.email} approved`);
+    const productIds: string[] = [];
+    for (const product of CART_PRODUCTS) {
+      const p = await ensureStockedProduct(db, userId, product, { stock: productStock, setStock: inventoryProductStock(inventory) });
+      console.log(`seed: demo product "${product.name}" ${p.created ? "created" : "present"} (stock ${productStock} when first set)`);
+      productIds.push(p.productId);
+    }
+    console.log(`DEMO_PRODUCT_IDS=${productIds.join(",")}`);
     const drop = await ensureUpcomingDrop(db, userId, PRODUCT, DROP, { delaySeconds, schedule: inventoryScheduler(inventory) });
     const view = await getDrop(db, drop.dropId);
     console.log(`seed: demo drop "${view.name}" ${drop.reused ? "reused" : "created"}: ${view.units} units, limit ${view.perBuyerLimit}, hold ${view.holdSeconds} s, starts ${drop.startsAt}`);

@@ -35,6 +35,7 @@ if [[ -f scripts/seed.ts ]]; then
   seed_out="$(node scripts/seed.ts)"
   printf '%s\n' "$seed_out" | sed 's/^/    /'
   demo_drop="$(sed -n 's/^DEMO_DROP_ID=//p' <<<"$seed_out" | tail -1)"
+  demo_products="$(sed -n 's/^DEMO_PRODUCT_IDS=//p' <<<"$seed_out" | tail -1)"
 fi
 
 start_service() {
@@ -65,6 +66,7 @@ step "The platform is up"
 info "gateway:     $url/  (liveness $url/health, readiness $url/ready)"
 info "API docs:    $url/docs"
 [[ -n "${demo_drop:-}" ]] && info "demo drop:   $url/api/drops/$demo_drop  (DEMO_DROP_ID=$demo_drop)"
+[[ -n "${demo_products:-}" ]] && info "cart products: DEMO_PRODUCT_IDS=$demo_products  ($url/api/products/<id>)"
 info "logs:        .run/logs/"
 if [[ "${DETACH:-0}" == 1 ]]; then
   info "stop with:   bash scripts/down.sh"

@@ -62,3 +62,21 @@ export async function ensureUpcomingDrop(
   const created: DropView = await createDrop(db, userId, { productId, startsAt, ...drop }, opts.schedule, nowMs);
   return { dropId: created.dropId, startsAt: created.startsAt, reused: false };
 }
+
+/**
+ * The seller's product named `product.name` (created when missing) on sale for carts with `stock`
+ * units: `setStock` hands the stock to the inventory (idempotent: a product whose stock is already
+ * set keeps its live figures). Returns its id.
+ */
+export async function ensureStockedProduct(
+  db: Db,
+  userId: string,
+  product: ProductInput,
+  opts: { stock: number; setStock: (productId: string, units: number) => Promise<void> },
+): Promise<{ productId: string; created: boolean }> {
+  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
+  const existing = await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } });
+  const productId = existing?.id ?? (await createProduct(db, userId, product)).productId;
+  await opts.setStock(productId, opts.stock);
+  return { productId, created: existing === null };
+}
