@@ -6,17 +6,17 @@ import { dropStartMs, effectiveStatus, type DropInput, type DropStatus, type Dro
 
 export type DropRow = {
   id: string; productId: string; startsAt: Date; units: number; available: number; perBuyerLimit: number; holdSeconds: number;
-  status: DropStatus; createdAt: Date;
-  product: { sellerId: string; name: string; description: string; priceCents: number };
+  priceCents: number; status: DropStatus; createdAt: Date;
+  product: { sellerId: string; name: string; description: string };
 };
 
-/** The product fields a drop is shown with (`include: { product: productForView }`). */
-export const productForView = { select: { sellerId: true, name: true, description: true, priceCents: true } } as const;
+/** The product fields a drop is shown with (`include: { product: productForView }`); its price is the drop's own. */
+export const productForView = { select: { sellerId: true, name: true, description: true } } as const;
 
 export function dropView(d: DropRow, nowMs = Date.now()): DropView {
   return {
     dropId: d.id, productId: d.productId, sellerId: d.product.sellerId, name: d.product.name, description: d.product.description,
-    priceCents: d.product.priceCents, startsAt: d.startsAt.toISOString(), units: d.units, available: d.available,
+    priceCents: d.priceCents, startsAt: d.startsAt.toISOString(), units: d.units, available: d.available,
     perBuyerLimit: d.perBuyerLimit, holdSeconds: d.holdSeconds, status: effectiveStatus(d.status, d.startsAt, nowMs),
     createdAt: d.createdAt.toISOString(),
   };
@@ -32,13 +32,14 @@ const CREATE_TX_TIMEOUT_MS = 65_000;
  */
 export async function createDrop(db: Db, userId: string, input: DropInput, schedule: DropScheduler, nowMs = Date.now()): Promise<DropView> {
   const startsAt = new Date(dropStartMs(input.startsAt, nowMs));
-  await ownedProduct(db, userId, input.productId);
+  // The drop's price is the product's now, fixed for the drop's life (a later product price change is not the drop's).
+  const product = await ownedProduct(db, userId, input.productId);
   return db.$transaction(
     async (tx) => {
       const drop = await tx.drop.create({
         data: {
           productId: input.productId, startsAt, units: input.units, available: input.units,
-          perBuyerLimit: input.perBuyerLimit, holdSeconds: input.holdSeconds,
+          perBuyerLimit: input.perBuyerLimit, holdSeconds: input.holdSeconds, priceCents: product.priceCents,
         },
         include: { product: productForView },
       });
