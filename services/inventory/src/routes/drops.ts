@@ -10,18 +10,23 @@
  * - POST /internal/drops/:dropId/adjust {delta} -> restock (> 0) / withdraw (< 0) (Redlock drop:<id>:adjust, fenced)
  * - PUT  /internal/drops/:dropId/status {status: open | paused | closed}: pause, resume or close a
  *   loaded drop. The change is a stream entry, so a StockChanged snapshot follows on Kafka.
+ *   Pausing a drop that is scheduled but not loaded yet loads it now, paused (the opener's load under
+ *   the same `drop:<id>:open` Redlock, with its fence), so it cannot open by itself later (a rejected
+ *   seller's coming drop); resuming it then still answers NOT_OPEN until its start time.
  *   200 {dropId, status, previous | null}; 404 DROP_NOT_LOADED.
  */
 import type { FastifyInstance } from "fastify";
 import { badRequest, conflict, notFound, unavailable } from "@drops/http";
+import { LockNotAcquiredError } from "@drops/redis";
 import { DROP_ID_PATTERN, type DropStatus } from "../domain/stock.ts";
 import type { Pool } from "../store/db.ts";
-import { findDrop, scheduleDrop } from "../store/drops.ts";
+import { findDrop, markLoaded, scheduleDrop } from "../store/drops.ts";
 import { adjustDrop, checkDropStock, resyncDrop, type ResyncDeps } from "../store/stock-admin.ts";
 import type { Redis } from "../store/stock/scripts.ts";
 import type { StockStore } from "../store/stock/stock-store.ts";
+import { openLockName } from "../workers/opener.ts";
 
-export type DropRouteDeps = ResyncDeps & { redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust" | "setStatus"> };
+export type DropRouteDeps = ResyncDeps & { redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust" | "setStatus" | "openDrop"> };
 
 type Params = { Params: { dropId: string } };
 type ScheduleBody = { total: number; startsAt: string | number; perBuyerLimit?: number; holdSeconds: number };
@@ -30,6 +35,23 @@ const params = { type: "object", required: ["dropId"], properties: { dropId: { t
 const MAX_UNITS = 10_000_000;
 
 export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Promise<void> {
+  /** Loads a scheduled, not yet loaded drop paused (true), or false when the inventory has no such drop. */
+  async function loadPaused(dropId: string): Promise<boolean> {
+    const drop = await findDrop(deps.pool, dropId);
+    if (!drop || drop.status !== "scheduled") return false;
+    const r = await deps.locker.withLock(openLockName(dropId), 5_000, async (fence) => {
+      const opened = await deps.store.openDrop({
+        dropId, total: drop.total, startsAtMs: drop.startsAtMs, perBuyerLimit: drop.perBuyerLimit, holdMs: drop.holdMs, kind: drop.kind, fence, status: "paused",
+      });
+      if (opened.status !== "STALE_FENCE") await markLoaded(deps.pool, dropId);
+      return opened.status;
+    }, { retryCount: 10 }).catch((err: unknown) => {
+      if (err instanceof LockNotAcquiredError) throw unavailable(`drop ${dropId} is being opened right now; retry`);
+      throw err;
+    });
+    return r !== "STALE_FENCE";
+  }
+
   app.put<Params & { Body: ScheduleBody }>(
     "/internal/drops/:dropId",
     {
@@ -139,6 +161,11 @@ export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Pro
     async (req) => {
       const { dropId } = req.params;
       const r = await deps.store.setStatus(dropId, req.body.status);
+      if (r.status === "NOT_LOADED" && req.body.status === "paused" && (await loadPaused(dropId))) {
+        // loaded paused just now (or the opener won the race and loaded it open: paused here)
+        const again = await deps.store.setStatus(dropId, "paused");
+        return { dropId, status: "paused", previous: again.status === "CHANGED" ? again.previous : "scheduled" };
+      }
       if (r.status === "NOT_LOADED") throw notFound(`drop ${dropId} is not loaded`, "DROP_NOT_LOADED");
       return { dropId, status: req.body.status, previous: r.status === "CHANGED" ? r.previous : null };
     },
