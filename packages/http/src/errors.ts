@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   NOT_OWNER: 403,
   NOT_A_SELLER: 403,
   SELLER_NOT_APPROVED: 403,
+  /** A seller buying in its own drop. */
+  OWN_DROP: 403,
   // 404: nothing there
   NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
