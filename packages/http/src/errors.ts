@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   NOTIFICATION_NOT_FOUND: 404,
   WATCH_NOT_FOUND: 404,
   DROP_NOT_LOADED: 404,
+  IMAGE_NOT_FOUND: 404,
   // 405-431: what fastify itself refuses before a handler runs
   METHOD_NOT_ALLOWED: 405,
   NOT_ACCEPTABLE: 406,
@@ -60,6 +61,7 @@ export const ERROR_CODES = {
   ADJUST_BUSY: 409,
   RESYNC_STALE: 409,
   RESYNC_BUSY: 409,
+  TOO_MANY_IMAGES: 409,
   // 409: the cart
   NOT_FOR_SALE: 409,
   CART_EMPTY: 409,
