@@ -4,21 +4,15 @@
  * CartCheckedOut payload. Time and ids are passed in.
  */
 import { createHash } from "node:crypto";
-import type { CartCheckedOut, CartLine } from "@drops/events";
+import { uuidV5 as nameBasedId, type CartCheckedOut, type CartLine } from "@drops/events";
 import type { ProductInfo, StoredLine } from "./cart.ts";
 
 /** Namespace of the cart's checkout order ids (a fixed random UUID, not the gateway's purchase one). */
 export const CHECKOUT_NAMESPACE = "3e7b9a41-6c2d-4f58-8a0e-1d9c4b7f2a63";
 
-/** RFC 9562 version-5 (SHA-1, name-based) UUID of `name` in `namespace`. */
+/** A name-based id in the cart's namespace: the same name always gives the same id. */
 export function uuidV5(name: string, namespace = CHECKOUT_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  if (ns.length !== 16) throw new Error(`bad namespace UUID ${namespace}`);
-  const h = createHash("sha1").update(ns).update(name, "utf8").digest().subarray(0, 16);
-  h[6] = (h[6]! & 0x0f) | 0x50;
-  h[8] = (h[8]! & 0x3f) | 0x80;
-  const x = h.toString("hex");
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+  return nameBasedId(name, namespace);
 }
 
 /**
