@@ -1,6 +1,6 @@
 /**
  * Integration-test fixture: a fresh PostgreSQL schema, the notification app and its consumer on the
- * real platform topics (drops.orders, drops.inventory) in a uniquely named consumer group, and a
+ * real platform topics (drops.orders, drops.stock-changes) in a uniquely named consumer group, and a
  * publisher (@drops/kafka/testing) that sends as the order service / inventory would. Tests use
  * fresh order, buyer and drop ids, so other events on those topics never match what they look for.
  */
@@ -37,7 +37,7 @@ export async function startNotifyEnv(t: TestContext, env: Record<string, string>
   const db = await withTestSchema(migrationsDir, { prefix: "notification" });
   t.teardown(db.cleanup);
   const kafka = testKafka("notification_test");
-  const mine = [topics.orders.name, topics.inventory.name];
+  const mine = [topics.orders.name, topics.stockChanges.name];
   await ensureTopics(kafka, topicSpecs().filter((s) => mine.some((name) => s.topic === name || s.topic === `${name}.dlq`)));
   const vars: Record<string, string> = {
     LOG_LEVEL: "silent",

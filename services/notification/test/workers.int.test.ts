@@ -93,29 +93,40 @@ t.test("notifications from order events on the real topics", async (t) => {
     t.equal((await list(env, buyerId, "?unread=true")).total, 0);
   });
 
-  t.test("StockReleased -> back in stock for the drop's watchers, once per watch", async (t) => {
+  t.test("StockChanged 0 -> >0 -> back in stock for the drop's watchers, once per watch", async (t) => {
     const { dropId, buyerId: watcher } = ids();
     const { buyerId: stranger } = ids();
-    const put = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    const put = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, payload: {} });
     t.equal(put.statusCode, 200, put.body);
-    t.same(put.json(), { dropId, buyerId: watcher, watching: true });
+    t.same(put.json(), { dropId, buyerId: watcher, watching: true, startsAt: null });
+    const snap = (available: number, status: "OPEN" | "SOLD_OUT", seq: number) =>
+      testEnvelope("StockChanged", { dropId, available, held: 0, sold: 10 - available, total: 10, status, seq });
 
-    const release = testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "PAYMENT_FAILED" });
-    await env.publish(release);
-    await env.publish(release);
+    // on sale, units dropping: nothing; sold out; a unit back (delivered twice): one notice
+    let handled = env.handledAtLeast(2);
+    await env.publish(snap(3, "OPEN", 1));
+    await env.publish(snap(1, "OPEN", 2));
+    await handled;
+    t.equal(await countFor(env, watcher), 0, "units never gone: no notice");
+    const back = snap(1, "OPEN", 4);
+    await env.publish(snap(0, "SOLD_OUT", 3));
+    await env.publish(back);
+    await env.publish(back);
     await eventually(async () => (await countFor(env, watcher)) === 1);
     const [notice] = (await list(env, watcher)).items;
     t.match(notice, { kind: "back_in_stock", dropId, orderId: null });
     t.equal(await countFor(env, stranger), 0);
 
-    // a second release while the watch is spent: nothing; re-armed: notified again
-    const handled = env.handledAtLeast(2);
-    await env.publish(testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 2, reason: "HOLD_EXPIRED" }));
-    await env.publish(release);
+    // sold out and back again while the watch is spent: nothing; re-armed: notified again
+    handled = env.handledAtLeast(3);
+    await env.publish(snap(0, "SOLD_OUT", 5));
+    await env.publish(snap(2, "OPEN", 6));
+    await env.publish(back); // stale
     await handled;
     t.equal(await countFor(env, watcher), 1, "a spent watch is not notified again");
-    await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}` });
-    await env.publish(testEnvelope("StockReleased", { orderId: ids().orderId, dropId, quantity: 1, reason: "REFUNDED" }));
+    await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, payload: {} });
+    await env.publish(snap(0, "SOLD_OUT", 7));
+    await env.publish(snap(1, "OPEN", 8));
     await eventually(async () => (await countFor(env, watcher)) === 2);
 
     const del = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });

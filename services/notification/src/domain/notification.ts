@@ -1,5 +1,5 @@
 /** What a notification says for each event (pure: no I/O, no clock). */
-import type { OrderCancelled, OrderConfirmed, StockReleased } from "@drops/events";
+import type { OrderCancelled, OrderConfirmed, StockChanged } from "@drops/events";
 
 export const NOTIFICATION_KINDS = [
   "order_confirmed",
@@ -62,13 +62,34 @@ export function orderCancelledDraft(p: OrderCancelled): Draft {
   }
 }
 
-export function backInStockDraft(p: StockReleased, buyerId: string): Draft {
+/** A drop seen sold out has units on sale again (StockChanged from 0 to > 0). */
+export function backInStockDraft(change: StockChanged, buyerId: string): Draft {
   return {
     buyerId,
     orderId: null,
-    dropId: p.dropId,
+    dropId: change.dropId,
     kind: "back_in_stock",
     title: "Back in stock",
-    body: `${units(p.quantity)} of drop ${p.dropId} ${p.quantity === 1 ? "is" : "are"} back on sale.`,
+    body: `${units(change.available)} of drop ${change.dropId} ${change.available === 1 ? "is" : "are"} back on sale.`,
+  };
+}
+
+/** How long until `startsAtMs`, for people: "in 5 minutes", "in 1 minute", "in 40 seconds". */
+export function untilText(startsAtMs: number, nowMs: number): string {
+  const seconds = Math.max(0, Math.round((startsAtMs - nowMs) / 1000));
+  if (seconds < 60) return seconds === 1 ? "in 1 second" : `in ${seconds} seconds`;
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? "in 1 minute" : `in ${minutes} minutes`;
+}
+
+/** A watched drop opens soon (NOTIFY_OPENING_SOON_SECONDS before its start). */
+export function openingSoonDraft(dropId: string, buyerId: string, startsAtMs: number, nowMs: number): Draft {
+  return {
+    buyerId,
+    orderId: null,
+    dropId,
+    kind: "drop_opening_soon",
+    title: "Drop opening soon",
+    body: `Drop ${dropId} opens ${untilText(startsAtMs, nowMs)}, at ${new Date(startsAtMs).toISOString()}.`,
   };
 }

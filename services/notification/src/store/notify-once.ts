@@ -16,11 +16,25 @@ export type NotifyDeps = { pool: pg.Pool; hub: LiveHub; now: () => number; newId
 export type Drafting = (tx: Tx, now: Date) => Promise<Draft[]>;
 
 export async function notifyOnce(deps: NotifyDeps, consumer: string, eventId: string, drafting: Drafting): Promise<NotificationView[]> {
-  const rows = await inTransaction(deps.pool, async (tx) => {
+  return notifyInTransaction(deps, async (tx, now) => {
     if (!(await markProcessed(tx, consumer, eventId))) return [];
+    return (await drafting(tx, now)).map((d) => ({ ...d, sourceEventId: eventId }));
+  });
+}
+
+/** A draft with the id of what caused it: one notification per (source, buyer). */
+export type SourcedDraft = Draft & { sourceEventId: string };
+
+/**
+ * The general form: drafts decided in one transaction (the caller brings its own dedupe: a processed
+ * event id, a snapshot seq, a row taken with SKIP LOCKED), each stored at most once per (source,
+ * buyer), then pushed after the commit.
+ */
+export async function notifyInTransaction(deps: NotifyDeps, drafting: (tx: Tx, now: Date) => Promise<SourcedDraft[]>): Promise<NotificationView[]> {
+  const rows = await inTransaction(deps.pool, async (tx) => {
     const now = new Date(deps.now());
     const drafts = await drafting(tx, now);
-    return insertNotifications(tx, drafts.map((d) => ({ ...d, id: deps.newId(), sourceEventId: eventId, createdAt: now })));
+    return insertNotifications(tx, drafts.map((d) => ({ ...d, id: deps.newId(), createdAt: now })));
   });
   const views = rows.map(notificationView);
   for (const v of views) deps.hub.publish(v);

@@ -1,6 +1,6 @@
 import t from "tap";
 import type { OrderCancelReason } from "@drops/events";
-import { backInStockDraft, orderCancelledDraft, orderConfirmedDraft } from "../../src/domain/notification.ts";
+import { backInStockDraft, openingSoonDraft, untilText, orderCancelledDraft, orderConfirmedDraft } from "../../src/domain/notification.ts";
 
 const order = { orderId: "ord_1", dropId: "drop_1", buyerId: "buyer_1", quantity: 2 };
 
@@ -33,8 +33,19 @@ t.test("a cart order's events (dropId \"\") give notifications of no drop", asyn
   t.match(orderCancelledDraft({ ...cart, reason: "HOLD_EXPIRED", detail: null }), { orderId: "ord_1", dropId: null, kind: "order_expired" });
 });
 
-t.test("StockReleased -> back_in_stock for a watcher", async (t) => {
-  const d = backInStockDraft({ orderId: "ord_1", dropId: "drop_1", quantity: 1, reason: "HOLD_EXPIRED" }, "watcher_1");
+t.test("StockChanged back on sale -> back_in_stock for a watcher", async (t) => {
+  const d = backInStockDraft({ dropId: "drop_1", available: 1, held: 0, sold: 9, total: 10, status: "OPEN", seq: 12 }, "watcher_1");
   t.match(d, { buyerId: "watcher_1", orderId: null, dropId: "drop_1", kind: "back_in_stock" });
   t.match(d.body, /1 unit of drop drop_1 is back/);
+});
+
+t.test("opening soon: the drop, the time left and the start", async (t) => {
+  const startsAt = Date.parse("2030-01-01T10:05:00.000Z");
+  const d = openingSoonDraft("drop_1", "watcher_1", startsAt, startsAt - 300_000);
+  t.match(d, { buyerId: "watcher_1", orderId: null, dropId: "drop_1", kind: "drop_opening_soon", title: "Drop opening soon" });
+  t.equal(d.body, "Drop drop_1 opens in 5 minutes, at 2030-01-01T10:05:00.000Z.");
+  t.equal(untilText(startsAt, startsAt - 60_000), "in 1 minute");
+  t.equal(untilText(startsAt, startsAt - 40_000), "in 40 seconds");
+  t.equal(untilText(startsAt, startsAt - 1_000), "in 1 second");
+  t.equal(untilText(startsAt, startsAt + 5_000), "in 0 seconds", "never a negative time");
 });
