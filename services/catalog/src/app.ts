@@ -3,9 +3,12 @@ import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { userRoutes } from "./routes/users.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
+import { sellerDropRoutes } from "./routes/sellers-drops.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
 import { httpDropScheduler, httpProductStock, type DropScheduler, type ProductStock } from "./store/inventory.ts";
+import { httpStockAdjuster, type StockAdjuster } from "./store/sellers-drops.ts";
+import { httpStockPauser, type StockPauser } from "./store/sellers-stock.ts";
 import { createWorkers } from "./workers.ts";
 
 export type CatalogOptions = {
@@ -13,6 +16,10 @@ export type CatalogOptions = {
   scheduler?: DropScheduler;
   /** Where products' stock is set and restocked; default: the inventory over HTTP (INVENTORY_URL). */
   stock?: ProductStock;
+  /** Pauses a rejected seller's stock items; default: the inventory over HTTP (INVENTORY_URL). */
+  pause?: StockPauser;
+  /** Adjusts a loaded drop's stock; default: the inventory over HTTP (INVENTORY_URL). */
+  adjust?: StockAdjuster;
 };
 
 /**
@@ -29,11 +36,13 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
       await app.register(userRoutes, { db });
-      await app.register(sellerRoutes, { db });
+      await app.register(sellerRoutes, { db, pause: opts.pause ?? httpStockPauser(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log) });
       const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(productRoutes, { db, stock });
       const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(dropRoutes, { db, scheduler });
+      const adjust = opts.adjust ?? httpStockAdjuster(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      await app.register(sellerDropRoutes, { db, adjust, schedule: scheduler });
     },
   });
   return { app, workers: createWorkers({ db, config, log: app.log }) };

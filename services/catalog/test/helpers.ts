@@ -2,6 +2,8 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
 import type { DropScheduler, ProductStock } from "../src/store/inventory.ts";
+import type { StockAdjuster } from "../src/store/sellers-drops.ts";
+import type { StockPauser } from "../src/store/sellers-stock.ts";
 import type { DropView } from "../src/domain/drops.ts";
 import { openClients } from "../src/clients.ts";
 import { readConfig } from "../src/config.ts";
@@ -21,6 +23,8 @@ export type Catalog = {
   scheduled: DropView[];
   /** Stock set (`set`) and added (`restock`) through the (recording) inventory stand-in, in order; its totals per product. */
   stocked: { productId: string; op: "set" | "restock"; units: number }[];
+  /** Stock items paused through the (recording) inventory stand-in, in order (a rejected seller's). */
+  paused: string[];
   /** The headers the gateway would set for `who`. */
   as: (who: Identity) => Record<string, string>;
   call: (method: "GET" | "POST" | "PATCH", url: string, opts?: { who?: Identity; body?: unknown }) => Promise<LightMyRequestResponse>;
@@ -34,7 +38,7 @@ export type Catalog = {
 let counter = 0;
 
 /** A catalog app on a fresh migrated schema, an admin, and helpers; everything torn down with `t`. */
-export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler; stock?: ProductStock } = {}): Promise<Catalog> {
+export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler; stock?: ProductStock; pause?: StockPauser; adjust?: StockAdjuster } = {}): Promise<Catalog> {
   const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
   t.teardown(schema.cleanup);
   const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema });
@@ -55,7 +59,10 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
       return { productId, stock: totals.get(productId)!, available: totals.get(productId)! };
     },
   };
-  const { app } = await buildApp(config, clients, { scheduler, stock });
+  const paused: string[] = [];
+  const pause: StockPauser = opts.pause ?? (async (id) => (paused.push(id), "paused"));
+  const adjust: StockAdjuster = opts.adjust ?? (async () => "not_loaded");
+  const { app } = await buildApp(config, clients, { scheduler, stock, pause, adjust });
   t.teardown(() => app.close());
   const db = clients.db;
   const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");
@@ -83,7 +90,7 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
     if (res.statusCode !== 201) throw new Error(`product failed: ${res.body}`);
     return res.json<{ productId: string }>().productId;
   };
-  return { app, db, schema: schema.schema, admin, scheduled, stocked, as, call, user, seller, product };
+  return { app, db, schema: schema.schema, admin, scheduled, stocked, paused, as, call, user, seller, product };
 }
 
 export function inSeconds(s: number): string {

@@ -2,7 +2,12 @@
 import { conflict, forbidden, type Role } from "@drops/http";
 
 export type SellerStatus = "pending" | "approved" | "rejected";
-export type SellerView = { sellerId: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus; createdAt: string };
+export type SellerView = {
+  sellerId: string; userId: string; businessName: string; contactEmail: string; status: SellerStatus;
+  /** Why an admin rejected (or, after approval, suspended) the seller; null otherwise. */
+  reason: string | null;
+  createdAt: string;
+};
 export type ApplyInput = { businessName: string; contactEmail: string };
 export type SellerDecision = "approved" | "rejected";
 
@@ -31,6 +36,20 @@ export function mustSell(seller: SellerView | undefined): SellerView {
 /** An admin's decision is idempotent: the same status again changes nothing. */
 export function decisionChanges(current: SellerStatus, decision: SellerDecision): boolean {
   return current !== decision;
+}
+
+/** The reason stored with a decision: a rejection's (trimmed; null when none given); approving clears it. */
+export function decisionReason(decision: SellerDecision, reason: string | undefined): string | null {
+  return decision === "rejected" ? reason?.trim() || null : null;
+}
+
+/**
+ * A rejection stops everything the seller has on sale (its drops and its products' stock are paused
+ * in the inventory), every time it is decided: a rejection whose pausing failed part-way is finished
+ * by deciding it again. A pending seller has nothing on sale, so this is a no-op for it.
+ */
+export function stopsSelling(decision: SellerDecision): boolean {
+  return decision === "rejected";
 }
 
 /** The role a decision grants the seller's user: approving makes them a `seller`. */

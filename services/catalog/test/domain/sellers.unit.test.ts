@@ -1,8 +1,8 @@
 import t from "tap";
-import { applicationData, applicationKind, decisionChanges, mustSell, roleGrantedBy, type SellerView } from "../../src/domain/sellers.ts";
+import { applicationData, applicationKind, decisionChanges, decisionReason, mustSell, roleGrantedBy, stopsSelling, type SellerView } from "../../src/domain/sellers.ts";
 
 const seller = (status: SellerView["status"]): SellerView => ({
-  sellerId: "5b0d9f8e-2c1a-4e3b-9f7d-1a2b3c4d5e6f", userId: "6c1e0a9f-3d2b-4f4c-8a8e-2b3c4d5e6f70", businessName: "B", contactEmail: "b@b.co", status, createdAt: "2030-01-01T00:00:00.000Z",
+  sellerId: "5b0d9f8e-2c1a-4e3b-9f7d-1a2b3c4d5e6f", userId: "6c1e0a9f-3d2b-4f4c-8a8e-2b3c4d5e6f70", businessName: "B", contactEmail: "b@b.co", status, reason: null, createdAt: "2030-01-01T00:00:00.000Z",
 });
 
 t.test("seller applications: one per user, a rejected one may apply again", async (t) => {
@@ -21,4 +21,13 @@ t.test("only approved sellers sell; decisions are idempotent; approving grants t
   t.equal(decisionChanges("approved", "approved"), false);
   t.equal(roleGrantedBy("approved"), "seller");
   t.equal(roleGrantedBy("rejected"), undefined);
+});
+
+t.test("a rejection keeps its reason and stops the seller's stock; approving clears the reason", async (t) => {
+  t.equal(decisionReason("rejected", "  fake goods "), "fake goods");
+  t.equal(decisionReason("rejected", undefined), null);
+  t.equal(decisionReason("rejected", "   "), null);
+  t.equal(decisionReason("approved", "whatever"), null);
+  t.equal(stopsSelling("rejected"), true, "every time: a second rejection finishes a pausing that failed part-way");
+  t.equal(stopsSelling("approved"), false);
 });
