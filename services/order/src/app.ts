@@ -5,6 +5,7 @@ import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { defaultTopics, type SagaTopics } from "./domain/topics.ts";
 import { adminOrderRoutes } from "./routes/admin-orders.ts";
+import { dropSalesRoutes } from "./routes/drop-sales.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { createOrderQueries } from "./store/order-queries.ts";
 import { createSimulatedProvider, type PaymentDeps, type PaymentProvider } from "./store/payment-provider.ts";
@@ -40,6 +41,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const queries = createOrderQueries(clients.prisma);
       await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(saga, orderId, buyerId) });
       await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(saga, orderId) });
+      await app.register(dropSalesRoutes, { queries });
     },
   });
   return { app, workers: createWorkers(config, clients, { saga, payment }, app.log) };

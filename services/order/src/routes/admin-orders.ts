@@ -1,14 +1,14 @@
 /**
  * Operator routes (x-user-roles must include admin):
- *   GET  /admin/orders?status=&page=&pageSize=     every buyer's orders, newest first (status=failed: what needs a hand)
+ *   GET  /admin/orders?status=&page=&pageSize=     every buyer's orders, newest first (status=failed: what needs a hand;
+ *                                                  several statuses comma-separated)
  *   POST /admin/orders/:orderId/retry-refund       a failed order's refund requested again -> {orderId, status: "refunded"}
  */
 import type { FastifyInstance } from "fastify";
 import { adminOf } from "@drops/http";
-import { ORDER_STATUSES } from "../domain/order.ts";
 import type { OrderQueries } from "../store/order-queries.ts";
 import type { CommandResult } from "../store/saga-step.ts";
-import { ORDER_PARAMS, PAGE_SCHEMA, pageOf, rejectionError } from "./orders.ts";
+import { ORDER_PARAMS, PAGE_SCHEMA, STATUS_FILTER_SCHEMA, pageOf, rejectionError, statusFilter } from "./orders.ts";
 
 export type AdminOrderRoutesOptions = { queries: OrderQueries; retryRefund: (orderId: string) => Promise<CommandResult> };
 
@@ -22,7 +22,7 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
           additionalProperties: false,
           properties: {
             ...PAGE_SCHEMA,
-            status: { type: "string", enum: [...ORDER_STATUSES] },
+            status: STATUS_FILTER_SCHEMA,
           },
         },
       },
@@ -30,8 +30,7 @@ export async function adminOrderRoutes(app: FastifyInstance, opts: AdminOrderRou
     async (req) => {
       adminOf(req);
       const { skip, take } = pageOf(req.query);
-      const { status } = req.query;
-      return opts.queries.all({ skip, take, ...(status !== undefined ? { status } : {}) });
+      return opts.queries.all({ skip, take, ...statusFilter(req.query.status) });
     },
   );
 

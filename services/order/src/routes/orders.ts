@@ -2,6 +2,7 @@
  * The order service's own HTTP API (the gateway authenticates and passes the buyer in x-user-id):
  *   GET  /orders/:orderId          the buyer's order (404 for anyone else's)
  *   GET  /orders?buyerId=&page=&pageSize=&status=   the buyer's orders, newest first, {items, total}
+ *        (status: one status or several, comma-separated: `held,payment_pending,paid`)
  *   POST /orders/:orderId/cancel   cancel (before payment) or refund (after): {orderId, status}
  */
 import type { FastifyInstance } from "fastify";
@@ -17,6 +18,19 @@ export const PAGE_SCHEMA = {
   page: { type: "integer", minimum: 1, maximum: 100_000, default: 1 },
   pageSize: { type: "integer", minimum: 1, maximum: 100, default: 20 },
 } as const;
+
+const STATUS = `(${ORDER_STATUSES.join("|")})`;
+
+/** `?status=`: one order status, or several comma-separated (any of them matches). */
+export const STATUS_FILTER_SCHEMA = {
+  type: "string", maxLength: 200, pattern: `^${STATUS}(,${STATUS})*$`,
+  description: "one status, or several comma-separated (any matches)",
+} as const;
+
+/** The statuses of a validated `?status=` (none: no filter). */
+export function statusFilter(status: string | undefined): { status?: readonly string[] } {
+  return status === undefined ? {} : { status: [...new Set(status.split(","))] };
+}
 
 /** skip/take of a validated page query; refuses what the schema's coercion let through (e.g. 1e309). */
 export function pageOf(q: { page: number; pageSize: number }): { skip: number; take: number } {
@@ -54,7 +68,7 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
           properties: {
             buyerId: UUID_SCHEMA,
             ...PAGE_SCHEMA,
-            status: { type: "string", enum: [...ORDER_STATUSES] },
+            status: STATUS_FILTER_SCHEMA,
           },
         },
       },
@@ -64,8 +78,7 @@ export async function orderRoutes(app: FastifyInstance, opts: OrderRoutesOptions
       const buyerId = req.query.buyerId ?? userId;
       if (buyerId !== userId) throw forbidden("a buyer sees only their own orders");
       const { skip, take } = pageOf(req.query);
-      const { status } = req.query;
-      return opts.queries.byBuyer(buyerId, { skip, take, ...(status !== undefined ? { status } : {}) });
+      return opts.queries.byBuyer(buyerId, { skip, take, ...statusFilter(req.query.status) });
     },
   );
 

@@ -62,15 +62,24 @@ export function orderView(o: OrderRecord): OrderView {
   return view;
 }
 
+/** A page of orders; `status`: only orders in one of these statuses (the gateway maps a public status to several). */
+export type OrderPage = { skip: number; take: number; status?: readonly string[] };
+
+/** One drop's orders by status: how many, their units and amounts (cents). */
+export type DropSales = { dropId: string; byStatus: Record<string, { orders: number; units: number; amountCents: number }> };
+
 export type OrderQueries = {
   byId(orderId: string): Promise<OrderView | null>;
-  byBuyer(buyerId: string, page: { skip: number; take: number; status?: string }): Promise<{ items: OrderView[]; total: number }>;
-  /** Every buyer's orders (operators), optionally of one status, newest first. */
-  all(page: { skip: number; take: number; status?: string }): Promise<{ items: OrderView[]; total: number }>;
+  byBuyer(buyerId: string, page: OrderPage): Promise<{ items: OrderView[]; total: number }>;
+  /** Every buyer's orders (operators), optionally of some statuses, newest first. */
+  all(page: OrderPage): Promise<{ items: OrderView[]; total: number }>;
+  /** A drop's orders counted per status (index orders_drop_id_status_idx): a seller's sales view. */
+  dropSales(dropId: string): Promise<DropSales>;
 };
 
 export function createOrderQueries(prisma: PrismaClient): OrderQueries {
-  async function list(where: { buyerId?: string; status?: string }, page: { skip: number; take: number }): Promise<{ items: OrderView[]; total: number }> {
+  async function list(buyerId: string | undefined, page: OrderPage): Promise<{ items: OrderView[]; total: number }> {
+    const where = { ...(buyerId !== undefined ? { buyerId } : {}), ...(page.status !== undefined ? { status: { in: [...page.status] } } : {}) };
     const [rows, total] = await Promise.all([
       prisma.order.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: page.skip, take: page.take }),
       prisma.order.count({ where }),
@@ -82,7 +91,15 @@ export function createOrderQueries(prisma: PrismaClient): OrderQueries {
       const o = await prisma.order.findUnique({ where: { id: orderId } });
       return o === null ? null : orderView(o);
     },
-    byBuyer: (buyerId, page) => list({ buyerId, ...(page.status !== undefined ? { status: page.status } : {}) }, page),
-    all: (page) => list(page.status !== undefined ? { status: page.status } : {}, page),
+    byBuyer: (buyerId, page) => list(buyerId, page),
+    all: (page) => list(undefined, page),
+    async dropSales(dropId) {
+      const groups = await prisma.order.groupBy({ by: ["status"], where: { dropId }, _count: { _all: true }, _sum: { quantity: true, amountCents: true } });
+      const byStatus: DropSales["byStatus"] = {};
+      for (const g of groups) {
+        byStatus[g.status] = { orders: g._count._all, units: g._sum.quantity ?? 0, amountCents: Number(g._sum.amountCents ?? 0) };
+      }
+      return { dropId, byStatus };
+    },
   };
 }
