@@ -2,7 +2,8 @@ export { AppError, ERROR_CODES, isErrorCode, statusOf, badRequest, unauthorized,
 export { isDatabaseDown } from "./database-down.ts";
 export { USER_ID_HEADER, USER_ROLES_HEADER, ROLES, callerOf, requireRole, adminOf, identityHeaders, type Caller, type Role } from "./identity.ts";
 export { isUuid, canonicalId, canonicalUrl, UUID_SCHEMA } from "./ids.ts";
-export { createSseRegistry, sseRegistryFor, sseFrame, type SseStream, type SseRegistry, type SseOptions } from "./sse.ts";
+export { createSseRegistry, createTestSseRegistry, sseRegistryFor, sseFrame, sseFrameBuffer, lastEventIdOf, DEFAULT_MAX_BUFFERED_BYTES, type SseStream, type SseRegistry, type SseOptions, type SseStats, type SseSocket } from "./sse.ts";
+export { createSseFanout, type SseFanout, type SseFanoutOptions } from "./sse-fanout.ts";
 export { createServiceClient, type ServiceCall, type ServiceClient, type ServiceClientOptions } from "./service-client.ts";
 export { mapError, type ErrorBody, type MappedError } from "./error-body.ts";
 export { errorHandlerPlugin } from "./error-handler.ts";
