@@ -6,6 +6,7 @@
  */
 import { isDropStatus } from "../../domain/stock.ts";
 import type { ReserveOutcome, StockSnapshot } from "../../domain/reservation.ts";
+import { snapshotSeq } from "../../domain/to-events.ts";
 import { id, now, purchaseArgs, type PurchaseInfo } from "./args.ts";
 import { dropKeys, pendingPurchaseKey, scriptVersionKey } from "./keys.ts";
 import { parseReserve } from "./replies.ts";
@@ -35,6 +36,12 @@ export type PurchaseStock = {
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   /** The drop's live counters and status; null when the drop is not loaded. */
   snapshot(dropId: string): Promise<StockSnapshot | null>;
+  /**
+   * The snapshot with its version: `seq` is the StockChanged seq of the drop's last stream entry
+   * (read in the same MULTI as the counters, so they match; 0 when the drop has no stream yet).
+   * The gateway's stock stream sends it as the SSE `id:`.
+   */
+  versionedSnapshot(dropId: string): Promise<(StockSnapshot & { seq: number }) | null>;
   /**
    * Every order id the drop's holds hash knows (held, sold, released, expired, refunded, and the
    * `void` tombstones), the ids whose reserve is a replay, and their buyers ("" for a tombstone, which
@@ -76,6 +83,20 @@ export function createPurchaseStock(redis: Redis, opts: { prefix: string }): Pur
       if (status === null || status === undefined) return null;
       if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
       return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold) };
+    },
+
+    async versionedSnapshot(dropId) {
+      const k = dropKeys(dropId, prefix);
+      const replies = await redis.multi().hmget(k.meta, "status", "total", "adjustments", "available", "held", "sold").xinfo("STREAM", k.events).exec();
+      const [status, total, adjustments, available, held, sold] = (replies?.[0]?.[1] ?? []) as (string | null)[];
+      if (status === null || status === undefined) return null;
+      if (!isDropStatus(status)) throw new Error(`drop ${dropId}: unknown status ${status}`);
+      // XINFO fails when the stream does not exist yet: seq 0
+      const info = replies?.[1]?.[0] ? [] : ((replies?.[1]?.[1] ?? []) as unknown[]);
+      const at = info.indexOf("last-generated-id");
+      const last = at >= 0 ? info[at + 1] : undefined;
+      const seq = typeof last === "string" ? snapshotSeq(last) : 0;
+      return { status, total: Number(total), adjustments: Number(adjustments ?? 0), available: Number(available), held: Number(held), sold: Number(sold), seq };
     },
 
     async knownOrders(dropId) {
