@@ -24,7 +24,7 @@ import { createCartClient } from "./store/cart.ts";
 import { createCatalogClient } from "./store/catalog.ts";
 import { catalogDropInfo } from "./store/drop-info.ts";
 import { createInventoryClient } from "./store/inventory.ts";
-import { redisStockSource } from "./store/live-stock.ts";
+import { redisStockSource, versionedSnapshots } from "./store/live-stock.ts";
 import { createOrderClient } from "./store/orders.ts";
 import { createPendingPurchases } from "./store/pending-purchases.ts";
 import { createRowlockStock, ensureRowlockSchema } from "./store/rowlock.ts";
@@ -60,7 +60,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const stock = createPurchaseStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
       workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log });
       app.addHook("onClose", async () => workers.stop());
-      const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS });
+      const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS, maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES });
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
       quietRequestLogs(app);
@@ -99,7 +99,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(dropRoutes, deps);
       await app.register(purchaseRoutes, { tokens, purchaser });
       await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-      await app.register(stockStreamRoutes, { stock, feed, drops, sse });
+      await app.register(stockStreamRoutes, { snapshots: versionedSnapshots(stock), feed, drops, sse, tickMs: config.SSE_TICK_MS });
       await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
     },

@@ -25,6 +25,8 @@ export const spec = {
   DROP_CACHE_MS: int(5000, { min: 0, max: 600_000 }, "how long the purchase path reuses a drop's catalog data (price) per instance"),
   SCRIPT_VERSION_WAIT_MS: int(30_000, { min: 0, max: 600_000 }, "how long the start waits for the inventory to write its stock script version to Redis"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
+  SSE_TICK_MS: int(100, { min: 0, max: 10_000 }, "the stock stream writes at most one event per drop per this many milliseconds (the latest snapshot wins)"),
+  SSE_MAX_BUFFERED_BYTES: int(64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, "unsent bytes an SSE client may hold in the gateway before it is dropped as too slow"),
   STOCK_TOPIC: str(topics.stockChanges.name, "topic of the StockChanged snapshots the gateway follows"),
   /** A benchmark comparison only (README "Row-lock comparison"): never the production path. */
   PURCHASE_STRATEGY: oneOf(["redis", "rowlock"] as const, "redis"),

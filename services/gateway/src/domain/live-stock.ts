@@ -56,3 +56,34 @@ export function liveOfDropAnswer(s: StockFigures): LiveStock {
   const status = s.status === "open" ? (s.available === 0 ? "sold_out" : undefined) : s.status;
   return { available: s.available, ...(status ? { status } : {}) };
 }
+
+/** A drop's stock as a stream sends it, with its version (the snapshot's seq; none for the catalog's figures). */
+export type VersionedStock = LiveStock & { seq: number | undefined };
+
+/**
+ * What a stream opening now sends first: the newer of the Redis snapshot read for it (`read`, with
+ * its seq) and the latest StockChanged this instance consumed (`consumed`), else the catalog's
+ * figures (`catalog`, unversioned). Redis is normally ahead of Kafka; Kafka wins when it brought a
+ * change after the read began, or when Redis could not be read.
+ */
+export function openingStock(
+  read: (StockFigures & { seq: number }) | null,
+  consumed: StockChanged | undefined,
+  catalog: LiveStock,
+  startsAtMs: number,
+  nowMs: number,
+): VersionedStock {
+  if (consumed && (!read || consumed.seq > read.seq)) return { ...liveOf(consumed, startsAtMs, nowMs), seq: consumed.seq };
+  if (read) return { ...liveOf(read, startsAtMs, nowMs), seq: read.seq };
+  return { ...catalog, seq: undefined };
+}
+
+/**
+ * Resume on reconnect (`Last-Event-ID`): the current snapshot is sent at once when the client has
+ * none, when it is unversioned, or when it is newer than the client's id; nothing when the client
+ * already has it (or claims a newer one). Either way the stream then follows from the current
+ * version, so a forged id far in the future cannot silence it.
+ */
+export function resumeSends(current: VersionedStock, lastEventId: number | undefined): boolean {
+  return lastEventId === undefined || current.seq === undefined || current.seq > lastEventId;
+}

@@ -1,7 +1,9 @@
 /**
  * The in-process fan-out of the StockChanged snapshots this instance consumes (see workers.ts): to
- * the SSE streams of a drop and to every-change listeners (the sold-out flags). Stale snapshots (seq
- * not above the last one seen for the drop) are dropped. Pure: no I/O.
+ * every-change listeners (the SSE fan-out of routes/stock-stream.ts, the sold-out flags) and to
+ * per-drop listeners. Stale snapshots (seq not above the last one seen for the drop) are dropped; the
+ * latest of each drop is kept (a few numbers per drop), so a stream opening now can tell whether
+ * Kafka brought something newer than the Redis snapshot it read. Pure: no I/O.
  */
 import type { StockChanged } from "@drops/events";
 
@@ -12,6 +14,8 @@ export type StockFeed = {
   onAny(listener: StockListener): () => void;
   /** Changes of one drop; returns the unsubscribe function. */
   subscribe(dropId: string, listener: StockListener): () => void;
+  /** The latest change of the drop seen by this instance, if any. */
+  latest(dropId: string): StockChanged | undefined;
   /** Delivers a change to its listeners (the StockChanged handler; tests). */
   deliver(change: StockChanged): void;
 };
@@ -20,7 +24,7 @@ export type StockFeed = {
 export function createStockFeed(onListenerError: (err: unknown, change: StockChanged) => void): StockFeed {
   const any = new Set<StockListener>();
   const byDrop = new Map<string, Set<StockListener>>();
-  const lastSeq = new Map<string, number>();
+  const last = new Map<string, StockChanged>();
 
   const call = (l: StockListener, c: StockChanged) => {
     try {
@@ -44,10 +48,13 @@ export function createStockFeed(onListenerError: (err: unknown, change: StockCha
         if (set.size === 0) byDrop.delete(dropId);
       };
     },
+    latest(dropId) {
+      return last.get(dropId);
+    },
     deliver(change) {
-      const last = lastSeq.get(change.dropId);
-      if (last !== undefined && change.seq <= last) return;
-      lastSeq.set(change.dropId, change.seq);
+      const seen = last.get(change.dropId);
+      if (seen !== undefined && change.seq <= seen.seq) return;
+      last.set(change.dropId, change);
       for (const l of any) call(l, change);
       for (const l of byDrop.get(change.dropId) ?? []) call(l, change);
     },

@@ -3,15 +3,19 @@ import { request, type IncomingMessage } from "node:http";
 import t from "tap";
 import type { StockChanged } from "@drops/events";
 import { testEnvelope, testKafka, testPublisher, testTopic } from "@drops/kafka/testing";
+import { createPurchaseStock } from "../../src/store/stock.ts";
 import { purchaseStack } from "./stock-fixture.ts";
 
 type Frame = { event: string; data: { dropId: string; available: number; status: string } };
+type Stream = { res: IncomingMessage; frames: Frame[]; ids: (string | undefined)[]; comments: string[]; ended: Promise<void>; close: () => void };
 
-/** Opens the SSE stream and collects its `stock` frames. */
-function openStream(url: string): Promise<{ res: IncomingMessage; frames: Frame[]; comments: string[]; ended: Promise<void>; close: () => void }> {
+/** Opens the SSE stream and collects its `stock` frames (`ids`: each frame's `id:`). */
+function openStream(url: string, lastEventId?: string): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { accept: "text/event-stream" } }, (res) => {
+    const headers: Record<string, string> = { accept: "text/event-stream", ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId }) };
+    const req = request(url, { headers }, (res) => {
       const frames: Frame[] = [];
+      const ids: (string | undefined)[] = [];
       const comments: string[] = [];
       let buf = "";
       res.setEncoding("utf8");
@@ -24,11 +28,14 @@ function openStream(url: string): Promise<{ res: IncomingMessage; frames: Frame[
           if (block.startsWith(":")) comments.push(block);
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) frames.push({ event, data: JSON.parse(data) as Frame["data"] });
+          if (event && data) {
+            frames.push({ event, data: JSON.parse(data) as Frame["data"] });
+            ids.push(/^id: (.*)$/m.exec(block)?.[1]);
+          }
         }
       });
       const ended = new Promise<void>((r) => res.on("close", () => r()));
-      resolve({ res, frames, comments, ended, close: () => req.destroy() });
+      resolve({ res, frames, ids, comments, ended, close: () => req.destroy() });
     });
     req.on("error", reject);
     req.end();
@@ -71,6 +78,8 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   t.match(stream.res.headers["content-type"], /^text\/event-stream/);
   const first = await until(() => stream.frames[0], 2000);
   t.same(first, { event: "stock", data: { dropId, available: 0, status: "sold_out" } }, "the first event at once, from Redis");
+  const versioned = await createPurchaseStock(s.redis, { prefix: s.prefix }).versionedSnapshot(dropId);
+  t.equal(stream.ids[0], String(versioned?.seq), "the first event's id: the snapshot's seq");
   const unloaded = await s.drop({ units: 9, load: false });
   const fromCatalog = await openStream(`${base}/api/drops/${unloaded}/stock/stream`);
   t.same((await until(() => fromCatalog.frames[0], 2000)).data, { dropId: unloaded, available: 9, status: "scheduled" }, "not loaded: the catalog's figures");
@@ -78,7 +87,7 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   // the hold is released; the inventory's relay would publish this snapshot
   await s.store.release({ dropId, orderId: buy.json().orderId as string, reason: "PAYMENT_FAILED" });
   await new Promise((r) => setTimeout(r, 1000)); // past the catalog's start: "open", not "scheduled"
-  let seq = 0;
+  let seq = versioned!.seq;
   const publish = async () => {
     seq++;
     for (const [id, available] of [[other, 3], [dropId, 1]] as const) {
@@ -89,6 +98,7 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   await publish();
   const update = await until(() => stream.frames[1], 15_000, publish);
   t.same(update, { event: "stock", data: { dropId, available: 1, status: "open" } }, "the release reaches the stream");
+  t.ok(Number(stream.ids[1]) > Number(stream.ids[0]), "with a newer id");
   t.notOk(stream.frames.some((f) => f.data.dropId !== dropId), "only this drop's changes");
   t.ok(await until(() => (stream.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000), "heartbeat comments keep the connection alive");
 
@@ -116,8 +126,43 @@ t.test("an upper-case drop id in the stream URL follows the same drop", async (t
   const stream = await openStream(`${base}/api/drops/${dropId.toUpperCase()}/stock/stream`);
   t.equal(stream.res.statusCode, 200);
   t.same((await until(() => stream.frames[0], 2000)).data, { dropId, available: 3, status: "scheduled" }, "the drop's own figures, under its canonical id");
-  s.gw.feed.deliver({ dropId, available: 2, held: 1, sold: 0, total: 3, status: "OPEN", seq: 1 });
+  const seq = (await createPurchaseStock(s.redis, { prefix: s.prefix }).versionedSnapshot(dropId))!.seq;
+  s.gw.feed.deliver({ dropId, available: 2, held: 1, sold: 0, total: 3, status: "OPEN", seq: seq + 1 });
   t.same((await until(() => stream.frames[1], 2000)).data, { dropId, available: 2, status: "scheduled" }, "the drop's changes reach the stream");
   stream.close();
   await stream.ended;
+});
+
+t.test("Last-Event-ID resume: the current snapshot at once only if newer than the client's id; forged ids resume nothing", async (t) => {
+  const s = await purchaseStack(t, { SSE_HEARTBEAT_MS: "100", SSE_TICK_MS: "0" });
+  const base = await s.gateway.listen({ host: "127.0.0.1", port: 0 });
+  const dropId = await s.drop({ units: 3 });
+  const url = `${base}/api/drops/${dropId}/stock/stream`;
+  const first = await openStream(url);
+  await until(() => first.frames[0], 2000);
+  const id = first.ids[0]!;
+  t.match(id, /^\d+$/, "a numeric id");
+
+  const upToDate = await openStream(url, id);
+  await until(() => (upToDate.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000);
+  t.same(upToDate.frames, [], "the client has the current snapshot: nothing at once");
+  const behind = await openStream(url, String(Number(id) - 1));
+  t.same((await until(() => behind.frames[0], 2000)).data, { dropId, available: 3, status: "scheduled" }, "behind: the current snapshot at once");
+  t.equal(behind.ids[0], id);
+  const forged = await openStream(url, "not-a-number");
+  t.equal((await until(() => forged.frames[0], 2000)).data.available, 3, "a forged id is no id: the current snapshot");
+  const future = await openStream(url, "9007199254740000");
+  await until(() => (future.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000);
+  t.same(future.frames, [], "an id claimed from the future: nothing at once");
+
+  s.gw.feed.deliver({ dropId, available: 2, held: 1, sold: 0, total: 3, status: "OPEN", seq: Number(id) + 1 });
+  for (const st of [first, upToDate, behind, forged, future]) {
+    const last = await until(() => (st.ids.includes(String(Number(id) + 1)) ? st.frames.at(-1) : undefined), 2000);
+    t.equal(last.data.available, 2, "every stream follows the next change, the future-id one too");
+  }
+  s.gw.feed.deliver({ dropId, available: 1, held: 2, sold: 0, total: 3, status: "OPEN", seq: Number(id) });
+  const resumed = await openStream(url, String(Number(id) + 1));
+  await until(() => (resumed.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000);
+  t.same(resumed.frames, [], "Kafka's latest (a stale change ignored) is what the client has: nothing");
+  for (const st of [first, upToDate, behind, forged, future, resumed]) st.close();
 });
