@@ -3,3 +3,4 @@ export {
   api, mintBuyer, setUpSeller, createProduct, setUpDrop, purchase, setCartLine, checkout, availableOf, sleepUntil,
   type Api, type Reply, type SellerSetup, type DropSetup, type PurchaseReply, type CheckoutReply,
 } from "./api.ts";
+export { FINAL_STATUSES, orderStatus, waitAllFinal, killOrderServiceMidSaga, settledStock, type PlacedOrder, type AdminStock } from "./saga.ts";

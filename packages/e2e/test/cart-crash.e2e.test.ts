@@ -4,11 +4,9 @@
  * orders' units per product), and each product's stock is consistent in Redis and in the ledger.
  */
 import t from "tap";
-import { eventually } from "@drops/testing";
-import { api, checkout, createProduct, mintBuyer, runScript, setCartLine, setUpSeller, startStack } from "../src/index.ts";
+import { api, checkout, createProduct, killOrderServiceMidSaga, mintBuyer, runScript, setCartLine, settledStock, setUpSeller, startStack, waitAllFinal } from "../src/index.ts";
 import type { Stack } from "../src/index.ts";
 
-const FINAL = new Set(["confirmed", "cancelled", "expired", "refunded"]);
 const CHECKOUTS = 100;
 const LINES = 3;
 
@@ -39,35 +37,15 @@ t.test("kill -9 of the order service mid-checkouts, then restart: every cart ord
   t.equal(replies.filter((r) => r.status !== 201).length, 0, `every checkout held (${[...new Set(replies.map((r) => r.status))].join(",")})`);
   const orders = replies.map((r, i) => ({ buyer: buyers[i]!, orderId: r.body.orderId! }));
 
-  const statusOf = async (o: (typeof orders)[number]): Promise<string> => {
-    const r = await client.call<{ status: string }>("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token });
-    return r.status === 200 ? r.body.status : `http ${r.status}`;
-  };
-  await eventually(async () => (await Promise.all(orders.slice(0, 20).map(statusOf))).includes("confirmed"), 30_000, 20);
-  const beforeKill = await Promise.all(orders.map(statusOf));
-  await stack.kill("order", 0, "SIGKILL");
-  const confirmedBefore = beforeKill.filter((s) => s === "confirmed").length;
+  const confirmedBefore = await killOrderServiceMidSaga(stack, client, orders);
   t.ok(confirmedBefore >= 1 && confirmedBefore < CHECKOUTS, `killed mid-saga: ${confirmedBefore} of ${CHECKOUTS} confirmed just before the kill`);
 
-  await new Promise((r) => setTimeout(r, 1000));
-  await stack.start("order", 0);
-
-  const statuses = await eventually(async () => {
-    const all = await Promise.all(orders.map(statusOf));
-    return all.every((s) => FINAL.has(s)) ? all : undefined;
-  }, 90_000, 500).catch((err: unknown) => {
-    throw new Error(`orders did not all end: ${(err as Error).message}\n${stack.logs()}`);
-  });
+  const statuses = await waitAllFinal(stack, client, orders);
   const confirmed = statuses.filter((s) => s === "confirmed").length;
   t.comment(`after the crash: ${confirmed} confirmed, ${statuses.length - confirmed} ended otherwise (${[...new Set(statuses)].join(", ")})`);
 
   for (const p of products) {
-    const stock = await eventually(async () => {
-      const r = await client.call<{ available: number; held: number; sold: number; total: number; consistent: boolean }>(
-        "GET", `/api/admin/drops/${p}/stock`, { token: seller.adminToken },
-      );
-      return r.status === 200 && r.body.held === 0 && r.body.consistent ? r.body : undefined;
-    }, 20_000);
+    const stock = await settledStock(client, seller.adminToken, p);
     t.equal(stock.sold, confirmed, "sold == confirmed orders (no line lost or applied twice)");
     t.equal(stock.available + stock.sold, CHECKOUTS, "every line of an order that did not confirm came back");
   }

@@ -6,14 +6,12 @@
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
 import { eventually } from "@drops/testing";
-import { api, availableOf, checkout, createProduct, mintBuyer, runScript, setCartLine, setUpSeller, startStack } from "../src/index.ts";
-import type { Api, SellerSetup, Stack } from "../src/index.ts";
+import { api, availableOf, checkout, createProduct, FINAL_STATUSES, mintBuyer, runScript, setCartLine, settledStock, setUpSeller, startStack } from "../src/index.ts";
+import type { AdminStock, Api, SellerSetup, Stack } from "../src/index.ts";
 
-const FINAL = new Set(["confirmed", "cancelled", "expired", "refunded"]);
 
 type Order = { orderId: string; status: string; dropId: string | null; lines?: { productId: string; quantity: number; priceCents: number }[] };
 type Cart = { lines: { productId: string; name: string; quantity: number; priceCents: number; lineTotalCents: number }[]; totalCents: number; expiresAt: string | null };
-type AdminStock = { available: number; held: number; sold: number; total: number; consistent: boolean };
 
 let stack: Stack;
 let client: Api;
@@ -32,17 +30,11 @@ t.teardown(async () => {
 async function finalOrder(buyer: { token: string }, orderId: string): Promise<Order> {
   return eventually(async () => {
     const r = await client.call<Order>("GET", `/api/orders/${orderId}`, { token: buyer.token });
-    return r.status === 200 && FINAL.has(r.body.status) ? r.body : undefined;
+    return r.status === 200 && FINAL_STATUSES.has(r.body.status) ? r.body : undefined;
   }, 30_000, 100);
 }
 
-/** The inventory's Redis-vs-ledger view of a product's stock, once nothing is held. */
-async function settledStock(productId: string): Promise<AdminStock> {
-  return eventually(async () => {
-    const r = await client.call<AdminStock>("GET", `/api/admin/drops/${productId}/stock`, { token: seller.adminToken });
-    return r.status === 200 && r.body.held === 0 && r.body.consistent ? r.body : undefined;
-  }, 20_000, 100);
-}
+const stockOf = (productId: string): Promise<AdminStock> => settledStock(client, seller.adminToken, productId);
 
 async function reconcile(t: Test, productIds: string[]): Promise<void> {
   const rec = await runScript("scripts/reconcile.ts", productIds, stack.envFor("inventory"));
@@ -103,7 +95,7 @@ t.test("a three-line checkout is one order: held, then confirmed with every line
   t.equal(order.status, "confirmed");
   t.same(order.lines?.map((l) => [l.productId, l.quantity, l.priceCents]), [[ids[0], 1, 1000], [ids[1], 2, 250], [ids[2], 3, 99]], "the order's lines, at the catalog's prices");
   for (const [i, id] of ids.entries()) {
-    const s = await settledStock(id);
+    const s = await stockOf(id);
     t.same([s.sold, s.available, s.total], [i + 1, 5 - (i + 1), 5], `line ${i + 1}: sold`);
   }
   const stranger = mintBuyer();
@@ -122,7 +114,7 @@ t.test("a checkout whose second line is sold out reserves nothing", async (t) =>
   t.same([r.body.code, r.body.productId, r.body.available], ["LINE_UNAVAILABLE", soldOut, 0], "names the line that could not be reserved");
   t.same([await availableOf(client, first), await availableOf(client, soldOut), await availableOf(client, third)], [4, 0, 4], "every product's stock as it was");
   t.equal((await client.call<Cart>("GET", "/api/cart", { token: buyer.token })).body.lines.length, 3, "the cart is kept");
-  for (const id of [first, third]) t.equal((await settledStock(id)).held, 0, "nothing held");
+  for (const id of [first, third]) t.equal((await stockOf(id)).held, 0, "nothing held");
   await reconcile(t, [first, soldOut, third]);
 });
 
@@ -135,7 +127,7 @@ t.test("a declined card returns every line", async (t) => {
   const order = await finalOrder(buyer, r.body.orderId!);
   t.equal(order.status, "cancelled");
   for (const id of ids) {
-    const s = await settledStock(id);
+    const s = await stockOf(id);
     t.same([s.available, s.sold], [3, 0], "back on sale");
   }
   await reconcile(t, ids);
@@ -150,7 +142,7 @@ t.test("a buyer's cancel of a confirmed cart order refunds and returns every lin
   const cancel = await client.call<{ status: string }>("POST", `/api/orders/${r.body.orderId!}/cancel`, { token: buyer.token });
   t.equal(cancel.status, 200, JSON.stringify(cancel.body));
   await eventually(async () => {
-    const s = await Promise.all(ids.map(settledStock));
+    const s = await Promise.all(ids.map(stockOf));
     return s.every((x) => x.available === 2 && x.sold === 0) ? s : undefined;
   }, 20_000, 100);
   t.pass("both lines back on sale");
@@ -175,7 +167,7 @@ t.test("50 buyers race with carts for 10 units of one product: 10 orders, the ot
   t.ok(replies.every((r) => r.status === 201 || (r.status === 409 && r.body.code === "LINE_UNAVAILABLE" && r.body.productId === scarce)), "every loser was told the scarce line");
   const orders = await Promise.all(won.map((w) => finalOrder(w.buyer, w.orderId)));
   t.equal(orders.filter((o) => o.status === "confirmed").length, 10, "all 10 confirmed");
-  const [s, b, a] = await Promise.all([settledStock(scarce), settledStock(before), settledStock(after)]);
+  const [s, b, a] = await Promise.all([stockOf(scarce), stockOf(before), stockOf(after)]);
   t.same([s.sold, s.available], [10, 0], "the scarce product sold out, never oversold");
   t.same([b.sold, b.available], [10, 90], "the first line: only the winners' units sold, the losers' released");
   t.same([a.sold, a.available], [10, 90], "the third line: only the winners' units");

@@ -4,11 +4,9 @@
  * Redis and in the ledger, and no event may be lost or applied twice (sold == confirmed orders).
  */
 import t from "tap";
-import { eventually } from "@drops/testing";
-import { api, mintBuyer, purchase, runScript, setUpDrop, sleepUntil, startStack } from "../src/index.ts";
+import { api, killOrderServiceMidSaga, mintBuyer, purchase, runScript, settledStock, setUpDrop, sleepUntil, startStack, waitAllFinal } from "../src/index.ts";
 import type { Stack } from "../src/index.ts";
 
-const FINAL = new Set(["confirmed", "cancelled", "expired", "refunded"]);
 
 let stack: Stack;
 
@@ -38,36 +36,14 @@ t.test("kill -9 of the order service mid-drop, then restart: every accepted orde
   const winners = replies.flatMap((r, i) => (r.status === 201 ? [{ buyer: buyers[i]!, orderId: r.body.orderId! }] : []));
   t.equal(winners.length, units, "every unit held once");
 
-  const statusOf = async (w: (typeof winners)[number]): Promise<string> => {
-    const r = await client.call<{ status: string }>("GET", `/api/orders/${w.orderId}`, { token: w.buyer.token });
-    return r.status === 200 ? r.body.status : `http ${r.status}`;
-  };
-  // Kill as soon as the saga has confirmed a first order: the rest are somewhere in flight
-  // (payments take 100 ms each, six partitions at a time).
-  await eventually(async () => (await Promise.all(winners.slice(0, 10).map(statusOf))).includes("confirmed"), 30_000, 20);
-  const beforeKill = await Promise.all(winners.map(statusOf));
-  await stack.kill("order", 0, "SIGKILL");
-  const confirmedBefore = beforeKill.filter((s) => s === "confirmed").length;
+  const confirmedBefore = await killOrderServiceMidSaga(stack, client, winners);
   t.ok(confirmedBefore >= 1 && confirmedBefore < units, `killed mid-saga: ${confirmedBefore} of ${units} confirmed just before the kill`);
 
-  await new Promise((r) => setTimeout(r, 1000));
-  await stack.start("order", 0);
-
-  const statuses = await eventually(async () => {
-    const all = await Promise.all(winners.map(statusOf));
-    return all.every((s) => FINAL.has(s)) ? all : undefined;
-  }, 90_000, 500).catch((err: unknown) => {
-    throw new Error(`orders did not all end: ${(err as Error).message}\n${stack.logs()}`);
-  });
+  const statuses = await waitAllFinal(stack, client, winners);
   const confirmed = statuses.filter((s) => s === "confirmed").length;
   t.comment(`after the crash: ${confirmed} confirmed, ${statuses.length - confirmed} ended otherwise (${[...new Set(statuses)].join(", ")})`);
 
-  const stock = await eventually(async () => {
-    const r = await client.call<{ available: number; held: number; sold: number; total: number; consistent: boolean }>(
-      "GET", `/api/admin/drops/${drop.dropId}/stock`, { token: drop.adminToken },
-    );
-    return r.status === 200 && r.body.held === 0 && r.body.consistent ? r.body : undefined;
-  }, 20_000);
+  const stock = await settledStock(client, drop.adminToken, drop.dropId);
   t.equal(stock.sold, confirmed, "sold units == confirmed orders (nothing lost, nothing applied twice)");
   t.equal(stock.available, units - confirmed, "every order that did not confirm returned its unit");
   t.equal(stock.available + stock.held + stock.sold, stock.total);
