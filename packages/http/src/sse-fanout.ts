@@ -10,9 +10,14 @@
  * - **Versioned**: values whose version is not above the last one published are dropped, and a
  *   stream is only written a version above its own (set from what it was sent on joining), so a
  *   stream that got a newer snapshot on connect is not sent an older change.
+ * - **Unchanged frames skipped**: a value whose rendered data equals the last one written for the key
+ *   (e.g. a drop's confirmations after it sold out: `held` moves, `available` does not) writes nothing.
+ * - **Bounded write time**: the next flush of a key waits `tickMs` or as long as the last flush took
+ *   to write, whichever is longer, so with tens of thousands of streams the writes take at most
+ *   about half the process's time and purchases and Kafka keep being served.
  * - One timer per key with a pending value, never one per stream; a key with no streams holds nothing.
  */
-import { sseFrameBuffer, type SseStream } from "./sse.ts";
+import type { SseStream } from "./sse.ts";
 
 export type SseFanoutOptions<T> = {
   tickMs: number;
@@ -37,6 +42,8 @@ export type SseFanout<T> = {
   readonly writes: number;
   /** Flushes since the fan-out was made (one per key per tick at most). */
   readonly flushes: number;
+  /** Flushes that wrote nothing because the data had not changed. */
+  readonly unchanged: number;
   /** Cancels every pending timer (app close). */
   close(): void;
 };
@@ -45,7 +52,9 @@ type KeyState<T> = {
   streams: Set<SseStream>;
   pending: { value: T; version: number } | undefined;
   published: number;
-  lastFlushAt: number;
+  /** When the next flush may run (the last one's end plus the longer of tickMs and its duration). */
+  nextAt: number;
+  lastData: string | undefined;
   timer: unknown;
 };
 
@@ -56,6 +65,7 @@ export function createSseFanout<T>(opts: SseFanoutOptions<T>): SseFanout<T> {
   const keys = new Map<string, KeyState<T>>();
   let writes = 0;
   let flushes = 0;
+  let unchanged = 0;
 
   const forget = (key: string, st: KeyState<T>): void => {
     if (st.streams.size > 0) return;
@@ -71,20 +81,29 @@ export function createSseFanout<T>(opts: SseFanoutOptions<T>): SseFanout<T> {
     const p = st.pending;
     if (!p) return;
     st.pending = undefined;
-    st.lastFlushAt = now();
+    const started = now();
     flushes++;
     const { event, data } = opts.render(key, p.value);
-    const frame = sseFrameBuffer(event, data, p.version);
+    const json = JSON.stringify(data);
+    if (json === st.lastData) {
+      unchanged++;
+      st.nextAt = started + opts.tickMs;
+      return;
+    }
+    st.lastData = json;
+    const frame = Buffer.from(`id: ${p.version}\nevent: ${event}\ndata: ${json}\n\n`);
     for (const s of st.streams) {
       if (s.version < p.version && s.write(frame, p.version)) writes++;
     }
+    const ended = now();
+    st.nextAt = ended + Math.max(opts.tickMs, ended - started);
   };
 
   return {
     join(key, stream, version) {
       if (stream.closed) return;
       let st = keys.get(key);
-      if (!st) keys.set(key, (st = { streams: new Set(), pending: undefined, published: -1, lastFlushAt: -Infinity, timer: undefined }));
+      if (!st) keys.set(key, (st = { streams: new Set(), pending: undefined, published: -1, nextAt: -Infinity, lastData: undefined, timer: undefined }));
       stream.version = Math.max(stream.version, version);
       st.streams.add(stream);
       const joined = st;
@@ -99,7 +118,7 @@ export function createSseFanout<T>(opts: SseFanoutOptions<T>): SseFanout<T> {
       st.published = version;
       st.pending = { value, version };
       if (st.timer !== undefined) return;
-      const wait = st.lastFlushAt + opts.tickMs - now();
+      const wait = st.nextAt - now();
       if (wait <= 0) flushKey(key, st);
       else st.timer = setTimer(() => flushKey(key, st), wait);
     },
@@ -121,6 +140,9 @@ export function createSseFanout<T>(opts: SseFanoutOptions<T>): SseFanout<T> {
     },
     get flushes() {
       return flushes;
+    },
+    get unchanged() {
+      return unchanged;
     },
     close() {
       for (const st of keys.values()) {

@@ -152,3 +152,40 @@ t.test("a slow stream evicted by a flush does not stop the others", async (t) =>
   t.equal(fanout.members(DROP), 1);
   t.equal(registry.stats().evicted, 1);
 });
+
+t.test("a value whose data did not change writes nothing (only the seq moved)", async (t) => {
+  const { fanout, client, c } = setUp();
+  const a = client();
+  fanout.publish(DROP, { available: 0 }, 1);
+  c.advance(100);
+  fanout.publish(DROP, { available: 0 }, 2);
+  c.advance(100);
+  fanout.publish(DROP, { available: 0 }, 3);
+  t.same(a.frames(), [frame(1, 0)], "the sold-out once, not once per confirmation");
+  t.equal(fanout.unchanged, 2);
+  fanout.publish(DROP, { available: 1 }, 4);
+  c.advance(100);
+  t.same(a.frames(), [frame(1, 0), frame(4, 1)], "a unit back: written");
+});
+
+t.test("the next flush waits at least as long as the last one took to write", async (t) => {
+  const c = clock();
+  const registry = createTestSseRegistry({ heartbeatMs: 60_000 });
+  const fanout = createSseFanout<V>({ tickMs: 10, render: (_k, v) => ({ event: "stock", data: v }), now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+  const sockets = Array.from({ length: 3 }, () => {
+    const s = fakeSocket();
+    const write = s.write.bind(s);
+    s.write = (chunk: Buffer) => {
+      c.advance(10); // each write takes 10 ms: the flush takes 30
+      return write(chunk);
+    };
+    fanout.join(DROP, registry.attach(s), -1);
+    return s;
+  });
+  fanout.publish(DROP, { available: 2 }, 1);
+  fanout.publish(DROP, { available: 1 }, 2);
+  c.advance(29);
+  t.equal(sockets[0]!.written.length, 1, "not after tickMs: the flush took 30 ms");
+  c.advance(1);
+  t.equal(sockets[0]!.written.length, 2, "after 30 ms");
+});
