@@ -17,7 +17,8 @@ SERVICES=(catalog inventory order cart notification gateway)
 export PORT="${PORT:-3000}" CATALOG_PORT="${CATALOG_PORT:-3001}" INVENTORY_PORT="${INVENTORY_PORT:-3002}" \
   ORDER_PORT="${ORDER_PORT:-3003}" CART_PORT="${CART_PORT:-3004}" NOTIFICATION_PORT="${NOTIFICATION_PORT:-3005}"
 export CATALOG_URL="${CATALOG_URL:-http://127.0.0.1:$CATALOG_PORT}" INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_PORT}" \
-  ORDER_URL="${ORDER_URL:-http://127.0.0.1:$ORDER_PORT}" CART_URL="${CART_URL:-http://127.0.0.1:$CART_PORT}"
+  ORDER_URL="${ORDER_URL:-http://127.0.0.1:$ORDER_PORT}" CART_URL="${CART_URL:-http://127.0.0.1:$CART_PORT}" \
+  NOTIFICATION_URL="${NOTIFICATION_URL:-http://127.0.0.1:$NOTIFICATION_PORT}"
 
 # port_var SERVICE: the variable the service reads its port from.
 port_var() { if [[ $1 == gateway ]]; then echo PORT; else echo "${1^^}_PORT"; fi; }

@@ -153,6 +153,7 @@ function serviceEnv(common: Record<string, string>, schemas: Schemas, instances:
     INVENTORY_URL: firstOf(instances, "inventory").url,
     ORDER_URL: firstOf(instances, "order").url,
     CART_URL: firstOf(instances, "cart").url,
+    NOTIFICATION_URL: firstOf(instances, "notification").url,
   };
   return (service) => {
     const schema = (schemas as Record<string, string>)[service];

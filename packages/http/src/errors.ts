@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   ORDER_NOT_FOUND: 404,
   NOTIFICATION_NOT_FOUND: 404,
   WATCH_NOT_FOUND: 404,
+  DEAD_LETTER_NOT_FOUND: 404,
   DROP_NOT_LOADED: 404,
   IMAGE_NOT_FOUND: 404,
   // 405-431: what fastify itself refuses before a handler runs

@@ -20,6 +20,11 @@ import { orderRoutes } from "./routes/orders.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
 import { cartRoutes } from "./routes/cart.ts";
+import { deadLetterRoutes } from "./routes/dead-letters.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
+import { watchRoutes } from "./routes/watch.ts";
+import { createDeadLetters } from "./store/dead-letters.ts";
+import { createNotificationClient } from "./store/notifications.ts";
 import { createCartClient } from "./store/cart.ts";
 import { createCatalogClient } from "./store/catalog.ts";
 import { catalogDropInfo } from "./store/drop-info.ts";
@@ -58,7 +63,10 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     setup: async (app) => {
       feed = createStockFeed((err, c) => app.log.warn({ err, dropId: c.dropId }, "stock listener failed"));
       const stock = createPurchaseStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
-      workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log });
+      const deadLetters = createDeadLetters({
+        kafka: clients.kafka, serviceName: config.SERVICE_NAME, maxBytes: config.DEAD_LETTER_MEMORY_BYTES, timeoutMs: config.SERVICE_TIMEOUT_MS, log: app.log,
+      });
+      workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log, deadLetters });
       app.addHook("onClose", async () => workers.stop());
       const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS, maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES });
       app.setValidatorCompiler(strictValidatorCompiler());
@@ -100,6 +108,10 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(purchaseRoutes, { tokens, purchaser });
       await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(stockStreamRoutes, { snapshots: versionedSnapshots(stock), feed, drops, sse, tickMs: config.SSE_TICK_MS });
+      const notifications = createNotificationClient(config.NOTIFICATION_URL, config.SERVICE_TIMEOUT_MS, app.log);
+      await app.register(notificationRoutes, { tokens, notifications });
+      await app.register(watchRoutes, { tokens, drops, notifications });
+      await app.register(deadLetterRoutes, { tokens, deadLetters });
       await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
     },

@@ -21,7 +21,11 @@ export type GatewayWorkers = Workers & {
   readonly joined: Promise<void>;
 };
 
-export type WorkerDeps = { kafka: KafkaClient; topic: string; serviceName: string; feed: StockFeed; log: FastifyBaseLogger };
+export type WorkerDeps = {
+  kafka: KafkaClient; topic: string; serviceName: string; feed: StockFeed; log: FastifyBaseLogger;
+  /** The dead-letter reader (store/dead-letters.ts): started and stopped with the stock subscription. */
+  deadLetters?: Pick<Workers, "start" | "stop">;
+};
 
 export function createWorkers(d: WorkerDeps): GatewayWorkers {
   let runner: ConsumerRunner | undefined;
@@ -46,6 +50,7 @@ export function createWorkers(d: WorkerDeps): GatewayWorkers {
   return {
     joined,
     async start() {
+      await d.deadLetters?.start();
       starting ??= subscribe().catch((err: unknown) => {
         d.log.error({ err }, "stock feed could not start: no live stock updates on this instance");
       });
@@ -54,6 +59,7 @@ export function createWorkers(d: WorkerDeps): GatewayWorkers {
       if (starting) await starting;
       await runner?.stop();
       runner = undefined;
+      await d.deadLetters?.stop();
     },
   };
 }

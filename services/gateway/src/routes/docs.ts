@@ -12,8 +12,13 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         version: "0.1.0",
         description: "Limited-edition drops. Errors are `{code, message}`. Authenticate with `Authorization: Bearer <accessToken>` from signup or login.",
       },
-      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-      tags: [{ name: "auth" }, { name: "sellers" }, { name: "admin" }, { name: "products" }, { name: "drops" }, { name: "cart" }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          accessTokenQuery: { type: "apiKey", in: "query", name: "access_token", description: "SSE routes only (EventSource cannot send headers); never logged" },
+        },
+      },
+      tags: [{ name: "auth" }, { name: "sellers" }, { name: "admin" }, { name: "products" }, { name: "drops" }, { name: "cart" }, { name: "notifications" }],
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", logLevel: "warn" });

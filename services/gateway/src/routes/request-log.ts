@@ -12,6 +12,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Bindings, ChildLoggerOptions } from "fastify/types/logger.js";
+import { safeRequest } from "../domain/redact-url.ts";
 
 type LogFn = FastifyBaseLogger["info"];
 
@@ -73,7 +74,10 @@ class RequestLog {
   }
 }
 
-/** Makes every request logger of the routes registered from now on a RequestLog. */
+/**
+ * Makes every request logger of the routes registered from now on a RequestLog, whose request
+ * serializer redacts credentials in the URL (an SSE route's ?access_token=; domain/redact-url.ts).
+ */
 export function quietRequestLogs(app: FastifyInstance): void {
-  app.setChildLoggerFactory((logger, bindings, opts) => new RequestLog(logger, bindings, opts));
+  app.setChildLoggerFactory((logger, bindings, opts) => new RequestLog(logger, bindings, { ...opts, serializers: { ...opts.serializers, req: safeRequest as (req: unknown) => Record<string, unknown> } }));
 }
