@@ -31,6 +31,11 @@ export function topicPrefix(raw: string | undefined): string {
 
 export const DEFAULT_PARTITIONS = 6;
 export const DLQ_PARTITIONS = 1;
+/**
+ * Dead letters are kept 30 days, whatever the broker's default (the development broker keeps 24 h):
+ * the admin list and replay read them from Kafka, and an operator may look only after a weekend.
+ */
+export const DLQ_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 export const topics = {
   orders: { name: `${TOPIC_PREFIX}drops.orders`, partitions: DEFAULT_PARTITIONS, key: "orderId", events: ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] },
@@ -96,6 +101,6 @@ export type TopicSpec = { topic: string; numPartitions: number; configEntries: {
 export function topicSpecs(): TopicSpec[] {
   return topicList.flatMap((t) => [
     { topic: t.name, numPartitions: t.partitions, configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })) },
-    { topic: dlqTopic(t.name), numPartitions: DLQ_PARTITIONS, configEntries: [] },
+    { topic: dlqTopic(t.name), numPartitions: DLQ_PARTITIONS, configEntries: [{ name: "retention.ms", value: String(DLQ_RETENTION_MS) }] },
   ]);
 }

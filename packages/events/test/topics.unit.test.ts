@@ -26,6 +26,7 @@ t.test("topic specs include a dead-letter topic per source topic", async (t) => 
   }
   t.equal(dlqTopic("drops.orders"), "drops.orders.dlq");
   t.same(specs.find((s) => s.topic === "drops.stock-changes")!.configEntries, [{ name: "cleanup.policy", value: "compact" }]);
+  for (const s of specs.filter((s) => s.topic.endsWith(".dlq"))) t.same(s.configEntries, [{ name: "retention.ms", value: String(30 * 24 * 3600 * 1000) }], `${s.topic} kept 30 days`);
 });
 
 t.test("KAFKA_TOPIC_PREFIX namespaces every topic", async (t) => {
