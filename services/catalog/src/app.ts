@@ -6,6 +6,9 @@ import { sellerRoutes } from "./routes/sellers.ts";
 import { sellerDropRoutes } from "./routes/sellers-drops.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
+import { imageRoutes } from "./routes/images.ts";
+import type { ImageStorage } from "./store/image-storage.ts";
+import { openImageStorage } from "./store/open-image-storage.ts";
 import { httpDropScheduler, httpProductStock, type DropScheduler, type ProductStock } from "./store/inventory.ts";
 import { httpStockAdjuster, type StockAdjuster } from "./store/sellers-drops.ts";
 import { httpStockPauser, type StockPauser } from "./store/sellers-stock.ts";
@@ -16,6 +19,8 @@ export type CatalogOptions = {
   scheduler?: DropScheduler;
   /** Where products' stock is set and restocked; default: the inventory over HTTP (INVENTORY_URL). */
   stock?: ProductStock;
+  /** Where image bytes go; default: the one the configuration names (IMAGE_STORAGE), checked at start. */
+  images?: ImageStorage;
   /** Pauses a rejected seller's stock items; default: the inventory over HTTP (INVENTORY_URL). */
   pause?: StockPauser;
   /** Adjusts a loaded drop's stock; default: the inventory over HTTP (INVENTORY_URL). */
@@ -38,9 +43,13 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(userRoutes, { db });
       await app.register(sellerRoutes, { db, pause: opts.pause ?? httpStockPauser(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log) });
       const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
-      await app.register(productRoutes, { db, stock });
+      await app.register(productRoutes, { db, stock, imageUrlPrefix: config.IMAGE_URL_PREFIX });
       const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(dropRoutes, { db, scheduler });
+      const storage = opts.images ?? openImageStorage(config);
+      app.addHook("onClose", async () => storage.close());
+      await storage.init();
+      await app.register(imageRoutes, { db, storage, maxBytes: config.IMAGE_MAX_BYTES, maxPerProduct: config.IMAGES_PER_PRODUCT_MAX, urlPrefix: config.IMAGE_URL_PREFIX });
       const adjust = opts.adjust ?? httpStockAdjuster(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(sellerDropRoutes, { db, adjust, schedule: scheduler });
     },

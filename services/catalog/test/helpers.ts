@@ -1,4 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { withTestSchema } from "@drops/db/testing";
 import { buildApp } from "../src/app.ts";
 import type { DropScheduler, ProductStock } from "../src/store/inventory.ts";
@@ -16,6 +19,8 @@ type Teardown = { teardown: (fn: () => unknown) => void };
 export type Identity = { userId: string; roles: string[] };
 export type Catalog = {
   app: FastifyInstance;
+  /** The test's own image folder (IMAGE_DIR), removed when the test ends. */
+  imageDir: string;
   db: Db;
   schema: string;
   admin: Identity;
@@ -42,6 +47,9 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
   const schema = await withTestSchema(migrationsDir, { prefix: "catalog" });
   t.teardown(schema.cleanup);
   const config = readConfig({ LOG_LEVEL: "silent", DATABASE_URL: schema.url, DB_SCHEMA: schema.schema });
+  const imageDir = await mkdtemp(join(tmpdir(), "catalog-images-"));
+  t.teardown(() => rm(imageDir, { recursive: true, force: true }));
+  config.IMAGE_DIR = imageDir; // never the repository .run/images
   const clients = openClients(config);
   const scheduled: DropView[] = [];
   const scheduler: DropScheduler = opts.scheduler ?? (async (drop) => void scheduled.push(drop));
@@ -90,7 +98,7 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
     if (res.statusCode !== 201) throw new Error(`product failed: ${res.body}`);
     return res.json<{ productId: string }>().productId;
   };
-  return { app, db, schema: schema.schema, admin, scheduled, stocked, paused, as, call, user, seller, product };
+  return { app, imageDir, db, schema: schema.schema, admin, scheduled, stocked, paused, as, call, user, seller, product };
 }
 
 export function inSeconds(s: number): string {

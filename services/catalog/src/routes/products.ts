@@ -3,6 +3,7 @@ import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
 import { createProduct, getProduct, myProducts, restockProduct, updateProduct } from "../store/products.ts";
 import type { ProductStock } from "../store/inventory.ts";
+import { imageRefs } from "../store/images.ts";
 import { MAX_STOCK_UNITS, type ProductInput } from "../domain/products.ts";
 import { idParams, page, pageSize, strictObject } from "./schemas.ts";
 
@@ -17,8 +18,8 @@ const patchBody = { ...strictObject(productFields, []), minProperties: 1 } as co
 const pageQuery = strictObject({ page, pageSize }, []);
 
 /** Products: create (approved seller, optionally with stock), read (anyone), edit, restock and list own (owner only). */
-export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock: ProductStock }): Promise<void> {
-  const { db, stock } = opts;
+export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock: ProductStock; imageUrlPrefix: string }): Promise<void> {
+  const { db, stock, imageUrlPrefix } = opts;
 
   app.post<{ Body: ProductInput & { stock?: number } }>("/products", { schema: { body: createBody } }, async (request, reply) => {
     const product = await createProduct(db, callerOf(request).userId, request.body, stock);
@@ -32,7 +33,8 @@ export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock:
   );
 
   app.get<{ Params: { productId: string } }>("/products/:productId", { schema: { params: idParams("productId") } }, async (request) => {
-    return getProduct(db, request.params.productId);
+    const [product, images] = await Promise.all([getProduct(db, request.params.productId), imageRefs(db, request.params.productId, imageUrlPrefix)]);
+    return { ...product, images };
   });
 
   app.patch<{ Params: { productId: string }; Body: Partial<ProductInput> }>(
