@@ -32,7 +32,12 @@ const orderStage = {
 export const purchaseAnswer = {
   type: "object",
   required: ["orderId", "status", "holdExpiresAt"],
-  properties: { orderId: uuid, status: { type: "string", enum: ["held", "confirmed", "cancelled", "expired", "refunded"], description: "held for a new purchase; a replay answers the order's current status" }, holdExpiresAt: { type: "string", format: "date-time" } },
+  properties: {
+    orderId: uuid, status: { type: "string", enum: ["held", "confirmed", "cancelled", "expired", "refunded"], description: "held for a new purchase; a replay answers the order's current status" },
+    holdExpiresAt: { type: "string", format: "date-time" },
+    priceCents: { type: "integer", description: "the drop's unit price, fixed when the drop was scheduled (a later product price change is not the drop's)" },
+    amountCents: { type: "integer", description: "what the order is charged: priceCents x quantity" },
+  },
 } as const;
 
 export const orderLine = {
@@ -51,12 +56,35 @@ export const orderAnswer = {
     lines: { type: "array", items: orderLine, description: "a cart order's lines (absent for a drop order)" },
     buyerId: { type: "string" }, quantity: { type: "integer", description: "units: a drop order's, or the sum of a cart order's lines" },
     amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus, stage: orderStage,
-    holdExpiresAt: { type: ["string", "null"] }, cancelReason: { type: ["string", "null"] }, failureReason: { type: ["string", "null"] },
+    holdExpiresAt: { type: ["string", "null"] },
+    cancelReason: { type: ["string", "null"], description: "why it was cancelled: a code (e.g. PAYMENT_FAILED, HOLD_EXPIRED, BUYER_CANCELLED)" },
+    failureReason: { type: ["string", "null"], description: "why it failed: a code (REFUND_FAILED)" },
+    reason: { type: ["string", "null"], description: "a short sentence for the buyer about why the order ended (null while it lives)" },
     createdAt: { type: "string" }, updatedAt: { type: "string" },
   },
 } as const;
 
-export const orderListQuery = strictObject({ page, pageSize, status: orderStatus }, []);
+export const orderListQuery = strictObject({ page, pageSize, status: { ...orderStatus, description: "a public status (held also matches orders in payment)" } }, []);
+
+/** An order as operators see it: the saga's own status and the raw reasons (provider messages included). */
+export const adminOrderAnswer = {
+  type: "object",
+  additionalProperties: true,
+  required: ["orderId", "status"],
+  properties: {
+    orderId: { type: "string" }, dropId: { type: ["string", "null"] }, buyerId: { type: "string" }, quantity: { type: "integer" },
+    amountCents: { type: "integer" }, currency: { type: "string" }, status: { type: "string", enum: [...orderStage.enum.filter((s) => s !== "placing")] },
+    holdExpiresAt: { type: ["string", "null"] }, cancelReason: { type: ["string", "null"] }, failureReason: { type: ["string", "null"] },
+    lines: { type: "array", items: orderLine }, createdAt: { type: "string" }, updatedAt: { type: "string" },
+  },
+} as const;
+
+const SAGA_STATUSES = ["held", "payment_pending", "paid", "confirmed", "cancelled", "expired", "refunded", "failed"] as const;
+export const adminOrderListQuery = strictObject(
+  { page, pageSize, status: { type: "string", enum: SAGA_STATUSES, description: "the saga's status (failed: what needs an operator)" } },
+  [],
+);
+export const retryRefundAnswer = { type: "object", required: ["orderId", "status"], properties: { orderId: { type: "string" }, status: { type: "string" } } } as const;
 
 export const cancelAnswer = { type: "object", required: ["orderId", "status"], properties: { orderId: { type: "string" }, status: orderStatus } } as const;
 

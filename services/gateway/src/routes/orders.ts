@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { AppError, conflict, type ServiceClient } from "@drops/http";
 import type { TokenSigner } from "../domain/jwt.ts";
-import { placingOrder, publicOrder, type OrderBody } from "../domain/order-status.ts";
+import { buyerReasons, internalStatusFilter } from "../domain/order-reasons.ts";
+import { placingOrder, publicOrder as publicStatus, type OrderBody } from "../domain/order-status.ts";
 import type { PendingPurchase, PendingPurchases } from "../store/pending-purchases.ts";
 import { authenticate } from "./authenticate.ts";
 import { cancelAnswer, orderAnswer, orderListQuery } from "./order-schemas.ts";
@@ -9,12 +10,16 @@ import { bearer, errors, idParams, listOf } from "./schemas.ts";
 
 export type OrderRouteDeps = { tokens: TokenSigner; orders: ServiceClient; pending: PendingPurchases };
 
+/** The buyer's view: the public status (with the saga's stage) and plain reasons, not the raw ones. */
+const publicOrder = (o: OrderBody) => buyerReasons(publicStatus(o));
+
 const isNotFound = (err: unknown): err is AppError => err instanceof AppError && err.statusCode === 404;
 
 /**
  * My orders, forwarded to the order service with the verified buyer in x-user-id. Right after a
  * purchase the saga may not have created the order row yet (it does within milliseconds): a 404 for
- * an order this buyer holds (the gateway's pending-purchase key) answers the hold instead.
+ * an order this buyer holds (the gateway's pending-purchase key) answers the hold instead. Buyers see
+ * public statuses (`?status=held` also matches the saga's payment steps) and a plain `reason`.
  */
 export async function orderRoutes(app: FastifyInstance, { tokens, orders, pending }: OrderRouteDeps): Promise<void> {
   const heldByCaller = async (orderId: string, userId: string): Promise<PendingPurchase | null> => {
@@ -43,7 +48,9 @@ export async function orderRoutes(app: FastifyInstance, { tokens, orders, pendin
     "/api/orders",
     { schema: { tags: ["orders"], summary: "My orders, newest first", security: bearer, querystring: orderListQuery, response: { 200: listOf(orderAnswer), ...errors(400, 401, 503) } } },
     async (request) => {
-      const list = await orders.call<{ items: OrderBody[]; total: number }>({ method: "GET", path: "/orders", query: request.query, caller: authenticate(request, tokens), requestId: request.id });
+      const { status, ...rest } = request.query;
+      const query = { ...rest, ...(typeof status === "string" ? { status: internalStatusFilter(status) } : {}) };
+      const list = await orders.call<{ items: OrderBody[]; total: number }>({ method: "GET", path: "/orders", query, caller: authenticate(request, tokens), requestId: request.id });
       return { ...list, items: list.items.map(publicOrder) };
     },
   );

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import { authenticate, authorize } from "./authenticate.ts";
-import { applyBody, bearer, errors, idParams, listOf, sellerAnswer, sellerListQuery, sellerStatusAnswer } from "./schemas.ts";
+import { applyBody, bearer, errors, idParams, listOf, sellerListQuery, sellerStatusAnswer } from "./schemas.ts";
+import { rejectAnswer, rejectBody, sellerWithReasonAnswer as sellerAnswer } from "./seller-admin-schemas.ts";
 import type { RouteDeps } from "./auth.ts";
 
-type Seller = { sellerId: string; status: string };
+type Seller = { sellerId: string; status: string; reason?: string | null };
 const pick = (s: Seller) => ({ sellerId: s.sellerId, status: s.status });
 
-/** Seller onboarding and the admin's decisions. */
+/**
+ * Seller onboarding and the admin's decisions. Rejecting (also an approved seller: a suspension) takes
+ * a reason and pauses every drop and product stock of the seller (the catalog asks the inventory), so
+ * nothing more of theirs sells; 503 when the inventory cannot be told (rejecting again finishes it).
+ */
 export async function sellerRoutes(app: FastifyInstance, { catalog, tokens }: RouteDeps): Promise<void> {
   app.post<{ Body: { businessName: string; contactEmail: string } }>(
     "/api/sellers",
@@ -29,14 +34,27 @@ export async function sellerRoutes(app: FastifyInstance, { catalog, tokens }: Ro
     async (request) => catalog.call({ method: "GET", path: "/admin/sellers", query: request.query, caller: authorize(request, tokens, "admin"), requestId: request.id }),
   );
 
-  for (const action of ["approve", "reject"] as const) {
-    app.post<{ Params: { sellerId: string } }>(
-      `/api/admin/sellers/:sellerId/${action}`,
-      { schema: { tags: ["admin"], summary: `${action === "approve" ? "Approve" : "Reject"} a seller`, security: bearer, params: idParams("sellerId"), response: { 200: sellerStatusAnswer, ...errors(400, 401, 403, 404, 503) } } },
-      async (request) => {
-        const caller = authorize(request, tokens, "admin");
-        return pick(await catalog.call<Seller>({ method: "POST", path: `/admin/sellers/${request.params.sellerId}/${action}`, caller, requestId: request.id }));
+  app.post<{ Params: { sellerId: string } }>(
+    "/api/admin/sellers/:sellerId/approve",
+    { schema: { tags: ["admin"], summary: "Approve a seller", security: bearer, params: idParams("sellerId"), response: { 200: sellerStatusAnswer, ...errors(400, 401, 403, 404, 503) } } },
+    async (request) => {
+      const caller = authorize(request, tokens, "admin");
+      return pick(await catalog.call<Seller>({ method: "POST", path: `/admin/sellers/${request.params.sellerId}/approve`, caller, requestId: request.id }));
+    },
+  );
+
+  app.post<{ Params: { sellerId: string }; Body: { reason: string } }>(
+    "/api/admin/sellers/:sellerId/reject",
+    {
+      schema: {
+        tags: ["admin"], summary: "Reject (or suspend) a seller: its drops and products stop selling", security: bearer,
+        params: idParams("sellerId"), body: rejectBody, response: { 200: rejectAnswer, ...errors(400, 401, 403, 404, 503) },
       },
-    );
-  }
+    },
+    async (request) => {
+      const caller = authorize(request, tokens, "admin");
+      const s = await catalog.call<Seller>({ method: "POST", path: `/admin/sellers/${request.params.sellerId}/reject`, body: request.body, caller, requestId: request.id });
+      return { sellerId: s.sellerId, status: s.status, reason: s.reason ?? null };
+    },
+  );
 }
