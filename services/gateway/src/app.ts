@@ -19,6 +19,9 @@ import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
+import { adminDropRoutes } from "./routes/admin-drops.ts";
+import { adminOrderRoutes } from "./routes/admin-orders.ts";
+import { sellerSalesRoutes } from "./routes/seller-sales.ts";
 import { cartRoutes } from "./routes/cart.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
@@ -114,6 +117,11 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(deadLetterRoutes, { tokens, deadLetters });
       await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      const inventory = createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log);
+      const orderService = createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log);
+      await app.register(adminDropRoutes, { tokens, inventory });
+      await app.register(adminOrderRoutes, { tokens, orders: orderService });
+      await app.register(sellerSalesRoutes, { tokens, catalog, inventory, orders: orderService });
     },
   });
   return { app, workers, feed, stats };
