@@ -4,7 +4,19 @@ import { AppError, conflict } from "@drops/http";
 /** The order's status as the buyer sees it (the BRIEF's, like GET /api/orders/:orderId). */
 export type PurchaseStatus = "held" | "confirmed" | "cancelled" | "expired" | "refunded";
 
-export type PurchaseAnswer = { orderId: string; status: PurchaseStatus; holdExpiresAt: string };
+export type PurchaseAnswer = {
+  orderId: string; status: PurchaseStatus; holdExpiresAt: string;
+  /** The drop's unit price (fixed when it was scheduled) and what the order is charged: priceCents x quantity. */
+  priceCents?: number; amountCents?: number;
+};
+
+/** The answer with the drop's price and the order's amount (what the saga charges). */
+export function priced(answer: PurchaseAnswer, priceCents: number, quantity: number): PurchaseAnswer {
+  return { ...answer, priceCents, amountCents: priceCents * quantity };
+}
+
+/** A seller buying in its own drop: 403 OWN_DROP. */
+export const ownDrop = (): AppError => new AppError("OWN_DROP", "you cannot buy in your own drop");
 
 /**
  * A replay answers the order's current state as the stock Redis knows it (the hold record's state):

@@ -11,7 +11,7 @@ import { context, trace } from "@opentelemetry/api";
 import type { FastifyBaseLogger } from "fastify";
 import { unavailable } from "@drops/http";
 import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "../domain/purchase-ids.ts";
-import { answerFor, leavesDropEmpty, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
+import { answerFor, leavesDropEmpty, ownDrop, priced, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
 import type { PurchaseStats } from "../domain/purchase-stats.ts";
 import type { KnownOrders, SoldOutFlags } from "../domain/sold-out-flags.ts";
 import type { DropInfoCache } from "../store/drop-info.ts";
@@ -110,6 +110,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       }
 
       const drop = await d.drops.get(dropId);
+      if (drop.sellerUserId === buyerId) throw ownDrop();
       if (!d.gate.open) {
         d.stats.unavailable++;
         d.log.warn({ dropId }, "stock script version not checked yet: answering 503");
@@ -143,7 +144,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
             .catch((err: unknown) => d.log.warn({ err, orderId }, "could not record the pending purchase (the hold stands)"));
         }
       }
-      return answer;
+      return priced(answer, drop.priceCents, input.quantity);
     },
   };
 }
@@ -186,7 +187,7 @@ export function createRowlockPurchaser(d: RowlockPurchaserDeps): Purchaser {
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;
       if (outcome.status === "HELD" && !outcome.replay) d.stats.held++;
-      return answer;
+      return priced(answer, drop.priceCents, input.quantity);
     },
   };
 }

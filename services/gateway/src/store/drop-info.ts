@@ -1,5 +1,6 @@
 /**
- * What the purchase path needs from the catalog's drop (the price the saga charges), cached per drop
+ * What the purchase path needs from the catalog's drop (its price, fixed when the drop was scheduled,
+ * which the saga charges; its seller's user id, since a seller cannot buy in its own drop), cached per drop
  * for `ttlMs` and loaded once for all concurrent misses, so a spike hits the catalog about once per
  * drop and period per instance, not once per attempt. Failures are not cached.
  */
@@ -7,6 +8,8 @@ import type { ServiceClient } from "@drops/http";
 
 export type DropInfo = {
   dropId: string; priceCents: number; startsAt: string; status: string; available: number;
+  /** The drop's seller and its user (a purchase by that user is 403 OWN_DROP). */
+  sellerId?: string; sellerUserId?: string;
   /** The drop's rules (the row-lock comparison loads its stock row from them). */
   units?: number; perBuyerLimit?: number; holdSeconds?: number;
 };
@@ -39,7 +42,12 @@ export function createDropInfoCache(load: (dropId: string) => Promise<DropInfo>,
   };
 }
 
-/** The cache over the catalog's `GET /drops/:dropId`. */
+/** The cache over the catalog's `GET /drops/:dropId` and its seller's `GET /internal/sellers/:sellerId` (whose user it is). */
 export function catalogDropInfo(catalog: ServiceClient, ttlMs: number): DropInfoCache {
-  return createDropInfoCache((dropId) => catalog.call<DropInfo>({ method: "GET", path: `/drops/${dropId}` }), ttlMs);
+  return createDropInfoCache(async (dropId) => {
+    const drop = await catalog.call<DropInfo>({ method: "GET", path: `/drops/${dropId}` });
+    if (drop.sellerId === undefined) return drop;
+    const seller = await catalog.call<{ userId: string }>({ method: "GET", path: `/internal/sellers/${drop.sellerId}` });
+    return { ...drop, sellerUserId: seller.userId };
+  }, ttlMs);
 }
