@@ -4,6 +4,7 @@ import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { dropRoutes } from "./routes/drops.ts";
 import { productRoutes } from "./routes/products.ts";
+import { createAdmitterStore } from "./store/queue/queue-store.ts";
 import { createStockStore } from "./store/stock/stock-store.ts";
 import { createWorkers } from "./workers.ts";
 import { createOpener } from "./workers/opener.ts";
@@ -33,7 +34,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         onError: (err) => app.log.warn({ err }, "redlock error"),
       });
       // Called, not registered: `app.register(plugin, { prefix })` would take the stock key prefix for a route prefix.
-      await dropRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix });
+      await dropRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix, queues: createAdmitterStore(clients.redis, { prefix }) });
       // Its own opener (never started): the routes load a product's stock with its `open`, under the same lock.
       const opener = createOpener({ pool: clients.pool, store, locker, logger: app.log });
       await productRoutes(app, { pool: clients.pool, store, locker, opener, holdMs: config.PRODUCT_HOLD_SECONDS * 1000 });

@@ -12,6 +12,8 @@ export const spec = {
   OPENER_INTERVAL_MS: int(200, { min: 10, max: 60_000 }, "drop opener period"),
   SWEEPER_INTERVAL_MS: int(250, { min: 10, max: 60_000 }, "hold-expiry sweeper period"),
   RELAY_BLOCK_MS: int(200, { min: 1, max: 10_000 }, "stock stream relay XREADGROUP BLOCK"),
+  ADMISSION_TTL_SECONDS: int(60, { min: 1, max: 3600 }, "lifetime of a waiting-room admission: an admitted buyer who has not bought by then frees the slot"),
+  ADMITTER_INTERVAL_MS: int(200, { min: 10, max: 60_000 }, "waiting-room admitter period (each tick admits what the rate allows since the last)"),
   PRODUCT_HOLD_SECONDS: int(900, { min: 1, max: 86_400 }, "hold time of a cart order's product lines, set when a product's stock is first set"),
 };
 

@@ -2,7 +2,7 @@
  * The inventory's background work, started before the service listens and stopped before its
  * clients close: first it records the stock script version (so the gateway can check it runs the
  * same scripts), then the stock stream relay (Redis -> Kafka + ledger), the drop opener, the
- * hold-expiry sweeper and the command consumer (drops.inventory-commands). With WORKERS_ENABLED=false
+ * hold-expiry sweeper, the waiting-room admitter and the command consumer (drops.inventory-commands). With WORKERS_ENABLED=false
  * buildApp returns no workers: that instance serves its routes only.
  */
 import type { FastifyBaseLogger } from "fastify";
@@ -18,6 +18,8 @@ import { releaseStockOnStockReleaseRequested, type ReleaseStockDeps } from "./ha
 import { ledgerSink } from "./store/ledger.ts";
 import { recordScriptVersion } from "./store/stock/scripts.ts";
 import type { StockStore } from "./store/stock/stock-store.ts";
+import { createAdmitterStore } from "./store/queue/queue-store.ts";
+import { createAdmitter } from "./workers/admitter.ts";
 import { createOpener } from "./workers/opener.ts";
 import { createStockRelay } from "./workers/relay.ts";
 import { createSweeper } from "./workers/sweeper.ts";
@@ -66,6 +68,15 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
     logger: logger.child({ worker: "opener" }),
   });
   const sweeper = createSweeper({ store, locker, intervalMs: config.SWEEPER_INTERVAL_MS, logger: logger.child({ worker: "sweeper" }) });
+  const admitter = createAdmitter({
+    pool: clients.pool,
+    queues: createAdmitterStore(clients.redis, { prefix }),
+    locker,
+    admissionTtlMs: config.ADMISSION_TTL_SECONDS * 1000,
+    intervalMs: config.ADMITTER_INTERVAL_MS,
+    leadMs: config.OPENER_LEAD_MS,
+    logger: logger.child({ worker: "admitter" }),
+  });
   let commands: ConsumerRunner | undefined;
   let started = false;
 
@@ -78,15 +89,16 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
       relay.start();
       opener.start();
       sweeper.start();
+      admitter.start();
       const commandLogger = logger.child({ worker: "commands" });
       commands = await runCommandConsumer({ kafka: clients.kafka, store, publish, now: Date.now, logger: commandLogger, consumerLogger: commandLogger });
-      logger.info("inventory workers started (relay, opener, sweeper, command consumer)");
+      logger.info("inventory workers started (relay, opener, sweeper, admitter, command consumer)");
     },
     async stop() {
       if (!started) return;
       started = false;
       // In parallel (leaving the consumer group takes seconds); the producer closes with the app, after these.
-      await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), relay.stop()]);
+      await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), admitter.stop(), relay.stop()]);
       commands = undefined;
     },
   };

@@ -1,9 +1,10 @@
 /**
  * The inventory's internal drop routes (for the other services: the catalog schedules drops, the
  * gateway's admin routes proxy stock / resync / status; the gateway does not expose them as such):
- * - PUT  /internal/drops/:dropId {total, startsAt, perBuyerLimit, holdSeconds}: registers (or
- *   changes, while not yet loaded) a drop's schedule; the opener loads it into Redis just before
- *   startsAt. 201 created, 200 updated / unchanged, 409 DROP_ALREADY_LOADED when the stock is in
+ * - PUT  /internal/drops/:dropId {total, startsAt, perBuyerLimit, holdSeconds, queue?: {admitPerSecond,
+ *   seed}}: registers (or changes, while not yet loaded) a drop's schedule; the opener loads it into
+ *   Redis just before startsAt. A drop with `queue` is a queued drop: its waiting room is configured
+ *   on the stock Redis at once (buyers may join before the opening), and the admitter runs it. 201 created, 200 updated / unchanged, 409 DROP_ALREADY_LOADED when the stock is in
  *   Redis and the values differ, 409 CONFLICT when the id is a product's stock (routes/products.ts).
  * - GET  /internal/drops/:dropId/stock  -> {available, held, sold, total, consistent, ...} Redis vs ledger
  * - POST /internal/drops/:dropId/resync -> rebuild Redis from the ledger (Redlock drop:<id>:resync, fenced)
@@ -24,12 +25,17 @@ import { findDrop, markLoaded, scheduleDrop } from "../store/drops.ts";
 import { adjustDrop, checkDropStock, resyncDrop, type ResyncDeps } from "../store/stock-admin.ts";
 import type { Redis } from "../store/stock/scripts.ts";
 import type { StockStore } from "../store/stock/stock-store.ts";
+import type { AdmitterStore } from "../store/queue/queue-store.ts";
 import { openLockName } from "../workers/opener.ts";
 
-export type DropRouteDeps = ResyncDeps & { redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust" | "setStatus" | "openDrop"> };
+export type DropRouteDeps = ResyncDeps & {
+  redis: Redis; pool: Pool; store: Pick<StockStore, "resync" | "adjust" | "setStatus" | "openDrop">;
+  /** Configures a queued drop's waiting room on the stock Redis. */
+  queues: Pick<AdmitterStore, "configure">;
+};
 
 type Params = { Params: { dropId: string } };
-type ScheduleBody = { total: number; startsAt: string | number; perBuyerLimit?: number; holdSeconds: number };
+type ScheduleBody = { total: number; startsAt: string | number; perBuyerLimit?: number; holdSeconds: number; queue?: { admitPerSecond: number; seed: string } };
 
 const params = { type: "object", required: ["dropId"], properties: { dropId: { type: "string", pattern: DROP_ID_PATTERN } } } as const;
 const MAX_UNITS = 10_000_000;
@@ -66,6 +72,12 @@ export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Pro
             startsAt: { anyOf: [{ type: "string", format: "date-time" }, { type: "integer", minimum: 0 }] },
             perBuyerLimit: { type: "integer", minimum: 0, maximum: MAX_UNITS },
             holdSeconds: { type: "integer", minimum: 1, maximum: 86_400 },
+            queue: {
+              type: "object",
+              additionalProperties: false,
+              required: ["admitPerSecond", "seed"],
+              properties: { admitPerSecond: { type: "integer", minimum: 1, maximum: 10_000 }, seed: { type: "string", pattern: "^[0-9a-f]{16,128}$" } },
+            },
           },
         },
       },
@@ -75,18 +87,24 @@ export async function dropRoutes(app: FastifyInstance, deps: DropRouteDeps): Pro
       const b = req.body;
       const startsAtMs = typeof b.startsAt === "number" ? b.startsAt : Date.parse(b.startsAt);
       if (!Number.isSafeInteger(startsAtMs)) throw badRequest("startsAt is not a valid time", "VALIDATION_FAILED", { field: "startsAt" });
-      const r = await scheduleDrop(deps.pool, { dropId, total: b.total, startsAtMs, perBuyerLimit: b.perBuyerLimit ?? 0, holdMs: b.holdSeconds * 1000 });
+      const r = await scheduleDrop(deps.pool, { dropId, total: b.total, startsAtMs, perBuyerLimit: b.perBuyerLimit ?? 0, holdMs: b.holdSeconds * 1000, queue: b.queue ?? null });
       if (r.status === "ALREADY_LOADED") {
         throw conflict(`drop ${dropId} is already loaded; its schedule can no longer change`, "DROP_ALREADY_LOADED");
       }
       if (r.status === "OTHER_KIND") throw conflict(`${dropId} is a product's stock, not a drop`, "CONFLICT");
       const d = r.drop;
+      if (d.queue) {
+        // before answering, so a buyer may join the moment the drop exists; the same values again are a no-op
+        const configured = await deps.queues.configure(dropId, { admitPerSecond: d.queue.admitPerSecond, startsAtMs: d.startsAtMs, seed: d.queue.seed });
+        if (configured === "SEED_FIXED") throw conflict(`drop ${dropId}'s waiting room committed another seed`, "CONFLICT");
+      }
       return reply.code(r.status === "CREATED" ? 201 : 200).send({
         dropId,
         total: d.total,
         startsAt: new Date(d.startsAtMs).toISOString(),
         perBuyerLimit: d.perBuyerLimit,
         holdSeconds: d.holdMs / 1000,
+        ...(d.queue ? { queue: { admitPerSecond: d.queue.admitPerSecond } } : {}),
         status: d.status,
         result: r.status.toLowerCase(),
       });

@@ -11,11 +11,19 @@ export type DropSchedule = {
   holdMs: number;
   /** Default "drop"; "product" for a regular product's stock (the id is the productId). */
   kind?: StockKind;
+  /** A queued drop's waiting room (ARCHITECTURE.md "The waiting room"); none for the others. */
+  queue?: DropQueue | null;
 };
+
+/** A waiting room's settings: its admission rate and the committed seed of its opening draw. */
+export type DropQueue = { admitPerSecond: number; seed: string };
 
 export type DropRow = Required<DropSchedule> & { status: "scheduled" | "loaded"; loadedAtMs: number | null };
 
-type Row = { id: string; kind: StockKind; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date; status: "scheduled" | "loaded"; loaded_at: Date | null };
+type Row = {
+  id: string; kind: StockKind; total: number; per_buyer_limit: number; hold_ms: number; starts_at: Date; status: "scheduled" | "loaded"; loaded_at: Date | null;
+  queue_admit_per_second: number | null; queue_seed: string | null;
+};
 
 const toDrop = (r: Row): DropRow => ({
   dropId: r.id,
@@ -26,6 +34,7 @@ const toDrop = (r: Row): DropRow => ({
   startsAtMs: r.starts_at.getTime(),
   status: r.status,
   loadedAtMs: r.loaded_at?.getTime() ?? null,
+  queue: r.queue_admit_per_second === null || r.queue_seed === null ? null : { admitPerSecond: r.queue_admit_per_second, seed: r.queue_seed },
 });
 
 export type ScheduleResult =
@@ -36,7 +45,8 @@ export type ScheduleResult =
   | { status: "OTHER_KIND"; drop: DropRow };
 
 const same = (a: DropSchedule, b: DropSchedule): boolean =>
-  a.total === b.total && a.startsAtMs === b.startsAtMs && a.perBuyerLimit === b.perBuyerLimit && a.holdMs === b.holdMs;
+  a.total === b.total && a.startsAtMs === b.startsAtMs && a.perBuyerLimit === b.perBuyerLimit && a.holdMs === b.holdMs &&
+  (a.queue?.admitPerSecond ?? null) === (b.queue?.admitPerSecond ?? null) && (a.queue?.seed ?? null) === (b.queue?.seed ?? null);
 
 /**
  * Creates or changes a stock item's schedule while it is not loaded; idempotent for the same values.
@@ -44,17 +54,20 @@ const same = (a: DropSchedule, b: DropSchedule): boolean =>
  */
 export async function scheduleDrop(pool: Pool, s: DropSchedule): Promise<ScheduleResult> {
   const kind = s.kind ?? "drop";
+  const rate = s.queue?.admitPerSecond ?? null;
+  const seed = s.queue?.seed ?? null;
   const inserted = await pool.query<Row>(
-    `INSERT INTO drops (id, kind, total, per_buyer_limit, hold_ms, starts_at) VALUES ($1, $6, $2, $3, $4, $5)
+    `INSERT INTO drops (id, kind, total, per_buyer_limit, hold_ms, starts_at, queue_admit_per_second, queue_seed) VALUES ($1, $6, $2, $3, $4, $5, $7, $8)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
-    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind],
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind, rate, seed],
   );
   if (inserted.rows[0]) return { status: "CREATED", drop: toDrop(inserted.rows[0]) };
   const updated = await pool.query<Row>(
-    `UPDATE drops SET total = $2, per_buyer_limit = $3, hold_ms = $4, starts_at = $5, updated_at = now()
-     WHERE id = $1 AND kind = $6 AND status = 'scheduled' AND (total, per_buyer_limit, hold_ms, starts_at) IS DISTINCT FROM ($2, $3, $4, $5)
+    `UPDATE drops SET total = $2, per_buyer_limit = $3, hold_ms = $4, starts_at = $5, queue_admit_per_second = $7, queue_seed = $8, updated_at = now()
+     WHERE id = $1 AND kind = $6 AND status = 'scheduled'
+       AND (total, per_buyer_limit, hold_ms, starts_at, queue_admit_per_second, queue_seed) IS DISTINCT FROM ($2, $3, $4, $5, $7, $8)
      RETURNING *`,
-    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind],
+    [s.dropId, s.total, s.perBuyerLimit, s.holdMs, new Date(s.startsAtMs), kind, rate, seed],
   );
   if (updated.rows[0]) return { status: "UPDATED", drop: toDrop(updated.rows[0]) };
   const drop = await findDrop(pool, s.dropId);
@@ -74,6 +87,15 @@ export async function dueDrops(pool: Pool, untilMs: number, limit = 100): Promis
   const r = await pool.query<Row>(
     "SELECT * FROM drops WHERE status = 'scheduled' AND starts_at <= $1 ORDER BY starts_at LIMIT $2",
     [new Date(untilMs), limit],
+  );
+  return r.rows.map(toDrop);
+}
+
+/** Queued drops whose opening is at or before `untilMs` and after `sinceMs` (the ones whose waiting room runs), earliest first. */
+export async function queuedDrops(pool: Pool, sinceMs: number, untilMs: number, limit = 1000): Promise<DropRow[]> {
+  const r = await pool.query<Row>(
+    "SELECT * FROM drops WHERE queue_admit_per_second IS NOT NULL AND starts_at > $1 AND starts_at <= $2 ORDER BY starts_at LIMIT $3",
+    [new Date(sinceMs), new Date(untilMs), limit],
   );
   return r.rows.map(toDrop);
 }
