@@ -1,4 +1,5 @@
 /** Drops: their shape, the status buyers see and the start-time rule. Time is passed in. No storage. */
+import { createHash } from "node:crypto";
 import { badRequest } from "@drops/http";
 
 export type DropStatus = "scheduled" | "open" | "paused" | "closed";
@@ -17,9 +18,19 @@ export type DropView = {
   holdSeconds: number;
   status: DropStatus;
   createdAt: string;
+  /** A queued drop's waiting room: its admission rate and the hash its opening draw's seed is committed to. */
+  queue?: { admitPerSecond: number; seedHash: string };
 };
 
-export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number };
+export type DropInput = { productId: string; startsAt: string; units: number; perBuyerLimit: number; holdSeconds: number; queue?: { admitPerSecond: number } };
+
+/** What the inventory needs to run a queued drop's waiting room (the seed stays between the catalog and the inventory). */
+export type DropQueueSecret = { admitPerSecond: number; seed: string };
+
+/** The commitment shown on a queued drop: lowercase hex SHA-256 of the seed string. */
+export function seedHash(seed: string): string {
+  return createHash("sha256").update(seed).digest("hex");
+}
 
 /** How far in the past `startsAt` may be and still count as "now" (request latency, clock skew). */
 export const START_GRACE_MS = 30_000;

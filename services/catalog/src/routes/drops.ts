@@ -14,6 +14,8 @@ const dropFields = {
   units: { type: "integer", minimum: 1, maximum: 1_000_000 },
   perBuyerLimit: { type: "integer", minimum: 1, maximum: 1_000_000 },
   holdSeconds: { type: "integer", minimum: 5, maximum: 3600 },
+  /** A queued drop: buyers join its waiting room and are admitted at this rate (issue 10). */
+  queue: strictObject({ admitPerSecond: { type: "integer", minimum: 1, maximum: 10_000 } }, ["admitPerSecond"]),
 } as const;
 const createBody = strictObject(dropFields, ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"]);
 

@@ -1,24 +1,25 @@
 /** The inventory's internal HTTP API, as the catalog uses it: a remote store of drop schedules. */
 import type { FastifyBaseLogger } from "fastify";
 import { AppError, conflict, createServiceClient, unavailable } from "@drops/http";
-import type { DropView } from "../domain/drops.ts";
+import type { DropQueueSecret, DropView } from "../domain/drops.ts";
 
 /**
- * Hands a new drop's schedule to the inventory, which owns stock and loads it into Redis at opening.
+ * Hands a new drop's schedule to the inventory, which owns stock and loads it into Redis at opening
+ * (and, for a queued drop, runs its waiting room with `queue`).
  * Runs inside the transaction that creates the drop: when it throws, the drop is not created.
  */
-export type DropScheduler = (drop: DropView) => Promise<void>;
+export type DropScheduler = (drop: DropView, queue?: DropQueueSecret) => Promise<void>;
 
 /**
- * The inventory's internal `PUT /internal/drops/:dropId` {total, startsAt, perBuyerLimit, holdSeconds}
+ * The inventory's internal `PUT /internal/drops/:dropId` {total, startsAt, perBuyerLimit, holdSeconds, queue?}
  * (idempotent: the same values again are 200), through @drops/http's service client. Unreachable,
  * slow (`timeoutMs`) or failing -> 503 UNAVAILABLE; 409 (stock already loaded with other values) ->
  * 409 DROP_ALREADY_LOADED; any other refusal is the catalog's bug, not the seller's: logged, 503.
  */
 export function httpDropScheduler(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): DropScheduler {
   const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
-  return async (drop) => {
-    const body = { total: drop.units, startsAt: drop.startsAt, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds };
+  return async (drop, queue) => {
+    const body = { total: drop.units, startsAt: drop.startsAt, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds, ...(queue ? { queue } : {}) };
     try {
       await inventory.call<unknown>({ method: "PUT", path: `/internal/drops/${encodeURIComponent(drop.dropId)}`, body });
     } catch (err) {

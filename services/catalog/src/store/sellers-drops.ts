@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { AppError, conflict, createServiceClient, forbidden, unavailable } from "@drops/http";
 import type { DropView } from "../domain/drops.ts";
 import type { Db } from "./prisma.ts";
-import { dropView, getDrop, productForView } from "./drops.ts";
+import { dropView, getDrop, productForView, queueOf } from "./drops.ts";
 import type { DropScheduler } from "./inventory.ts";
 import { approvedSellerOf, sellerOfUser } from "./sellers.ts";
 
@@ -63,7 +63,7 @@ export async function adjustOwnDrop(
       if (units < 1) throw conflict(`only ${row.units - 1} units can be withdrawn before the drop opens`, "INSUFFICIENT_AVAILABLE", { available: row.units });
       if (units > MAX_DROP_UNITS) throw conflict(`a drop has at most ${MAX_DROP_UNITS} units`, "CONFLICT");
       const updated = await tx.drop.update({ where: { id: dropId }, data: { units, available: units }, include: { product: productForView } });
-      await deps.schedule(dropView(updated));
+      await deps.schedule(dropView(updated), queueOf(updated));
       return units;
     });
     return { stage: "scheduled", units };
