@@ -176,6 +176,7 @@ class Registry implements SseRegistry {
     });
     res.write(`${this.opts.retryMs === undefined ? "" : `retry: ${this.opts.retryMs}\n`}: connected\n\n`);
     const socket = res.socket;
+    socket?.setNoDelay(true); // a frame goes out at once, not after the client's delayed ACK
     const stream = this.track(socket ?? closedSocket, () => {
       if (!res.writableEnded) res.end();
     });
