@@ -12,6 +12,7 @@ import { acceptEmptyJsonBodies } from "./routes/json-body.ts";
 import { quietRequestLogs } from "./routes/request-log.ts";
 import { createPurchaser, createRowlockPurchaser, type Purchaser } from "./routes/purchase-path.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { imageRoutes } from "./routes/images.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
@@ -30,6 +31,7 @@ import { createDeadLetters } from "./store/dead-letters.ts";
 import { createNotificationClient } from "./store/notifications.ts";
 import { createCartClient } from "./store/cart.ts";
 import { createCatalogClient } from "./store/catalog.ts";
+import { createImageClient } from "./store/images.ts";
 import { catalogDropInfo } from "./store/drop-info.ts";
 import { createInventoryClient } from "./store/inventory.ts";
 import { redisStockSource, versionedSnapshots } from "./store/live-stock.ts";
@@ -105,6 +107,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
 
       const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(stock, app.log) };
       await app.register(authRoutes, deps);
+      const images = createImageClient(config.CATALOG_URL, { uploadTimeoutMs: config.IMAGE_UPLOAD_TIMEOUT_MS, timeoutMs: config.CATALOG_TIMEOUT_MS, log: app.log });
+      await app.register(imageRoutes, { catalog, tokens, images });
       await app.register(sellerRoutes, deps);
       await app.register(productRoutes, { ...deps, availableOf: productAvailable(stock) });
       await app.register(dropRoutes, deps);

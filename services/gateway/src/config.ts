@@ -15,6 +15,7 @@ export const spec = {
   JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),
   CATALOG_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the catalog in milliseconds"),
+  IMAGE_UPLOAD_TIMEOUT_MS: int(60_000, { min: 1000, max: 600_000 }, "longest an image upload may take, streamed through to the catalog (408 after)"),
   ORDER_URL: url("http://127.0.0.1:3003", ["http", "https"], "base URL of the order service"),
   INVENTORY_URL: url("http://127.0.0.1:3002", ["http", "https"], "base URL of the inventory service"),
   CART_URL: url("http://127.0.0.1:3004", ["http", "https"], "base URL of the cart service"),

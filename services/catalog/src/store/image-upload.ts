@@ -15,7 +15,7 @@ export type ReceivedImage = { contentType: ImageType; bytes: number; sha256: str
 const tooLarge = (maxBytes: number) => new AppError("PAYLOAD_TOO_LARGE", `the image is larger than ${maxBytes} bytes`, { maxBytes });
 const notAnImage = () => new AppError("UNSUPPORTED_MEDIA_TYPE", "the file is not a PNG, JPEG or WebP image (judged by its content, not its name or declared type)");
 
-type Metered = { stream: PassThrough; type: Promise<ImageType>; done: Promise<{ bytes: number; sha256: string }>; failure: () => unknown };
+type Metered = { stream: PassThrough; type: Promise<ImageType>; done: Promise<{ bytes: number; sha256: string }>; failure: () => Error | undefined };
 
 /** `source` passed through with its type sniffed, its size capped at `maxBytes`, and its SHA-256. */
 function meter(source: Readable, maxBytes: number): Metered {
@@ -23,20 +23,22 @@ function meter(source: Readable, maxBytes: number): Metered {
   const stream = new PassThrough();
   let bytes = 0;
   let head: Buffer | undefined = Buffer.alloc(0);
-  let failure: unknown;
+  let failure: Error | undefined;
   let settleType!: { resolve: (t: ImageType) => void; reject: (e: unknown) => void };
   let settleDone!: { resolve: (v: { bytes: number; sha256: string }) => void; reject: (e: unknown) => void };
   const type = new Promise<ImageType>((resolve, reject) => (settleType = { resolve, reject }));
   const done = new Promise<{ bytes: number; sha256: string }>((resolve, reject) => (settleDone = { resolve, reject }));
   type.catch(() => {});
   done.catch(() => {});
+  // A refusal destroys the stream before (or while) the storage reads it; the promises report it.
+  stream.on("error", () => {});
 
-  const fail = (err: unknown) => {
+  const fail = (err: Error) => {
     if (failure !== undefined) return;
     failure = err;
     settleType.reject(err);
     settleDone.reject(err);
-    stream.destroy(err as Error);
+    stream.destroy(err);
     source.resume(); // keep reading (and discarding) so the parser reaches the end of the request
   };
   const decide = (): boolean => {
@@ -92,7 +94,7 @@ export async function receiveImage(storage: ImageStorage, key: string, file: Rea
     await storage.put(key, m.stream, contentType);
   } catch (err) {
     const cause = m.failure();
-    if (cause !== undefined) throw cause;
+    if (cause instanceof Error) throw cause;
     onStorageError(err);
     await storage.delete(key).catch(() => {});
     throw unavailable("the image storage is unavailable; retry shortly");

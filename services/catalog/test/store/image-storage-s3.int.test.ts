@@ -19,8 +19,8 @@ async function startMoto(): Promise<{ endpoint: string; proc: ChildProcess }> {
       log += chunk.toString();
       if (log.includes("Running on")) resolve();
     };
-    proc.stdout!.on("data", seen);
-    proc.stderr!.on("data", seen);
+    proc.stdout.on("data", seen);
+    proc.stderr.on("data", seen);
     proc.once("error", (err) => reject(new Error(`moto_server could not start (is moto installed? pip install "moto[server]"): ${err.message}`)));
     proc.once("exit", (code) => reject(new Error(`moto_server exited ${code}: ${log}`)));
   });

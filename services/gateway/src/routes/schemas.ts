@@ -78,9 +78,25 @@ export const productWithStockAnswer = answer(
   {
     ...productAnswer.properties,
     stock: answer({ available: { type: "integer", description: "units on sale for carts now (0 when the stock was never set)" } }, ["available"]),
+    images: { type: "array", description: "the product's images, oldest first", items: answer({ imageId: uuid, url: { type: "string" } }, ["imageId", "url"]) },
   },
   [...productAnswer.required, "stock"],
 );
+
+// product images
+export const imageAnswer = answer(
+  {
+    imageId: uuid,
+    url: { type: "string", description: "where the image is served (GET /api/images/:imageId by default); cacheable forever" },
+    productId: uuid,
+    contentType: { type: "string", enum: ["image/png", "image/jpeg", "image/webp"] },
+    bytes: { type: "integer" },
+    sha256: { type: "string", description: "hex SHA-256 of the bytes (the ETag)" },
+    createdAt: { type: "string", format: "date-time" },
+  },
+  ["imageId", "url"],
+);
+export const imageListAnswer = answer({ items: { type: "array", items: imageAnswer } }, ["items"]);
 export const pageQuery = strictObject({ page, pageSize }, []);
 
 // drops
