@@ -83,3 +83,19 @@ ensure_deps() {
   step "Generating Prisma clients"
   (cd "$DROPS_ROOT" && pnpm run --silent generate)
 }
+
+# ensure_chromium: the headless browser of the browser test tier (Debian's chromium and
+# chromium-driver, driven by playwright-core), installed with apt-get when /usr/bin/chromium is
+# missing (needs root or sudo).
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium ]]; then return 0; fi
+  need apt-get "Install Chromium so that /usr/bin/chromium exists (Debian: apt-get install chromium chromium-driver)."
+  local sudo=()
+  if ((EUID != 0)); then need sudo "Run as root or install sudo to install Chromium."; sudo=(sudo); fi
+  step "Installing Chromium for the browser tests (apt-get install chromium chromium-driver)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y chromium chromium-driver >/dev/null ||
+    { "${sudo[@]}" apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y chromium chromium-driver >/dev/null; } ||
+    die "could not install chromium and chromium-driver"
+  [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing"
+  info "chromium $(/usr/bin/chromium --version 2>/dev/null || true)"
+}

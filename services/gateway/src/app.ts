@@ -19,6 +19,7 @@ import { dropRoutes } from "./routes/drops.ts";
 import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
+import { storefrontRoutes } from "./routes/storefront.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
 import { adminDropRoutes } from "./routes/admin-drops.ts";
 import { adminOrderRoutes } from "./routes/admin-orders.ts";
@@ -80,6 +81,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       stripClientIdentity(app);
       acceptEmptyJsonBodies(app);
       await registerDocs(app);
+      await app.register(storefrontRoutes);
 
       const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
       const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS, Date.now);
