@@ -22,6 +22,9 @@ export const ERROR_CODES = {
   SELLER_NOT_APPROVED: 403,
   /** A seller buying in its own drop. */
   OWN_DROP: 403,
+  // the waiting room: a purchase in a queued drop needs a valid admission
+  ADMISSION_REQUIRED: 403,
+  ADMISSION_INVALID: 403,
   // 404: nothing there
   NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
@@ -33,6 +36,7 @@ export const ERROR_CODES = {
   WATCH_NOT_FOUND: 404,
   DEAD_LETTER_NOT_FOUND: 404,
   DROP_NOT_LOADED: 404,
+  NOT_IN_QUEUE: 404,
   IMAGE_NOT_FOUND: 404,
   // 405-431: what fastify itself refuses before a handler runs
   METHOD_NOT_ALLOWED: 405,
@@ -56,6 +60,7 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: 409,
   SELLER_EXISTS: 409,
   DROP_NOT_OPENED: 409,
+  NOT_QUEUED: 409,
   DROP_ALREADY_LOADED: 409,
   INSUFFICIENT_AVAILABLE: 409,
   ADJUST_STALE: 409,
