@@ -12,7 +12,9 @@ import { openImageStorage } from "./store/open-image-storage.ts";
 import { httpDropScheduler, httpProductStock, type DropScheduler, type ProductStock } from "./store/inventory.ts";
 import { httpStockAdjuster, type StockAdjuster } from "./store/sellers-drops.ts";
 import { httpStockPauser, type StockPauser } from "./store/sellers-stock.ts";
-import { createWorkers } from "./workers.ts";
+import { rankingRoutes } from "./routes/rankings.ts";
+import { createRankings } from "./store/rankings.ts";
+import { createWorkers, type CatalogTopics } from "./workers.ts";
 
 export type CatalogOptions = {
   /** Where new drops' schedules go; default: the inventory over HTTP (INVENTORY_URL). */
@@ -25,6 +27,8 @@ export type CatalogOptions = {
   pause?: StockPauser;
   /** Adjusts a loaded drop's stock; default: the inventory over HTTP (INVENTORY_URL). */
   adjust?: StockAdjuster;
+  /** The topic of the stock-change consumers; default drops.stock-changes (tests use a unique one). */
+  topics?: CatalogTopics;
 };
 
 /**
@@ -34,6 +38,7 @@ export type CatalogOptions = {
  */
 export async function buildApp(config: Config, clients: Clients = openClients(config), opts: CatalogOptions = {}): Promise<BuiltService> {
   const { db } = clients;
+  const rankings = createRankings(clients.redis, config.CATALOG_KEY_PREFIX);
   const app = await createServiceApp({
     config,
     clients: clients.shell,
@@ -52,7 +57,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(imageRoutes, { db, storage, maxBytes: config.IMAGE_MAX_BYTES, maxPerProduct: config.IMAGES_PER_PRODUCT_MAX, urlPrefix: config.IMAGE_URL_PREFIX });
       const adjust = opts.adjust ?? httpStockAdjuster(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
       await app.register(sellerDropRoutes, { db, adjust, schedule: scheduler });
+      await app.register(rankingRoutes, { db, rankings });
     },
   });
-  return { app, workers: createWorkers({ db, config, log: app.log }) };
+  return { app, workers: createWorkers({ db, config, log: app.log, clients, rankings, ...(opts.topics ? { topics: opts.topics } : {}) }) };
 }

@@ -16,6 +16,11 @@ export const spec = {
   ADMIN_PASSWORD: str(DEFAULT_ADMIN_PASSWORD, "password of the admin when it is created"),
   INVENTORY_URL: url("http://127.0.0.1:3002", ["http", "https"], "base URL of the inventory (drop schedules)"),
   INVENTORY_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of the inventory call when a drop is created"),
+  // stock-change consumers and rankings (README "Stock figures and rankings")
+  CONSUMER_GROUP: str("catalog", "Kafka consumer group prefix of the catalog's consumers (<group>.stock, <group>.rankings)"),
+  CONSUMER_CONCURRENCY: int(16, { min: 1, max: 1_000 }, "messages of different keys handled at once per fetched batch (one key's still in order)"),
+  CONSUMER_RETRY_ATTEMPTS: int(5, { min: 1, max: 100 }, "calls of a failing handler before its message is dead-lettered"),
+  CATALOG_KEY_PREFIX: str("", "namespace of the catalog's Redis keys (rankings; tests use a unique one)"),
   // product images (README "Images")
   IMAGE_STORAGE: oneOf(["disk", "s3"] as const, "disk"),
   IMAGE_DIR: str(DEFAULT_IMAGE_DIR, "folder of the disk image storage (created at start; must be writable)"),

@@ -8,6 +8,6 @@ serviceAppTests(t, {
   readConfig,
   port: 3001,
   name: "catalog",
-  checks: ["postgres"],
+  checks: ["postgres", "kafka", "redis"],
   broken: { check: "postgres", label: "PostgreSQL", env: { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops" } },
 });

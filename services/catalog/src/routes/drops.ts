@@ -5,8 +5,8 @@ import { createDrop, getDrop } from "../store/drops.ts";
 import { searchDrops } from "../store/drop-search.ts";
 import type { DropScheduler } from "../store/inventory.ts";
 import type { DropInput } from "../domain/drops.ts";
-import type { DropSearch } from "../domain/search.ts";
-import { idParams, page, pageSize, strictObject, uuid } from "./schemas.ts";
+import { DROP_SORTS, DROP_STATUS_FILTERS, dropSearch, type DropQuery } from "../domain/search.ts";
+import { idParams, page, pageSize, priceRange, strictObject, uuid } from "./schemas.ts";
 
 const dropFields = {
   productId: uuid,
@@ -22,10 +22,11 @@ const createBody = strictObject(dropFields, ["productId", "startsAt", "units", "
 const searchQuery = strictObject(
   {
     q: { type: "string", maxLength: 200 },
-    sort: { type: "string", enum: ["startsAt", "-startsAt", "available"], default: "startsAt" },
-    status: { type: "string", enum: ["scheduled", "open", "paused", "closed"] },
+    sort: { type: "string", enum: DROP_SORTS, default: "startsAt" },
+    status: { type: "string", enum: DROP_STATUS_FILTERS },
     sellerId: uuid,
     productId: uuid,
+    ...priceRange,
     page,
     pageSize,
   },
@@ -45,7 +46,7 @@ export async function dropRoutes(app: FastifyInstance, opts: { db: Db; scheduler
     return getDrop(db, request.params.dropId);
   });
 
-  app.get<{ Querystring: DropSearch }>("/drops", { schema: { querystring: searchQuery } }, async (request) => {
-    return searchDrops(db, request.query);
+  app.get<{ Querystring: DropQuery }>("/drops", { schema: { querystring: searchQuery } }, async (request) => {
+    return searchDrops(db, dropSearch(request.query));
   });
 }

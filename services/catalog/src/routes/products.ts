@@ -5,7 +5,9 @@ import { createProduct, getProduct, myProducts, restockProduct, updateProduct } 
 import type { ProductStock } from "../store/inventory.ts";
 import { imageRefs } from "../store/images.ts";
 import { MAX_STOCK_UNITS, type ProductInput } from "../domain/products.ts";
-import { idParams, page, pageSize, strictObject } from "./schemas.ts";
+import { idParams, page, pageSize, priceRange, strictObject, uuid } from "./schemas.ts";
+import { searchProducts } from "../store/product-search.ts";
+import { PRODUCT_SORTS, productSearch, type ProductQuery } from "../domain/search.ts";
 
 const productFields = {
   name: { type: "string", minLength: 1, maxLength: 200, pattern: "\\S" },
@@ -16,8 +18,12 @@ const createBody = strictObject({ ...productFields, stock: { type: "integer", mi
 const restockBody = strictObject({ units: { type: "integer", minimum: 1, maximum: MAX_STOCK_UNITS } }, ["units"]);
 const patchBody = { ...strictObject(productFields, []), minProperties: 1 } as const;
 const pageQuery = strictObject({ page, pageSize }, []);
+const searchQuery = strictObject(
+  { q: { type: "string", maxLength: 200 }, sort: { type: "string", enum: PRODUCT_SORTS, default: "-createdAt" }, sellerId: uuid, ...priceRange, page, pageSize },
+  [],
+);
 
-/** Products: create (approved seller, optionally with stock), read (anyone), edit, restock and list own (owner only). */
+/** Products: create (approved seller, optionally with stock), read and search (anyone), edit, restock and list own (owner only). */
 export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock: ProductStock; imageUrlPrefix: string }): Promise<void> {
   const { db, stock, imageUrlPrefix } = opts;
 
@@ -31,6 +37,10 @@ export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock:
     { schema: { params: idParams("productId"), body: restockBody } },
     async (request) => restockProduct(db, callerOf(request).userId, request.params.productId, request.body.units, stock),
   );
+
+  app.get<{ Querystring: ProductQuery }>("/products", { schema: { querystring: searchQuery } }, async (request) => {
+    return searchProducts(db, productSearch(request.query));
+  });
 
   app.get<{ Params: { productId: string } }>("/products/:productId", { schema: { params: idParams("productId") } }, async (request) => {
     const [product, images] = await Promise.all([getProduct(db, request.params.productId), imageRefs(db, request.params.productId, imageUrlPrefix)]);

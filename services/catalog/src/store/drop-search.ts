@@ -1,49 +1,96 @@
-/** GET /drops in PostgreSQL: keywords, filters and sort as Prisma queries (the rules: domain/search.ts). */
+/**
+ * GET /drops in PostgreSQL (the rules: domain/search.ts). One SQL statement for the page and one for
+ * the total, written by hand so each filter and sort meets its index (migration
+ * 20261216000000_search_indexes_stock_figures): keywords -> the trigram GIN index on
+ * lower(name || ' ' || description); every sort -> a btree ending in the id, so a page is an index range.
+ */
 import type { Db } from "./prisma.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { DropStatus, DropView } from "../domain/drops.ts";
-import { keywords, type DropSearch, type DropSort } from "../domain/search.ts";
-import { dropView, productForView } from "./drops.ts";
+import { containsPattern, type DropSearch, type DropSort, type DropStatusFilter } from "../domain/search.ts";
+import { dropView } from "./drops.ts";
 
-/** Every keyword must appear, case-insensitively, in the product's name or description. */
-function keywordFilter(words: string[]): Prisma.DropWhereInput[] {
-  return words.map((word) => ({
-    OR: [
-      { product: { name: { contains: word, mode: "insensitive" } } },
-      { product: { description: { contains: word, mode: "insensitive" } } },
-    ],
-  }));
+/** Each keyword must appear in the product's "name description" (`p` is the products alias). */
+export function keywordConditions(words: readonly string[]): Prisma.Sql[] {
+  return words.map((w) => Prisma.sql`lower(p."name" || ' ' || p."description") LIKE ${containsPattern(w)} ESCAPE '\\'`);
 }
 
-/** Status as buyers see it: a scheduled drop past its start is open (see effectiveStatus). */
-function statusFilter(status: DropStatus, now: Date): Prisma.DropWhereInput {
-  if (status === "open") return { OR: [{ status: "open" }, { status: "scheduled", startsAt: { lte: now } }] };
-  if (status === "scheduled") return { status: "scheduled", startsAt: { gt: now } };
-  return { status };
+/** The price range on `column` (drops: the drop's own price; products: the product's). */
+export function priceConditions(column: Prisma.Sql, min: number | undefined, max: number | undefined): Prisma.Sql[] {
+  return [...(min !== undefined ? [Prisma.sql`${column} >= ${min}`] : []), ...(max !== undefined ? [Prisma.sql`${column} <= ${max}`] : [])];
 }
 
-function orderBy(sort: DropSort): Prisma.DropOrderByWithRelationInput[] {
-  switch (sort) {
-    case "startsAt":
-      return [{ startsAt: "asc" }, { id: "asc" }];
-    case "-startsAt":
-      return [{ startsAt: "desc" }, { id: "asc" }];
-    case "available":
-      // most units left first; among equals the soonest
-      return [{ available: "desc" }, { startsAt: "asc" }, { id: "asc" }];
+export function whereOf(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+}
+
+/** Started (a scheduled drop past its start is open, see effectiveStatus) and not paused or closed. */
+const STARTED = Prisma.sql`(d."status" = 'open' OR (d."status" = 'scheduled' AND d."starts_at" <= `;
+
+/** The status buyers see, on the stored status, start time and last known stock. */
+function statusCondition(status: DropStatusFilter, now: Date): Prisma.Sql {
+  switch (status) {
+    case "upcoming":
+      return Prisma.sql`d."status" = 'scheduled' AND d."starts_at" > ${now}`;
+    case "open":
+      return Prisma.sql`${STARTED}${now})) AND d."available" > 0`;
+    case "sold_out":
+      return Prisma.sql`${STARTED}${now})) AND d."available" = 0`;
+    case "paused":
+      return Prisma.sql`d."status" = 'paused'`;
+    case "ended":
+      return Prisma.sql`d."status" = 'closed'`;
   }
 }
 
-/** GET /drops: keyword search, filters, sort, pagination with the total count of matches. */
+/** Each sort and its exact reverse; the tie-breaks follow the index, so either direction is one index scan. */
+const ORDER: Record<DropSort, Prisma.Sql> = {
+  startsAt: Prisma.sql`d."starts_at", d."id"`,
+  "-startsAt": Prisma.sql`d."starts_at" DESC, d."id" DESC`,
+  // most units left first; among equals the soonest
+  available: Prisma.sql`d."available" DESC, d."starts_at", d."id"`,
+  "-available": Prisma.sql`d."available", d."starts_at" DESC, d."id" DESC`,
+  price: Prisma.sql`d."price_cents", d."id"`,
+  "-price": Prisma.sql`d."price_cents" DESC, d."id" DESC`,
+};
+
+type Row = {
+  id: string; productId: string; startsAt: Date; units: number; available: number; perBuyerLimit: number; holdSeconds: number;
+  priceCents: number; status: DropStatus; createdAt: Date; sellerId: string; name: string; description: string;
+};
+
+/** The SQL of a search: page and total (exported for scripts/bench/search-explain.ts). */
+export function dropSearchSql(s: DropSearch, now: Date): { page: Prisma.Sql; count: Prisma.Sql } {
+  const onProduct = [...keywordConditions(s.words), ...(s.sellerId !== undefined ? [Prisma.sql`p."seller_id" = ${s.sellerId}::uuid`] : [])];
+  const onDrop = [
+    ...(s.status ? [statusCondition(s.status, now)] : []),
+    ...(s.productId !== undefined ? [Prisma.sql`d."product_id" = ${s.productId}::uuid`] : []),
+    ...priceConditions(Prisma.sql`d."price_cents"`, s.minPriceCents, s.maxPriceCents),
+  ];
+  const where = whereOf([...onProduct, ...onDrop]);
+  const page = Prisma.sql`
+    SELECT d."id", d."product_id" AS "productId", d."starts_at" AS "startsAt", d."units", d."available",
+           d."per_buyer_limit" AS "perBuyerLimit", d."hold_seconds" AS "holdSeconds", d."price_cents" AS "priceCents",
+           d."status"::text AS "status", d."created_at" AS "createdAt", p."seller_id" AS "sellerId", p."name", p."description"
+    FROM "drops" d JOIN "products" p ON p."id" = d."product_id"
+    ${where}
+    ORDER BY ${ORDER[s.sort]}
+    LIMIT ${s.limit} OFFSET ${s.offset}`;
+  // The total needs the products only when a condition is on them.
+  const count = onProduct.length
+    ? Prisma.sql`SELECT count(*)::int AS "total" FROM "drops" d JOIN "products" p ON p."id" = d."product_id" ${where}`
+    : Prisma.sql`SELECT count(*)::int AS "total" FROM "drops" d ${where}`;
+  return { page, count };
+}
+
+/** GET /drops: keyword search, filters, sort, a page and the total count of matches (one snapshot). */
 export async function searchDrops(db: Db, s: DropSearch, now = new Date()): Promise<{ items: DropView[]; total: number }> {
-  const and: Prisma.DropWhereInput[] = keywordFilter(keywords(s.q));
-  if (s.status) and.push(statusFilter(s.status, now));
-  if (s.sellerId) and.push({ product: { sellerId: s.sellerId } });
-  if (s.productId) and.push({ productId: s.productId });
-  const where: Prisma.DropWhereInput = and.length ? { AND: and } : {};
-  const [rows, total] = await db.$transaction([
-    db.drop.findMany({ where, orderBy: orderBy(s.sort), skip: (s.page - 1) * s.pageSize, take: s.pageSize, include: { product: productForView } }),
-    db.drop.count({ where }),
-  ]);
-  return { items: rows.map((d) => dropView(d, now.getTime())), total };
+  const sql = dropSearchSql(s, now);
+  const [rows, counted] = await db.$transaction([db.$queryRaw<Row[]>(sql.page), db.$queryRaw<{ total: number }[]>(sql.count)], {
+    isolationLevel: "RepeatableRead",
+  });
+  const items = rows.map((r) =>
+    dropView({ ...r, product: { sellerId: r.sellerId, name: r.name, description: r.description } }, now.getTime()),
+  );
+  return { items, total: counted[0]?.total ?? 0 };
 }

@@ -29,7 +29,8 @@ export async function createProduct(db: Db, userId: string, input: ProductInput 
   const units = input.stock;
   return db.$transaction(
     async (tx) => {
-      const product = await tx.product.create({ data });
+      // available from the start: the inventory's first snapshot may come before this commit and find no row
+      const product = await tx.product.create({ data: { ...data, available: units } });
       await stock.set(product.id, units);
       return productView(product);
     },

@@ -1,8 +1,9 @@
 import t from "tap";
 import { inSeconds, testCatalog, type Catalog } from "../helpers.ts";
+import { applyStockFigures } from "../../src/store/stock-figures.ts";
 
-async function dropFor(c: Catalog, who: { userId: string; roles: string[] }, name: string, description: string, startIn: number, units: number): Promise<string> {
-  const productId = await c.product(who, { name, description });
+async function dropFor(c: Catalog, who: { userId: string; roles: string[] }, name: string, description: string, startIn: number, units: number, priceCents = 12_000): Promise<string> {
+  const productId = await c.product(who, { name, description, priceCents });
   const res = await c.call("POST", "/drops", { who, body: { productId, startsAt: inSeconds(startIn), units, perBuyerLimit: 1, holdSeconds: 60 } });
   return res.json<{ dropId: string }>().dropId;
 }
@@ -43,9 +44,54 @@ t.test("search drops: every keyword on name or description, sort, pagination", a
   t.same([...ids(page1), ...ids(page2)], [now, blue, print, red]);
   t.same(await q("page=9"), { items: [], total: 4 });
 
-  for (const bad of ["pageSize=101", "pageSize=0", "page=0", "page=x", "sort=price", "status=gone", "q=" + "x".repeat(201), "sellerId=1", "extra=1"]) {
+  for (const bad of ["pageSize=101", "pageSize=0", "page=0", "page=x", "sort=name", "status=gone", "minPriceCents=-1", "maxPriceCents=1.5", "minPriceCents=5&maxPriceCents=4", "q=" + "x".repeat(201), "sellerId=1", "extra=1"]) {
     const res = await c.call("GET", `/drops?${bad}`);
     t.equal(res.statusCode, 400, bad);
     t.equal(res.json().code, "VALIDATION_FAILED", bad);
   }
+});
+
+t.test("search drops: status as buyers see it (from stock snapshots), stock and price sorts, price and seller filters", async (t) => {
+  const c = await testCatalog(t);
+  const s = await c.seller();
+  const other = await c.seller("other");
+  const soon = await dropFor(c, s, "Poster one", "Screen print", 600, 10, 3_000);
+  const open = await dropFor(c, s, "Poster two", "Screen print", 0, 30, 1_000);
+  const soldOut = await dropFor(c, s, "Poster three", "Screen print", 0, 20, 5_000);
+  const paused = await dropFor(c, other, "Poster four", "Screen print", 0, 40, 2_000);
+  const ended = await dropFor(c, other, "Poster five", "Screen print", 0, 5, 4_000);
+  const figures = (itemId: string, available: number, total: number, status: "open" | "paused" | "closed", seq: number) =>
+    applyStockFigures(c.db, { itemId, available, total, sold: total - available, status, seq });
+  t.equal(await figures(soldOut, 0, 20, "open", 10), "drop");
+  t.equal(await figures(paused, 12, 40, "paused", 10), "drop");
+  t.equal(await figures(ended, 1, 5, "closed", 10), "drop");
+  t.equal(await figures(open, 25, 35, "open", 10), "drop", "a restock raises units");
+  t.equal(await figures(open, 30, 35, "open", 9), "none", "an older snapshot changes nothing");
+  t.equal(await figures(open, 30, 35, "open", 10), "none", "a replay changes nothing");
+
+  const q = async (query: string) => {
+    const res = await c.call("GET", `/drops?${query}`);
+    t.equal(res.statusCode, 200, `${query}: ${res.body}`);
+    return res.json<{ items: { dropId: string; available: number; units: number; status: string }[]; total: number }>();
+  };
+  const ids = async (query: string) => (await q(query)).items.map((i) => i.dropId);
+
+  t.same(await ids("status=open"), [open], "open: started with units left (not the sold-out one)");
+  t.same(await ids("status=sold_out"), [soldOut]);
+  t.same(await ids("status=upcoming"), [soon]);
+  t.same(await ids("status=paused"), [paused]);
+  t.same(await ids("status=ended"), [ended]);
+  const o = (await q("status=open")).items[0]!;
+  t.same([o.available, o.units], [25, 35], "available and units from the snapshot");
+
+  t.same(await ids("sort=available"), [open, paused, soon, ended, soldOut], "most units left first");
+  t.same(await ids("sort=-available"), [soldOut, ended, soon, paused, open], "the exact reverse");
+  t.same(await ids("sort=price"), [open, paused, soon, ended, soldOut], "cheapest first");
+  t.same(await ids("sort=-price"), [soldOut, ended, soon, paused, open]);
+  t.same(await ids("minPriceCents=2000&maxPriceCents=4000&sort=price"), [paused, soon, ended], "both bounds inclusive");
+  t.same(await ids("minPriceCents=4001&sort=price"), [soldOut]);
+  t.same(await ids("maxPriceCents=999"), []);
+  t.same(await ids(`sellerId=${other.sellerId}&sort=price`), [paused, ended]);
+  const page = await q(`q=poster+PRINT&sort=price&pageSize=2&page=2&sellerId=${s.sellerId}`);
+  t.same([page.items.map((i) => i.dropId), page.total], [[soldOut], 3], "keywords, seller, sort and page together; total of every match");
 });
