@@ -108,6 +108,11 @@ t.test("its seller uploads PNG, JPEG and WebP (judged by content); anyone reads 
   const unknown = await send("/api/images/00000000-0000-4000-8000-000000000000");
   t.same([unknown.status, unknown.json["code"], unknown.headers.get("content-type")?.startsWith("application/json")], [404, "IMAGE_NOT_FOUND", true]);
   t.same([(await send("/api/images/not-an-id")).status], [400]);
+
+  const docs = (await send("/docs/json")).json as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>> };
+  const documented = docs.paths["/api/products/{productId}/images"]?.["post"]?.requestBody?.content["multipart/form-data"];
+  t.match(documented?.schema.properties["file"], { type: "string", format: "binary" }, "the OpenAPI document shows the multipart form");
+  t.ok(docs.paths["/api/images/{imageId}"]?.["get"], "and the image route");
 });
 
 t.test("refused: no token, a buyer, another seller, not an image, too large, no file, two files, not multipart; nothing stored", async (t) => {
