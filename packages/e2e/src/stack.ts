@@ -117,6 +117,8 @@ function commonEnv(id: string, prefix: string): Record<string, string> {
     KAFKA_TOPIC_PREFIX: prefix,
     // Stock, lock and fence keys of this stack only (inventory and gateway must agree).
     STOCK_KEY_PREFIX: `${id}:`,
+    // The catalog's own keys (rankings) of this stack only.
+    CATALOG_KEY_PREFIX: `${id}:`,
     OTEL_ENABLED: "false",
     JWT_SECRET,
   };
