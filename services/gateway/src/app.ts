@@ -1,6 +1,7 @@
 import { createServiceApp, rejectNul, sseRegistryFor, strictValidatorCompiler, type BuiltService } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
+import { createAdmissionTokens } from "./domain/admission-token.ts";
 import { createTokenSigner } from "./domain/jwt.ts";
 import type { StockSource } from "./domain/live-stock.ts";
 import { createPurchaseStats, type PurchaseStats } from "./domain/purchase-stats.ts";
@@ -18,6 +19,11 @@ import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
 import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
+import { orderStreamRoutes } from "./routes/order-stream.ts";
+import { queueRoutes } from "./routes/queue.ts";
+import { createChannelHub } from "./store/channel-hub.ts";
+import { createQueueStore } from "./store/queue.ts";
+import { createQueueWatcher } from "./store/queue-watch.ts";
 import { stockStreamRoutes } from "./routes/stock-stream.ts";
 import { storefrontRoutes } from "./routes/storefront.ts";
 import { adminStockRoutes } from "./routes/admin-stock.ts";
@@ -99,7 +105,10 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         throw err;
       });
       app.addHook("onClose", async () => gate.close());
-      let purchaser: Purchaser = createPurchaser({ stock, gate, drops, flags, pending, stats, log: app.log, tracing: config.OTEL_ENABLED });
+      const queue = createQueueStore(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
+      const admissions = createAdmissionTokens(config.ADMISSION_SECRET);
+      const hub = createChannelHub(clients.sub, (err, channel) => app.log.warn({ err, channel }, "pub/sub subscription failed"));
+      let purchaser: Purchaser = createPurchaser({ stock, gate, drops, flags, pending, stats, log: app.log, tracing: config.OTEL_ENABLED, queue: { store: queue, tokens: admissions } });
       if (config.PURCHASE_STRATEGY === "rowlock") {
         if (!clients.pg) throw new Error("PURCHASE_STRATEGY=rowlock needs the PostgreSQL pool (openClients opens it in that mode)");
         await ensureRowlockSchema(clients.pg, config.ROWLOCK_SCHEMA);
@@ -116,6 +125,12 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(dropRoutes, deps);
       await app.register(purchaseRoutes, { tokens, purchaser });
       await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      await app.register(orderStreamRoutes, {
+        tokens, pending, hub, sse, channel: config.LIVE_CHANNEL, pollMs: config.ORDER_STREAM_POLL_MS,
+        orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log),
+      });
+      const watcher = createQueueWatcher({ queue, hub, refreshMs: config.QUEUE_REFRESH_MS, graceMs: config.QUEUE_ABANDON_GRACE_SECONDS * 1000, log: app.log });
+      await app.register(queueRoutes, { tokens, admissions, drops, queue, watcher, sse });
       await app.register(stockStreamRoutes, { snapshots: versionedSnapshots(stock), feed, drops, sse, tickMs: config.SSE_TICK_MS });
       const notifications = createNotificationClient(config.NOTIFICATION_URL, config.SERVICE_TIMEOUT_MS, app.log);
       await app.register(notificationRoutes, { tokens, notifications });

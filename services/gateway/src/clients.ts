@@ -11,6 +11,8 @@ import type { Config } from "./config.ts";
 export type Clients = {
   /** The stock Redis, where purchases reserve: fail-fast settings, see openClients. */
   redis: Redis;
+  /** Pub/sub subscriber (the waiting room's change channels, the notifications' live channel): retries forever, not readiness-checked. */
+  sub: Redis;
   kafka: KafkaClient;
   /** Only with PURCHASE_STRATEGY=rowlock (then /ready checks it too). */
   pg?: Pool;
@@ -36,8 +38,9 @@ export function openClients(config: Config): Clients {
     autoResendUnfulfilledCommands: false,
   });
   infra.adoptRedis(redis, "redis", () => checkRedis(redis));
+  const sub = infra.redis(config.REDIS_URL, { check: false, connectionName: `${config.SERVICE_NAME}-sub`, maxRetriesPerRequest: null });
   const kafka = infra.kafka(config.KAFKA_BROKERS);
-  if (config.PURCHASE_STRATEGY !== "rowlock") return { redis, kafka, shell: infra.shell };
+  if (config.PURCHASE_STRATEGY !== "rowlock") return { redis, sub, kafka, shell: infra.shell };
   const pg = infra.postgres(config.DATABASE_URL, { schema: config.ROWLOCK_SCHEMA, max: config.ROWLOCK_POOL_MAX });
-  return { redis, kafka, pg, shell: infra.shell };
+  return { redis, sub, kafka, pg, shell: infra.shell };
 }

@@ -5,6 +5,9 @@ import { configReaders, serviceSpec } from "@drops/http/config";
 /** The development default of JWT_SECRET; refused when NODE_ENV=production. */
 export const DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789";
 
+/** The development default of ADMISSION_SECRET; refused when NODE_ENV=production. */
+export const DEV_ADMISSION_SECRET = "dev-only-admission-secret-change-me-0123456789";
+
 /** The shell's variables; DATABASE_URL is only read by the row-lock comparison (PURCHASE_STRATEGY=rowlock). */
 const shell = serviceSpec("gateway", 3000, { portVar: "PORT" });
 
@@ -27,6 +30,11 @@ export const spec = {
   SOLD_OUT_FLAG_MS: int(2000, { min: 0, max: 60_000 }, "how long the in-memory sold-out flag of a drop may short-circuit purchases (0: off)"),
   DROP_CACHE_MS: int(5000, { min: 0, max: 600_000 }, "how long the purchase path reuses a drop's catalog data (price) per instance"),
   SCRIPT_VERSION_WAIT_MS: int(30_000, { min: 0, max: 600_000 }, "how long the start waits for the inventory to write its stock script version to Redis"),
+  ADMISSION_SECRET: str(DEV_ADMISSION_SECRET, "HMAC secret signing waiting-room admission tokens (at least 32 characters; the same on every gateway instance)"),
+  QUEUE_ABANDON_GRACE_SECONDS: int(30, { min: 1, max: 3600 }, "a waiting buyer whose streams all closed loses its place unless it comes back within this many seconds"),
+  QUEUE_REFRESH_MS: int(5000, { min: 100, max: 600_000 }, "each waiting-room stream's place is read again at least this often (besides every change announced)"),
+  ORDER_STREAM_POLL_MS: int(2000, { min: 100, max: 60_000 }, "an order stream reads its order at least this often (the final status is pushed as soon as it is stored)"),
+  LIVE_CHANNEL: str("notification:live", "Redis pub/sub channel of the notification service's live push (the order streams follow it)"),
   SSE_HEARTBEAT_MS: int(15_000, { min: 100, max: 600_000 }, "interval of the SSE heartbeat comment"),
   SSE_TICK_MS: int(100, { min: 0, max: 10_000 }, "the stock stream writes at most one event per drop per this many milliseconds (the latest snapshot wins)"),
   SSE_MAX_BUFFERED_BYTES: int(64 * 1024, { min: 1024, max: 64 * 1024 * 1024 }, "unsent bytes an SSE client may hold in the gateway before it is dropped as too slow"),
@@ -43,6 +51,10 @@ export type Config = ConfigOf<typeof spec>;
 function checked(config: Config): Config {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(config.ROWLOCK_SCHEMA)) throw new Error("ROWLOCK_SCHEMA must be a plain SQL identifier");
   if (config.JWT_SECRET.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
+  if (config.ADMISSION_SECRET.length < 32) throw new Error("ADMISSION_SECRET must be at least 32 characters");
+  if (config.NODE_ENV === "production" && config.ADMISSION_SECRET === DEV_ADMISSION_SECRET) {
+    throw new Error("ADMISSION_SECRET must be set in production (the default is public)");
+  }
   if (config.NODE_ENV === "production" && config.JWT_SECRET === DEV_JWT_SECRET) {
     throw new Error("JWT_SECRET must be set in production (the default is public)");
   }

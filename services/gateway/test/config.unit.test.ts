@@ -8,5 +8,13 @@ t.test("JWT_SECRET: dev default, minimum length, required in production", async 
   t.equal(readConfig({}).CATALOG_URL, "http://127.0.0.1:3001");
   t.throws(() => readConfig({ JWT_SECRET: "short" }), /at least 32/);
   t.throws(() => readConfig({ NODE_ENV: "production" }), /must be set in production/);
-  t.equal(readConfig({ NODE_ENV: "production", JWT_SECRET: secret }).JWT_SECRET, secret);
+  t.equal(readConfig({ NODE_ENV: "production", JWT_SECRET: secret, ADMISSION_SECRET: "a".repeat(32) }).JWT_SECRET, secret);
+});
+
+t.test("ADMISSION_SECRET: dev default, minimum length, required in production", async (t) => {
+  t.ok(readConfig({}).ADMISSION_SECRET.length >= 32);
+  t.throws(() => readConfig({ ADMISSION_SECRET: "short" }), /ADMISSION_SECRET must be at least 32/);
+  t.throws(() => readConfig({ NODE_ENV: "production", JWT_SECRET: secret }), /ADMISSION_SECRET must be set in production/);
+  const a = "a".repeat(32);
+  t.equal(readConfig({ NODE_ENV: "production", JWT_SECRET: secret, ADMISSION_SECRET: a }).ADMISSION_SECRET, a);
 });

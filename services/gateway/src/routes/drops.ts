@@ -7,6 +7,8 @@ import type { RouteDeps } from "./auth.ts";
 type CatalogDrop = {
   dropId: string; productId: string; sellerId: string; name: string; description: string; priceCents: number;
   startsAt: string; units: number; available: number; perBuyerLimit: number; holdSeconds: number; status: string;
+  /** A queued drop's waiting room (issue 10). */
+  queue?: { admitPerSecond: number; seedHash: string };
 };
 
 /** The public view of a drop: the BRIEF's fields plus what a drop page needs. */
@@ -14,6 +16,7 @@ function publicDrop(d: CatalogDrop) {
   return {
     dropId: d.dropId, productId: d.productId, name: d.name, startsAt: d.startsAt, units: d.units, available: d.available, status: d.status,
     description: d.description, priceCents: d.priceCents, perBuyerLimit: d.perBuyerLimit, holdSeconds: d.holdSeconds, sellerId: d.sellerId,
+    ...(d.queue ? { queue: d.queue } : {}),
   };
 }
 

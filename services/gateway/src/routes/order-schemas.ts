@@ -2,6 +2,8 @@
 import { strictObject, uuid, page, pageSize } from "./schemas.ts";
 
 export const IDEMPOTENCY_KEY = "idempotency-key";
+/** The waiting room's admission, for a purchase in a queued drop. */
+export const ADMISSION_TOKEN = "admission-token";
 
 export const purchaseHeaders = {
   type: "object",
@@ -10,6 +12,10 @@ export const purchaseHeaders = {
     [IDEMPOTENCY_KEY]: {
       type: "string", minLength: 1, maxLength: 200, pattern: "^[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?$",
       description: "1-200 printable ASCII characters, unique per purchase; the same key (same drop, same body) replays the same answer",
+    },
+    [ADMISSION_TOKEN]: {
+      type: "string", minLength: 1, maxLength: 512,
+      description: "a queued drop only: the admission token from the waiting room (GET /api/drops/:dropId/queue/me once admitted); single use, bound to the buyer and drop",
     },
   },
 } as const;

@@ -6,21 +6,30 @@
  * still goes to Redis, so it answers its order's current state on any instance; winners also write a
  * small pending key. Redis failing or slow, or the script version not checked yet, is 503 (fail closed: "held" is
  * only ever said by the script).
+ *
+ * A queued drop (its catalog data has `queue`, ARCHITECTURE.md "The waiting room") needs the buyer's
+ * `Admission-Token`: 403 ADMISSION_REQUIRED without, ADMISSION_INVALID when it is forged or another
+ * buyer's or drop's (checked here, no Redis), or expired or used (reserve-admitted.lua, which spends it
+ * with the hold in one script, instead of reserve.lua). Queued drops are never flagged sold out: only
+ * admitted buyers reach their reserve, so there is no flood of losers to short-circuit. A drop without
+ * a waiting room pays one property check for all this.
  */
 import { context, trace } from "@opentelemetry/api";
 import type { FastifyBaseLogger } from "fastify";
-import { unavailable } from "@drops/http";
+import { AppError, forbidden, unavailable } from "@drops/http";
+import type { AdmissionTokens } from "../domain/admission-token.ts";
 import { purchaseFingerprint, purchaseOrderId, type PurchaseRequest } from "../domain/purchase-ids.ts";
 import { answerFor, leavesDropEmpty, ownDrop, priced, soldOut, type PurchaseAnswer } from "../domain/purchase-outcome.ts";
 import type { PurchaseStats } from "../domain/purchase-stats.ts";
 import type { KnownOrders, SoldOutFlags } from "../domain/sold-out-flags.ts";
 import type { DropInfoCache } from "../store/drop-info.ts";
 import type { PendingPurchases } from "../store/pending-purchases.ts";
+import type { QueueStore } from "../store/queue.ts";
 import type { RowlockStock } from "../store/rowlock.ts";
 import type { PurchaseStock } from "../store/stock.ts";
 import type { StockGate } from "../store/stock-gate.ts";
 
-export type PurchaseInput = PurchaseRequest & { dropId: string; buyerId: string; idempotencyKey: string };
+export type PurchaseInput = PurchaseRequest & { dropId: string; buyerId: string; idempotencyKey: string; admissionToken?: string };
 
 export type Purchaser = {
   purchase(input: PurchaseInput): Promise<PurchaseAnswer>;
@@ -45,7 +54,18 @@ export type PurchaserDeps = {
   pending: PendingPurchases;
   stats: PurchaseStats;
   log: FastifyBaseLogger;
+  /** The waiting room: queued drops' admitted reserve and their tokens. */
+  queue?: { store: Pick<QueueStore, "reserveAdmitted">; tokens: AdmissionTokens };
 };
+
+const ADMISSION_MESSAGES: Readonly<Record<string, string>> = {
+  forged: "the Admission-Token is not valid",
+  other: "the Admission-Token is for another buyer or drop",
+  expired: "the admission has expired: join the line again",
+  used: "the Admission-Token was used already",
+};
+const admissionInvalid = (reason: string) =>
+  forbidden(ADMISSION_MESSAGES[reason] ?? "this admission is no longer valid: join the line again", "ADMISSION_INVALID");
 
 const stockDown = () => unavailable("stock is unavailable right now; retry with the same Idempotency-Key");
 
@@ -61,6 +81,19 @@ function activeTraceparent(): { traceparent?: string } {
 }
 
 export function createPurchaser(d: PurchaserDeps): Purchaser {
+  /** The admission id of a queued drop's purchase: 403 without a token, or with one not signed for this buyer and drop. */
+  function admissionOf(input: PurchaseInput): string {
+    if (!d.queue) throw unavailable("this drop has a waiting room, which this instance does not serve");
+    if (input.admissionToken === undefined) {
+      throw forbidden("this drop has a waiting room: join it (POST /api/drops/:dropId/queue) and buy with the Admission-Token you get when admitted", "ADMISSION_REQUIRED");
+    }
+    // expiry is the script's to judge (a replay of the purchase that used the token answers its hold even after)
+    const a = d.queue.tokens.verify(input.admissionToken, { dropId: input.dropId, buyerId: input.buyerId }, 0);
+    if (a === "invalid") throw admissionInvalid("forged");
+    if (a === "other") throw admissionInvalid("other");
+    if (a === "expired") throw admissionInvalid("expired");
+    return a.admissionId;
+  }
   const knownOrders = (dropId: string) => () => d.stock.knownOrders(dropId);
 
   /**
@@ -116,23 +149,31 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         d.log.warn({ dropId }, "stock script version not checked yet: answering 503");
         throw stockDown();
       }
+      const admissionId = drop.queue ? admissionOf(input) : undefined;
       let outcome;
       try {
         if (replay) d.stats.replayCalls++;
         else d.stats.reserveCalls++;
-        outcome = await d.stock.reserve({
+        const reserve = {
           dropId, orderId, buyerId, qty: input.quantity, fingerprint,
           purchase: { amountCents: drop.priceCents * input.quantity, paymentMethod: input.paymentMethod },
           ...(d.tracing ? activeTraceparent() : undefined),
-        });
+        };
+        if (admissionId === undefined) outcome = await d.stock.reserve(reserve);
+        else {
+          const admitted = await d.queue!.store.reserveAdmitted({ ...reserve, admissionId });
+          if (admitted.status === "ADMISSION_INVALID") throw admissionInvalid(admitted.reason);
+          outcome = admitted;
+        }
       } catch (err) {
+        if (err instanceof AppError) throw err;
         if (isProgrammingError(err)) throw err;
         d.stats.unavailable++;
         d.log.warn({ err, dropId }, "reserve failed: answering 503");
         throw stockDown();
       }
 
-      if (leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrders(dropId));
+      if (admissionId === undefined && leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrders(dropId));
       else if (outcome.status === "HELD" && outcome.available > 0) d.flags.clear(dropId);
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;

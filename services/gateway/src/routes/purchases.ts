@@ -3,7 +3,7 @@ import { authorize, verifiedUserWithRole } from "./authenticate.ts";
 import { SOLD_OUT_BODY } from "../domain/purchase-outcome.ts";
 import type { TokenSigner } from "../domain/jwt.ts";
 import type { Purchaser } from "./purchase-path.ts";
-import { IDEMPOTENCY_KEY, purchaseAnswer, purchaseBody, purchaseHeaders } from "./order-schemas.ts";
+import { ADMISSION_TOKEN, IDEMPOTENCY_KEY, purchaseAnswer, purchaseBody, purchaseHeaders } from "./order-schemas.ts";
 import { bearer, errors, idParams } from "./schemas.ts";
 
 /** The same test as the header schema's pattern (a bad key is left to validation: 400). */
@@ -39,7 +39,7 @@ export async function purchaseRoutes(app: FastifyInstance, { tokens, purchaser }
     soldOut.then((yes) => (yes ? void answerSoldOut(reply) : done()), done);
   }
 
-  app.post<{ Params: { dropId: string }; Body: { quantity: number; paymentMethod: string }; Headers: Record<typeof IDEMPOTENCY_KEY, string> }>(
+  app.post<{ Params: { dropId: string }; Body: { quantity: number; paymentMethod: string }; Headers: Record<typeof IDEMPOTENCY_KEY, string> & { [ADMISSION_TOKEN]?: string } }>(
     "/api/drops/:dropId/purchases",
     {
       onRequest: soldOutShortcut,
@@ -61,6 +61,7 @@ export async function purchaseRoutes(app: FastifyInstance, { tokens, purchaser }
         idempotencyKey: request.headers[IDEMPOTENCY_KEY],
         quantity: request.body.quantity,
         paymentMethod: request.body.paymentMethod,
+        ...(request.headers[ADMISSION_TOKEN] === undefined ? {} : { admissionToken: request.headers[ADMISSION_TOKEN] }),
       });
       return reply.status(201).send(answer);
     },

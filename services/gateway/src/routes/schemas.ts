@@ -107,6 +107,10 @@ export const dropBody = strictObject(
     units: { type: "integer", minimum: 1, maximum: 1_000_000 },
     perBuyerLimit: { type: "integer", minimum: 1, maximum: 1_000_000 },
     holdSeconds: { type: "integer", minimum: 5, maximum: 3600 },
+    queue: strictObject(
+      { admitPerSecond: { type: "integer", minimum: 1, maximum: 10_000, description: "buyers admitted per second" } },
+      ["admitPerSecond"],
+    ),
   },
   ["productId", "startsAt", "units", "perBuyerLimit", "holdSeconds"],
 );
@@ -117,6 +121,13 @@ export const dropAnswer = answer(
     units: { type: "integer" }, available: { type: "integer" }, status: dropStatus,
     description: { type: "string" }, priceCents: { type: "integer" }, perBuyerLimit: { type: "integer" }, holdSeconds: { type: "integer" },
     sellerId: uuid,
+    queue: answer(
+      {
+        admitPerSecond: { type: "integer", description: "buyers admitted from the waiting room per second" },
+        seedHash: { type: "string", description: "hex SHA-256 of the seed that draws the early joiners' order at opening (published then: /queue/fairness)" },
+      },
+      ["admitPerSecond", "seedHash"],
+    ),
   },
   ["dropId", "productId", "name", "startsAt", "units", "available", "status"],
 );

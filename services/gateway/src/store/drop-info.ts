@@ -10,6 +10,8 @@ export type DropInfo = {
   dropId: string; priceCents: number; startsAt: string; status: string; available: number;
   /** The drop's seller and its user (a purchase by that user is 403 OWN_DROP). */
   sellerId?: string; sellerUserId?: string;
+  /** A queued drop's waiting room: a purchase needs an admission (routes/purchase-path.ts). */
+  queue?: { admitPerSecond: number; seedHash: string };
   /** The drop's rules (the row-lock comparison loads its stock row from them). */
   units?: number; perBuyerLimit?: number; holdSeconds?: number;
 };
