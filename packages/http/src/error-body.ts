@@ -43,6 +43,12 @@ function failingField(item: ValidationItem | undefined): string | undefined {
   return path || undefined;
 }
 
+/** ajv's "must be equal to one of the allowed values" names them (`?sort=name`: which sorts there are). */
+function withAllowed(message: string, item: ValidationItem | undefined): string {
+  const allowed = item?.params?.["allowedValues"];
+  return Array.isArray(allowed) && allowed.length <= 20 ? `${message}: ${allowed.map(String).join(", ")}` : message;
+}
+
 /** Turns anything thrown into a status and a `{code, message}` body that never leaks internals. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
@@ -57,7 +63,7 @@ export function mapError(error: unknown): MappedError {
     return {
       statusCode: 400,
       expected: true,
-      body: { code: "VALIDATION_FAILED", message: err.message ?? "invalid request", ...(field ? { field } : {}) },
+      body: { code: "VALIDATION_FAILED", message: withAllowed(err.message ?? "invalid request", err.validation[0]), ...(field ? { field } : {}) },
     };
   }
   const status = typeof err.statusCode === "number" ? err.statusCode : 500;

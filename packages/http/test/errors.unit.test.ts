@@ -8,6 +8,7 @@ async function build() {
     { schema: { body: { type: "object", required: ["quantity"], properties: { quantity: { type: "integer", minimum: 1 } } } } },
     async (req) => req.body,
   );
+  app.get("/sorted", { schema: { querystring: { type: "object", properties: { sort: { type: "string", enum: ["price", "-price"] } } } } }, async () => ({}));
   app.get("/sold-out", async () => {
     throw conflict("the drop is sold out", "SOLD_OUT");
   });
@@ -52,6 +53,9 @@ t.test("validation errors are 400 VALIDATION_FAILED with the field", async (t) =
   t.equal(missing.json().field, "quantity");
   const ok = await app.inject({ method: "POST", url: "/items", payload: { quantity: 2 } });
   t.equal(ok.statusCode, 200);
+  const sort = await app.inject({ url: "/sorted?sort=name" });
+  t.same([sort.statusCode, sort.json().field], [400, "sort"]);
+  t.match(sort.json().message, /allowed values: price, -price$/, "an enum names its allowed values");
 });
 
 t.test("malformed JSON, empty JSON, wrong content type, too large", async (t) => {
