@@ -2,7 +2,9 @@
 # The whole test suite: provisions Node 24, pnpm and dependencies; typechecks and lints; runs the
 # unit tests (*.unit.test.ts: no infrastructure, so before any is started); then PostgreSQL, Redis
 # and a Kafka broker (started here if none answers, stopped again at the end), topics and
-# migrations; then the integration (*.int.test.ts) and end-to-end (*.e2e.test.ts) tests.
+# migrations; then the integration (*.int.test.ts) and end-to-end (*.e2e.test.ts) tests; then the
+# browser tests (*.browser.test.ts: the storefront in headless Chromium, installed here when missing;
+# screenshots under .tap/screenshots/).
 # The last lines are one count over every tier (`N passed, N failed`) and the run time; the full
 # run also checks the coverage floor of .taprc over all tiers together.
 #   KEEP_INFRA=1 scripts/test.sh        leave a Kafka this script started running
@@ -14,11 +16,12 @@ started=$(date +%s)
 
 UNIT=('packages/*/test/**/*.unit.test.ts' 'services/*/test/**/*.unit.test.ts')
 WITH_INFRA=('packages/*/test/**/*.int.test.ts' 'services/*/test/**/*.int.test.ts' 'packages/e2e/test/**/*.e2e.test.ts')
+BROWSER=('packages/e2e/test/browser/**/*.browser.test.ts')
 full=1
 if (($# > 0)); then
-  full=0 UNIT=() WITH_INFRA=()
+  full=0 UNIT=() WITH_INFRA=() BROWSER=()
   for f in "$@"; do
-    case $f in *.unit.test.ts) UNIT+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
+    case $f in *.unit.test.ts) UNIT+=("$f") ;; *.browser.test.ts) BROWSER+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
   done
 fi
 
@@ -44,9 +47,11 @@ run_tests() {
   p=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); f=$(sed -nE 's/.*fail: ([0-9]+).*/\1/p' <<<"$summary")
   passed=$((passed + ${p:-0})) failed=$((failed + ${f:-0}))
   if ((code != 0)); then status=$code; fi
+  # The next tap run clears .tap/coverage; keep every tier's for the combined coverage check.
+  if [[ -d .tap/coverage ]]; then mkdir -p "$saved_coverage" && cp -R .tap/coverage/. "$saved_coverage"/; fi
 }
 
-saved_coverage="$DROPS_RUN/coverage-unit"
+saved_coverage="$DROPS_RUN/coverage-tiers"
 rm -rf "$saved_coverage"
 if ((${#UNIT[@]} > 0)); then
   step "Unit tests (no infrastructure)"
@@ -54,11 +59,9 @@ if ((${#UNIT[@]} > 0)); then
   # PostgreSQL, Redis or Kafka happen to be running.
   DATABASE_URL=postgresql://postgres@127.0.0.1:1/unit REDIS_URL=redis://127.0.0.1:1 KAFKA_BROKERS=127.0.0.1:1 \
     run_tests unit "${UNIT[@]}"
-  # The next tap run clears .tap/coverage; keep these for the combined coverage check.
-  if [[ -d .tap/coverage ]]; then cp -R .tap/coverage "$saved_coverage"; fi
 fi
 
-if ((${#WITH_INFRA[@]} > 0)); then
+if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} > 0)); then
   had_kafka=0
   [[ -f "$DROPS_RUN/pids/kafka.pid" ]] && had_kafka=1
   bash scripts/infra.sh up
@@ -69,8 +72,15 @@ if ((${#WITH_INFRA[@]} > 0)); then
   node scripts/create-topics.ts
   node scripts/migrate.ts
 
-  step "Integration and end-to-end tests"
-  run_tests infra "${WITH_INFRA[@]}"
+  if ((${#WITH_INFRA[@]} > 0)); then
+    step "Integration and end-to-end tests"
+    run_tests infra "${WITH_INFRA[@]}"
+  fi
+  if ((${#BROWSER[@]} > 0)); then
+    ensure_chromium
+    step "Browser tests (headless Chromium; screenshots in .tap/screenshots/)"
+    run_tests browser "${BROWSER[@]}"
+  fi
 fi
 
 if ((full == 1)); then
