@@ -39,3 +39,23 @@ export function deadLetterMessage(message: KafkaMessage, source: DlqSource, reas
   };
   return { key: message.key, value: message.value, headers };
 }
+
+/** What the dlq-* headers of a dead letter say (null where a header is missing). */
+export type DeadLetterInfo = { [K in keyof typeof DLQ_HEADER]: string | null };
+
+/**
+ * Reads a dead letter's headers: what the dlq-* ones say, and the original headers without them
+ * (what a replay re-publishes).
+ */
+export function readDeadLetterHeaders(headers: IHeaders): { info: DeadLetterInfo; original: IHeaders } {
+  const names = new Set<string>(Object.values(DLQ_HEADER));
+  const original: IHeaders = {};
+  for (const [name, v] of Object.entries(headers)) if (v !== undefined && !names.has(name)) original[name] = v;
+  const text = (name: string): string | null => {
+    const v = headers[name];
+    const one = Array.isArray(v) ? v[0] : v;
+    return one === undefined ? null : Buffer.isBuffer(one) ? one.toString("utf8") : String(one);
+  };
+  const info = Object.fromEntries(Object.entries(DLQ_HEADER).map(([k, name]) => [k, text(name)])) as DeadLetterInfo;
+  return { info, original };
+}

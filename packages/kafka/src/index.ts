@@ -3,7 +3,7 @@ export { createProducer, type EventProducer, type ProducerOptions, type Producer
 export { ensureTopics, type EnsureTopicSpec } from "./topics.ts";
 export { runConsumer, type ConsumerRunner, type ConsumerStats, type KeyParallelism, type Handler, type Handlers, type MessageContext, type RunConsumerOptions } from "./consumer.ts";
 export { ConsumerOptionsError, consumerOptionsProblems } from "./consumer-options.ts";
-export { DLQ_HEADER, deadLetterMessage, type DlqReason, type DlqSource } from "./dlq.ts";
+export { DLQ_HEADER, deadLetterMessage, readDeadLetterHeaders, type DeadLetterInfo, type DlqReason, type DlqSource } from "./dlq.ts";
 export { backoffDelay, defaultRetry, type RetryPolicy } from "./retry.ts";
 export { silentLogger, type Logger } from "./logger.ts";
 export { runByKey, type ItemOutcome, type KeyScheduleOptions, type KeyScheduleResult } from "./key-scheduler.ts";

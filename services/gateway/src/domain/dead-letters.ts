@@ -4,18 +4,22 @@
  * (the original key, value and headers, without the dlq-* ones), and the bounded in-memory index
  * the gateway keeps of the `.dlq` topics (Kafka is the store; see ARCHITECTURE.md "Dead letters").
  */
-import { DLQ_HEADER } from "@drops/kafka";
 
 export type Headers = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 
-/** A message read from a `.dlq` topic. */
+/** What the dlq-* headers say (`readDeadLetterHeaders` of @drops/kafka; null where missing). */
+export type DlqInfo = { reason: string | null; error: string | null; sourcePartition: string | null; sourceOffset: string | null; consumerGroup: string | null; failedAt: string | null };
+
+/** A message read from a `.dlq` topic: its place, the original message, and what the dlq-* headers say. */
 export type RawDeadLetter = {
   dlqTopic: string;
   partition: number;
   offset: string;
   key: Buffer | null;
   value: Buffer | null;
+  /** The original headers, without the dlq-* ones. */
   headers: Headers;
+  dlq: DlqInfo;
   /** The dead letter's Kafka timestamp (epoch ms as a string). */
   timestamp: string;
 };
@@ -73,37 +77,35 @@ export function sourceTopicOf(dlqTopic: string): string | null {
 
 /** The view of a dead letter; `prefix` (KAFKA_TOPIC_PREFIX) is cut from the topic it shows. */
 export function deadLetterView(raw: RawDeadLetter, prefix: string): DeadLetterView {
-  const h = raw.headers;
+  const { dlq } = raw;
   const source = sourceTopicOf(raw.dlqTopic) ?? raw.dlqTopic;
-  const failedAt = headerText(h, DLQ_HEADER.failedAt);
-  const at = failedAt !== null && !Number.isNaN(Date.parse(failedAt)) ? new Date(failedAt) : new Date(Number(raw.timestamp) || 0);
-  const offset = headerText(h, DLQ_HEADER.sourceOffset);
+  const at = dlq.failedAt !== null && !Number.isNaN(Date.parse(dlq.failedAt)) ? new Date(dlq.failedAt) : new Date(Number(raw.timestamp) || 0);
+  const offset = dlq.sourceOffset;
   return {
     id: deadLetterId(raw.dlqTopic, raw.partition, raw.offset),
     topic: source.startsWith(prefix) ? source.slice(prefix.length) : source,
-    partition: intOrNull(headerText(h, DLQ_HEADER.sourcePartition)),
+    partition: intOrNull(dlq.sourcePartition),
     offset: offset !== null && /^\d{1,19}$/.test(offset) ? offset : null,
-    eventType: headerText(h, "event-type"),
-    eventId: headerText(h, "event-id"),
-    reason: headerText(h, DLQ_HEADER.reason) ?? "UNKNOWN",
-    error: headerText(h, DLQ_HEADER.error),
-    consumerGroup: headerText(h, DLQ_HEADER.consumerGroup),
+    eventType: headerText(raw.headers, "event-type"),
+    eventId: headerText(raw.headers, "event-id"),
+    reason: dlq.reason ?? "UNKNOWN",
+    error: dlq.error,
+    consumerGroup: dlq.consumerGroup,
     at: at.toISOString(),
   };
 }
 
-const DLQ_HEADER_NAMES: ReadonlySet<string> = new Set(Object.values(DLQ_HEADER));
-
-/** What a replay publishes: the original key, value and headers, the dlq-* headers taken off. */
+/** What a replay publishes: the original key, value and headers (the dlq-* ones were taken off on reading). */
 export function replayMessage(raw: RawDeadLetter): { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | string | (Buffer | string)[]> } {
   const headers: Record<string, Buffer | string | (Buffer | string)[]> = {};
-  for (const [name, v] of Object.entries(raw.headers)) if (v !== undefined && !DLQ_HEADER_NAMES.has(name)) headers[name] = v;
+  for (const [name, v] of Object.entries(raw.headers)) if (v !== undefined) headers[name] = v;
   return { key: raw.key, value: raw.value, headers };
 }
 
 function sizeOf(raw: RawDeadLetter): number {
   let n = (raw.key?.length ?? 0) + (raw.value?.length ?? 0) + 200;
   for (const [name, v] of Object.entries(raw.headers)) for (const one of Array.isArray(v) ? v : [v]) n += name.length + (one?.length ?? 0);
+  for (const v of Object.values(raw.dlq)) n += v?.length ?? 0;
   return n;
 }
 

@@ -12,7 +12,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { KafkaClient } from "@drops/clients";
 import { TOPIC_PREFIX, dlqTopic, topicList } from "@drops/events";
 import { unavailable } from "@drops/http";
-import { createProducer, type EventProducer } from "@drops/kafka";
+import { createProducer, readDeadLetterHeaders, type EventProducer } from "@drops/kafka";
 import { createDeadLetterIndex, replayMessage, sourceTopicOf, type DeadLetter, type DeadLetterIndex } from "../domain/dead-letters.ts";
 
 /** The source topics whose dead letters are listed, without the prefix (the API's names). */
@@ -60,9 +60,10 @@ export function createDeadLetters(o: DeadLetterOptions): DeadLetters {
     await c.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
+        const { info, original } = readDeadLetterHeaders(message.headers ?? {});
         index.add({
           dlqTopic: topic, partition, offset: message.offset,
-          key: message.key, value: message.value, headers: message.headers ?? {}, timestamp: message.timestamp,
+          key: message.key, value: message.value, headers: original, dlq: info, timestamp: message.timestamp,
         });
       },
     });
