@@ -17,6 +17,7 @@ import { imageRoutes } from "./routes/images.ts";
 import { sellerRoutes } from "./routes/sellers.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
+import { rankingRoutes } from "./routes/rankings.ts";
 import { purchaseRoutes } from "./routes/purchases.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { orderStreamRoutes } from "./routes/order-stream.ts";
@@ -123,6 +124,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       await app.register(sellerRoutes, deps);
       await app.register(productRoutes, { ...deps, availableOf: productAvailable(stock) });
       await app.register(dropRoutes, deps);
+      await app.register(rankingRoutes, { catalog });
       await app.register(purchaseRoutes, { tokens, purchaser });
       await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
       await app.register(orderStreamRoutes, {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { authenticate } from "./authenticate.ts";
 import { withLiveStock, type StockSource } from "../domain/live-stock.ts";
-import { bearer, dropAnswer, dropBody, dropSearchQuery, errors, idParams, listOf } from "./schemas.ts";
+import { bearer, dropAnswer, dropBody, errors, idParams, listOf } from "./schemas.ts";
+import { dropSearchQuery } from "./search-schemas.ts";
 import type { RouteDeps } from "./auth.ts";
 
 type CatalogDrop = {
@@ -42,7 +43,7 @@ export async function dropRoutes(app: FastifyInstance, { catalog, tokens, stock 
 
   app.get<{ Querystring: Record<string, string | number | undefined> }>(
     "/api/drops",
-    { schema: { tags: ["drops"], summary: "Search drops", querystring: dropSearchQuery, response: { 200: listOf(dropAnswer), ...errors(400, 503) } } },
+    { schema: { tags: ["drops"], summary: "Search drops: keywords, status, seller, price range, sort, page", querystring: dropSearchQuery, response: { 200: listOf(dropAnswer), ...errors(400, 503) } } },
     async (request) => {
       const found = await catalog.call<{ items: CatalogDrop[]; total: number }>({ method: "GET", path: "/drops", query: request.query, requestId: request.id });
       const live = await stock.snapshot(found.items.map((d) => d.dropId));

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { authenticate } from "./authenticate.ts";
 import { bearer, errors, idParams, listOf, pageQuery, productAnswer, productBody, productPatch, productWithStockAnswer, restockAnswer, restockBody } from "./schemas.ts";
 import type { RouteDeps } from "./auth.ts";
+import { productSearchQuery } from "./search-schemas.ts";
 
 type ProductInput = { name: string; description: string; priceCents: number };
 
@@ -19,6 +20,12 @@ export async function productRoutes(app: FastifyInstance, { catalog, tokens, ava
       const product = await catalog.call<{ productId: string }>({ method: "POST", path: "/products", body: request.body, caller: authenticate(request, tokens), requestId: request.id });
       return reply.status(201).send({ productId: product.productId });
     },
+  );
+
+  app.get<{ Querystring: Record<string, string | number | undefined> }>(
+    "/api/products",
+    { schema: { tags: ["products"], summary: "Search products: keywords, seller, price range, sort, page (stock.available as last known)", querystring: productSearchQuery, response: { 200: listOf(productWithStockAnswer), ...errors(400, 503) } } },
+    async (request) => catalog.call({ method: "GET", path: "/products", query: request.query, requestId: request.id }),
   );
 
   app.get<{ Params: { productId: string } }>(

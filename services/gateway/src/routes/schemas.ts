@@ -131,16 +131,4 @@ export const dropAnswer = answer(
   },
   ["dropId", "productId", "name", "startsAt", "units", "available", "status"],
 );
-export const dropSearchQuery = strictObject(
-  {
-    q: { type: "string", maxLength: 200, description: "keywords split on spaces; each must appear (any case) in the name or description" },
-    sort: { type: "string", enum: ["startsAt", "-startsAt", "available"], default: "startsAt", description: "startsAt: soonest first; -startsAt: latest first; available: most units left first" },
-    status: { type: "string", enum: ["scheduled", "open", "paused", "closed"] },
-    sellerId: uuid,
-    productId: uuid,
-    page,
-    pageSize,
-  },
-  [],
-);
 export const listOf = (item: object) => answer({ items: { type: "array", items: item }, total: { type: "integer" } }, ["items", "total"]);
