@@ -130,6 +130,42 @@ t.test("a buyer signs up, waits on the drop page for the countdown, buys with a 
   noErrors(t);
 });
 
+t.test("a queued drop: the buyer joins the line before the opening, is admitted, buys with the admission, sees the order confirmed", async (t) => {
+  const seller = await setUpSeller(client);
+  const productId = await createProduct(client, seller, { priceCents: 3100 });
+  const startsAt = new Date(Date.now() + 8_000).toISOString();
+  const created = await client.call<{ dropId: string }>("POST", "/api/drops", {
+    token: seller.sellerToken,
+    body: { productId, startsAt, units: 5, perBuyerLimit: 1, holdSeconds: 60, queue: { admitPerSecond: 5 } },
+  });
+  t.equal(created.status, 201, "a queued drop");
+  const dropId = created.body.dropId;
+  const context = await newContext();
+  const page = await context.newPage();
+  await signUp(page, "Queue Buyer");
+  await page.goto(`/drops/${dropId}`);
+  await page.getByRole("heading", { name: "Waiting room" }).waitFor();
+  t.ok(await page.locator("button.buy").isDisabled(), "no buying without an admission");
+  await page.getByRole("button", { name: "Join the line" }).click();
+  const line = page.locator("section", { hasText: "Waiting room" }).getByRole("status").first();
+  await line.filter({ hasText: /in line/ }).waitFor();
+  t.match(await line.textContent(), /in line/, "in line before the opening");
+  await shot(page, "queue-waiting");
+  await line.filter({ hasText: /It's your turn: buy before \d\d:\d\d:\d\d/ }).waitFor({ timeout: 30_000 });
+  t.pass("admitted after the opening, live");
+  await page.waitForFunction('!document.querySelector("button.buy").disabled', undefined, { timeout: 10_000 });
+  await shot(page, "queue-admitted");
+  await page.getByRole("button", { name: "Buy now" }).click();
+  await page.locator("#buy-answer").filter({ hasText: /Held until \d\d:\d\d:\d\d/ }).waitFor();
+  await page.locator("#order-status[data-status=confirmed]").waitFor({ timeout: 30_000 });
+  t.pass("bought with the admission token; the order confirmed");
+  const orders = await client.call<{ items: { dropId: string; status: string }[] }>("GET", "/api/orders", { token: await tokenOf(page) });
+  t.same(orders.body.items.map((o) => [o.dropId, o.status]), [[dropId, "confirmed"]]);
+  await shot(page, "queue-order-confirmed");
+  await context.close();
+  noErrors(t);
+});
+
 t.test("a cart checkout with a sold-out line names that line, and the cart then checks out", async (t) => {
   const seller = await setUpSeller(client);
   const plenty = await createProduct(client, seller, { priceCents: 1500, stock: 10 });

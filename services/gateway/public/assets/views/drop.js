@@ -47,6 +47,7 @@ export default async function dropPage(ctx) {
   let intentKey = null;
   let inFlight = false;
   let admission = null; // {token, expiresAt} in a queued drop
+  const spentAdmissions = new Set(); // tokens a purchase has used (single use)
   let stopOrder = null;
 
   const form = h("form", { class: "buyform", "aria-label": "Buy", onsubmit: (e) => {
@@ -112,6 +113,7 @@ export default async function dropPage(ctx) {
     render();
     const headers = { "idempotency-key": intentKey };
     if (admission) headers["admission-token"] = admission.token;
+    const used = admission?.token;
     const res = await call("POST", `/api/drops/${drop.dropId}/purchases`, { headers, body: { quantity: Number(qty.value) || 1, paymentMethod: pm.value } });
     inFlight = false;
     if (res.status === 0 || res.status >= 500) {
@@ -120,6 +122,7 @@ export default async function dropPage(ctx) {
       return;
     }
     intentKey = null;
+    if (used) spentAdmissions.add(used);
     if (res.ok) {
       const o = res.body;
       say(answer, o.status === "held" && o.holdExpiresAt ? `Held until ${clock(o.holdExpiresAt)}` : ORDER_WORDS[o.status] ?? o.status, "ok");
@@ -188,11 +191,11 @@ export default async function dropPage(ctx) {
   if (drop.queue) queueSection(ctx, drop, queuePanel, (a) => {
     admission = a;
     render();
-  });
+  }, spentAdmissions);
 }
 
 /** The waiting room: join, live position and estimated wait, admission (then the buy button works). */
-function queueSection(ctx, drop, panel, onAdmission) {
+function queueSection(ctx, drop, panel, onAdmission, spent) {
   const line = liveLine();
   const detail = h("p", { class: "muted" });
   const join = h("button", { type: "button" }, "Join the line");
@@ -218,9 +221,11 @@ function queueSection(ctx, drop, panel, onAdmission) {
     join.hidden = true;
     leave.hidden = q.status !== "waiting";
     if (q.status === "waiting") {
-      say(line, `You are number ${q.position} in line`);
+      if (typeof q.position === "number" && q.position > 0) say(line, `You are number ${q.position} in line`);
+      else say(line, "You are in line. Everyone who joins before the opening gets a place drawn at random when it opens.");
       detail.textContent = typeof q.etaSeconds === "number" ? `Estimated wait: ${duration(q.etaSeconds * 1000)}` : "";
     } else if (q.status === "admitted") {
+      if (q.admissionToken && spent.has(q.admissionToken)) return; // this admission bought already
       say(line, q.admissionExpiresAt ? `It's your turn: buy before ${clock(q.admissionExpiresAt)}` : "It's your turn: buy now", "ok");
       detail.textContent = "";
       if (q.admissionToken) onAdmission({ token: q.admissionToken, expiresAt: q.admissionExpiresAt });
