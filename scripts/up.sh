@@ -64,7 +64,8 @@ done
 
 url="http://127.0.0.1:$(service_port gateway)"
 step "The platform is up"
-info "gateway:     $url/  (liveness $url/health, readiness $url/ready)"
+info "storefront:  $url/  (open it in a browser)"
+info "gateway:     $url/api  (liveness $url/health, readiness $url/ready)"
 info "API docs:    $url/docs"
 [[ -n "${demo_drop:-}" ]] && info "demo drop:   $url/api/drops/$demo_drop  (DEMO_DROP_ID=$demo_drop)"
 [[ -n "${demo_products:-}" ]] && info "cart products: DEMO_PRODUCT_IDS=$demo_products  ($url/api/products/<id>)"
