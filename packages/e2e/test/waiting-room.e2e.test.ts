@@ -247,3 +247,25 @@ t.test("admitting stops at sold out and resumes when a declined payment returns 
   const bought = await buy(drop.dropId, [a, b, c][nextIndex]!, resumed[nextIndex]!.admissionToken, { g: gw[1] });
   t.equal(bought.status, 201, JSON.stringify(bought.body));
 });
+
+t.test("an abandoned place is dropped after the grace period; coming back in time keeps it", async (t) => {
+  const drop = await queuedDrop({ units: 5, startsInMs: 3000, rate: 10 });
+  const [gone, back] = [mintBuyer(), mintBuyer()];
+  for (const b of [gone, back]) await join(gw[0], drop.dropId, b);
+  for (const b of [gone, back]) {
+    const s = await openStream(stack.instance("gateway", 1).url, `/api/drops/${drop.dropId}/queue/stream?access_token=${b.token}`);
+    await eventually(() => s.frames.length > 0, 5_000, 25);
+    s.close();
+  }
+  // `back` returns within QUEUE_ABANDON_GRACE_SECONDS (1 s); `gone` does not
+  const again = await openStream(stack.instance("gateway", 0).url, `/api/drops/${drop.dropId}/queue/stream?access_token=${back.token}`);
+  t.teardown(() => again.close());
+  await sleepUntil(drop.startsAt);
+  const admitted = await eventually(async () => {
+    const p = (await me(gw[0], drop.dropId, back)).body;
+    return p.status === "admitted" ? p : undefined;
+  }, 10_000, 25);
+  t.ok(admitted.admissionToken, "the buyer who came back is admitted");
+  t.equal((await me(gw[1], drop.dropId, gone)).body.status, "expired", "the abandoned place was dropped, never admitted");
+  t.equal((await buy(drop.dropId, gone, undefined)).body.code, "ADMISSION_REQUIRED");
+});
