@@ -56,6 +56,8 @@ function noErrors(t: Test): void {
   t.same(problems.splice(0), [], "no console errors and no page errors");
 }
 let openDropId: string | undefined;
+/** A 1x1 PNG. */
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==", "base64");
 
 t.test("a buyer signs up, waits on the drop page for the countdown, buys with a double click, and sees the order confirmed", async (t) => {
   const drop = await setUpDrop(client, { units: 3, perBuyerLimit: 1, holdSeconds: 60, startsInMs: 9_000, priceCents: 4200 });
@@ -244,6 +246,11 @@ t.test("a seller applies, an admin approves in a second browser context, the sel
   await seller.getByRole("button", { name: "Create product" }).click();
   await seller.getByText("Product “Browser poster” created.").waitFor();
   const product = seller.locator("li.card", { hasText: "Browser poster" });
+  await product.getByText("Images and stock").click();
+  await product.getByLabel("Image (PNG, JPEG or WebP)").setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: PNG });
+  await product.getByRole("button", { name: "Upload" }).click();
+  await product.getByText("Image uploaded.").waitFor();
+  t.pass("an image uploaded from the product card");
   await product.getByText("Schedule a drop").click();
   await product.getByLabel("Units", { exact: true }).fill("25");
   await product.getByLabel("Limit per buyer").fill("2");
@@ -255,6 +262,14 @@ t.test("a seller applies, an admin approves in a second browser context, the sel
   await shot(seller, "seller-console");
   const dropId = await dropCard.getAttribute("data-drop-id");
   t.ok(dropId, "the drop has an id");
+  await dropCard.getByRole("link", { name: "Browser poster" }).click();
+  await seller.getByRole("timer").waitFor();
+  const src = await seller.locator("figure img").getAttribute("src");
+  t.match(src, /^\/api\/images\//, "the drop page shows the uploaded image");
+  await seller.waitForFunction('(() => { const img = document.querySelector("figure img"); return img.complete && img.naturalWidth === 1; })()', undefined, { timeout: 10_000 });
+  t.pass("and it loads");
+  await seller.goBack();
+  await seller.getByRole("heading", { name: `Seller console: ${business}` }).waitFor();
 
   // The admin's stock view of an open drop (the new one is loaded only shortly before it opens): Redis vs the ledger.
   openDropId ??= (await setUpDrop(client, { units: 5, perBuyerLimit: 1, holdSeconds: 60, startsInMs: 1000 })).dropId;
