@@ -21,22 +21,29 @@ const ORDER: Record<ProductSort, Prisma.Sql> = {
 
 type Row = { id: string; sellerId: string; name: string; description: string; priceCents: number; createdAt: Date; updatedAt: Date; available: number | null };
 
-/** The SQL of a search: page and total (exported for scripts/bench/search-explain.ts). */
+/**
+ * The SQL of a search: page and total (exported for scripts/bench/search-explain.ts). As for drops:
+ * with keywords the matches come first through the trigram index (MATERIALIZED), then are sorted;
+ * the page's ids first, then their rows (deferred join).
+ */
 export function productSearchSql(s: ProductSearch): { page: Prisma.Sql; count: Prisma.Sql } {
-  const where = whereOf([
-    ...keywordConditions(s.words),
+  const filters = [
     ...(s.sellerId !== undefined ? [Prisma.sql`p."seller_id" = ${s.sellerId}::uuid`] : []),
     ...priceConditions(Prisma.sql`p."price_cents"`, s.minPriceCents, s.maxPriceCents),
-  ]);
+  ];
+  const words = keywordConditions(s.words);
+  const matching = words.length
+    ? Prisma.sql`WITH matching AS MATERIALIZED (SELECT p."id", p."price_cents", p."created_at" FROM "products" p ${whereOf([...words, ...filters])})`
+    : Prisma.empty;
+  const from = words.length ? Prisma.sql`matching p` : Prisma.sql`"products" p ${whereOf(filters)}`;
   return {
-    page: Prisma.sql`
+    page: Prisma.sql`${matching}
       SELECT p."id", p."seller_id" AS "sellerId", p."name", p."description", p."price_cents" AS "priceCents",
              p."created_at" AS "createdAt", p."updated_at" AS "updatedAt", p."available"
-      FROM "products" p
-      ${where}
-      ORDER BY ${ORDER[s.sort]}
-      LIMIT ${s.limit} OFFSET ${s.offset}`,
-    count: Prisma.sql`SELECT count(*)::int AS "total" FROM "products" p ${where}`,
+      FROM (SELECT p."id" FROM ${from} ORDER BY ${ORDER[s.sort]} LIMIT ${s.limit} OFFSET ${s.offset}) page
+      JOIN "products" p ON p."id" = page."id"
+      ORDER BY ${ORDER[s.sort]}`,
+    count: Prisma.sql`${matching} SELECT count(*)::int AS "total" FROM ${from}`,
   };
 }
 
