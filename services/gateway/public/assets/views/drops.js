@@ -70,10 +70,12 @@ export default async function dropsList(ctx) {
   );
 
   // Products on sale from stock (for carts), when the API has the product search.
-  const pr = await call("GET", `/api/products?pageSize=6${q.get("q") ? `&q=${encodeURIComponent(q.get("q"))}` : ""}`, { signal: ctx.signal });
-  if (!pr.ok || !ctx.isCurrent() || !Array.isArray(pr.body.items) || pr.body.items.length === 0) return;
-  show(products, h("h2", { id: "products-h" }, "In stock now"), h("ul", { class: "cards" }, pr.body.items.map((p) =>
-    h("li", { class: "card" }, h("h3", {}, h("a", { class: "title", href: `/products/${p.productId}` }, p.name)), h("p", { class: "price" }, money(p.priceCents))))));
+  const pr = await call("GET", `/api/products?pageSize=24${q.get("q") ? `&q=${encodeURIComponent(q.get("q"))}` : ""}`, { signal: ctx.signal });
+  if (!pr.ok || !ctx.isCurrent() || !Array.isArray(pr.body.items)) return;
+  const inStock = pr.body.items.filter((p) => (p.stock?.available ?? 0) > 0).slice(0, 8);
+  if (inStock.length === 0) return;
+  show(products, h("h2", { id: "products-h" }, "In stock now"), h("ul", { class: "cards" }, inStock.map((p) =>
+    h("li", { class: "card" }, h("h3", {}, h("a", { class: "title", href: `/products/${p.productId}` }, p.name)), h("p", { class: "price" }, money(p.priceCents)), h("p", { class: "stock" }, `${p.stock.available} in stock`)))));
   products.hidden = false;
 }
 
