@@ -90,10 +90,10 @@ async function seed(pool: ReturnType<typeof createPool>): Promise<void> {
 type Shape = { name: string; sql: { page: Sql; count: Sql } };
 
 function drops(name: string, q: Partial<DropQuery>): Shape {
-  return { name: `drops ${name}`, sql: dropSearchSql(dropSearch({ page: 1, pageSize: 20, ...q }), new Date()) as unknown as Shape["sql"] };
+  return { name: `drops ${name}`, sql: dropSearchSql(dropSearch({ page: 1, pageSize: 20, ...q }), new Date()) };
 }
 function products(name: string, q: Partial<ProductQuery>): Shape {
-  return { name: `products ${name}`, sql: productSearchSql(productSearch({ page: 1, pageSize: 20, ...q })) as unknown as Shape["sql"] };
+  return { name: `products ${name}`, sql: productSearchSql(productSearch({ page: 1, pageSize: 20, ...q })) };
 }
 
 function shapes(sellerId: string): Shape[] {
