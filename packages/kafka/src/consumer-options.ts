@@ -30,6 +30,7 @@ const KNOWN: readonly (keyof RunConsumerOptions)[] = [
   "partitionsConsumedConcurrently",
   "consumerConfig",
   "commitIntervalMs",
+  "classify",
   "now",
 ];
 
@@ -93,6 +94,7 @@ export function consumerOptionsProblems(opts: unknown): string[] {
     else if ("groupId" in cc) problems.push("consumerConfig.groupId is not allowed: pass groupId");
   }
   if (given("commitIntervalMs") && !isInt(opts["commitIntervalMs"], 0)) bad("commitIntervalMs", "an integer >= 0");
+  if (given("classify") && !isFn(opts["classify"])) bad("classify", "a function (err) => \"transient\" | \"permanent\"");
   if (given("now") && !isFn(opts["now"])) bad("now", "a function returning a Date");
   return problems;
 }

@@ -17,8 +17,21 @@ import type { EventProducer } from "./producer.ts";
 import { backoffDelay, defaultRetry, pause } from "./retry.ts";
 import type { RetryPolicy } from "./retry.ts";
 import { contextFromHeaders } from "./trace.ts";
+import { classifyFailure } from "./transient.ts";
+import type { FailureKind } from "./transient.ts";
 
-export type MessageContext = { topic: string; partition: number; offset: string; headers: Headers; /** 1-based */ attempt: number };
+export type MessageContext = {
+  topic: string;
+  partition: number;
+  offset: string;
+  headers: Headers;
+  /**
+   * 1-based; counts the calls that failed permanently, so a handler on `attempt === retry.attempts`
+   * knows its next permanent failure is dead-lettered. Transient failures (a dependency down) do not
+   * use up attempts: the call after one has the same number.
+   */
+  attempt: number;
+};
 
 export type Handler<T extends EventType> = (event: EventEnvelope<T>, ctx: MessageContext) => Promise<void>;
 
@@ -43,6 +56,12 @@ export type RunConsumerOptions = {
   consumerConfig?: Partial<Omit<ConsumerConfig, "groupId">>;
   /** How often resolved offsets are committed in the middle of a batch (ms). Default 1000. */
   commitIntervalMs?: number;
+  /**
+   * Whether a handler's failure is transient (retried with capped backoff until it passes, never
+   * dead-lettered) or permanent (retry.attempts calls, then the dead-letter topic). Default
+   * `classifyFailure` (src/transient.ts: dependencies down or timing out, `TransientError`).
+   */
+  classify?: (err: unknown) => FailureKind;
   now?: () => Date;
 };
 
@@ -56,7 +75,17 @@ export type KeyParallelism = {
   concurrency?: number;
 };
 
-export type ConsumerStats = { handled: number; skipped: number; retries: number; deadLettered: number };
+export type ConsumerStats = {
+  handled: number;
+  skipped: number;
+  /** Retries after a permanent failure (bounded by retry.attempts). */
+  retries: number;
+  deadLettered: number;
+  /** Retries after a transient failure (unbounded: a dependency was down). */
+  transientRetries: number;
+  /** Messages waiting right now for a transient failure to pass. */
+  waiting: number;
+};
 
 export type ConsumerRunner = {
   /** Resolves when the consumer first joined its group. */
@@ -82,6 +111,7 @@ type ResolvedOptions = {
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
   commitIntervalMs: number;
+  classify: (err: unknown) => FailureKind;
 };
 
 /** What handling one message needs: the settings, the dead-letter producer, the stop signal, the counters. */
@@ -97,7 +127,7 @@ export async function runConsumer(opts: RunConsumerOptions, parallel: KeyParalle
   const ownProducer = opts.producer === undefined;
   const producer = opts.producer ?? createProducer(opts.kafka, { lingerMs: 0 });
   const abort = new AbortController();
-  const stats: ConsumerStats = { handled: 0, skipped: 0, retries: 0, deadLettered: 0 };
+  const stats: ConsumerStats = { handled: 0, skipped: 0, retries: 0, deadLettered: 0, transientRetries: 0, waiting: 0 };
   const processing: Processing = { settings, producer, tracer: trace.getTracer("@drops/kafka"), abort: abort.signal, stats };
 
   const consumer = opts.kafka.consumer({ ...opts.consumerConfig, groupId: settings.groupId, allowAutoTopicCreation: false });
@@ -121,6 +151,7 @@ function resolveSettings(opts: RunConsumerOptions): ResolvedOptions {
     fromBeginning: opts.fromBeginning ?? true,
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
     commitIntervalMs: opts.commitIntervalMs ?? 1_000,
+    classify: opts.classify ?? classifyFailure,
   };
 }
 
@@ -255,33 +286,71 @@ async function decodeOrDeadLetter(p: Processing, d: Delivery): Promise<DropsEven
   }
 }
 
-/** Calls the handler in the message's trace context up to retry.attempts times, then dead-letters it. */
+/**
+ * Calls the handler in the message's trace context until it passes. A transient failure (a
+ * dependency down) is retried with capped backoff for as long as it takes, heartbeating; a permanent
+ * one up to retry.attempts calls, then the message is dead-lettered.
+ */
 async function handleWithRetries(p: Processing, d: Delivery, headers: Headers, event: DropsEvent, handler: Handler<EventType>): Promise<Outcome> {
-  const { retry, log } = p.settings;
+  const { retry, log, classify } = p.settings;
   const parent = contextFromHeaders(headers);
   const span = p.tracer.startSpan(`${d.topic} process`, { kind: SpanKind.CONSUMER, attributes: processAttributes(p.settings.groupId, d, event) }, parent);
   const spanCtx = trace.setSpan(parent, span);
+  const where = { topic: d.topic, partition: d.partition, offset: d.message.offset, type: event.type };
+  let attempt = 1;
+  let transientRun = 0;
   try {
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
       try {
-        await context.with(spanCtx, () => handler(event, { topic: d.topic, partition: d.partition, offset: d.message.offset, headers, attempt }));
+        const call = context.with(spanCtx, () => handler(event, { topic: d.topic, partition: d.partition, offset: d.message.offset, headers, attempt }));
+        await withHeartbeats(call, d.heartbeat);
         p.stats.handled++;
+        if (transientRun > 0) log.info({ ...where, transientRetries: transientRun }, "handler passed after a transient failure");
         return "done";
       } catch (err) {
         span.recordException(err instanceof Error ? err : new Error(String(err)));
-        if (attempt >= retry.attempts) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
-          await deadLetter(p, d, "HANDLER_FAILED", err);
-          return "done";
+        let delay: number;
+        if (classify(err) === "transient") {
+          transientRun++;
+          p.stats.transientRetries++;
+          delay = backoffDelay(retry, transientRun);
+          // The first time, then about every 10: a long outage is visible without a line per retry.
+          if (transientRun === 1 || transientRun % 10 === 0) log.warn({ ...where, transientRetries: transientRun, delayMs: delay, err: describeError(err) }, "handler failed transiently (dependency down?), waiting");
+        } else {
+          transientRun = 0;
+          if (attempt >= retry.attempts) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(err) });
+            await deadLetter(p, d, "HANDLER_FAILED", err);
+            return "done";
+          }
+          delay = backoffDelay(retry, attempt);
+          log.warn({ ...where, attempt, delayMs: delay, err: describeError(err) }, "handler failed, retrying");
+          p.stats.retries++;
+          attempt++;
         }
-        const delay = backoffDelay(retry, attempt);
-        log.warn({ topic: d.topic, partition: d.partition, offset: d.message.offset, type: event.type, attempt, delayMs: delay, err: describeError(err) }, "handler failed, retrying");
-        p.stats.retries++;
-        if (!(await pause(delay, p.abort, d.heartbeat))) return "stopped";
+        p.stats.waiting++;
+        try {
+          if (!(await pause(delay, p.abort, d.heartbeat))) return "stopped";
+          // However short the backoff, a retry loop heartbeats (kafkajs sends one per heartbeatInterval at most).
+          await d.heartbeat();
+        } finally {
+          p.stats.waiting--;
+        }
       }
     }
   } finally {
     span.end();
+  }
+}
+
+/** Heartbeats every second while a handler call runs (one stuck on a slow dependency keeps the group membership). */
+async function withHeartbeats<T>(call: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  // A failed heartbeat (a rebalance) is left to the next one between messages, which ends the batch.
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+  try {
+    return await call;
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -9,3 +9,4 @@ export { silentLogger, type Logger } from "./logger.ts";
 export { runByKey, type ItemOutcome, type KeyScheduleOptions, type KeyScheduleResult } from "./key-scheduler.ts";
 export { Batcher, type BatcherOptions, type BatcherStats } from "./batcher.ts";
 export { contextFromHeaders, withActiveTraceContext } from "./trace.ts";
+export { TransientError, classifyFailure, isTransient, type FailureKind } from "./transient.ts";

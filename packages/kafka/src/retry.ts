@@ -1,5 +1,5 @@
 export type RetryPolicy = {
-  /** Total handler calls per message, the first included (>= 1). */
+  /** Handler calls per message that may fail permanently, the first included (>= 1); transient failures (a dependency down) are retried without limit and do not count. */
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;

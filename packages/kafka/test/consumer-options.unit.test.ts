@@ -26,11 +26,12 @@ t.test("every bad option is listed, in one ConsumerOptionsError thrown before co
     partitionsConsumedConcurrently: 0,
     consumerConfig: { groupId: "other" },
     commitIntervalMs: -1,
+    classify: "transient",
     now: 12345,
     fromBegining: true,
   } as unknown as RunConsumerOptions;
   t.same(consumerOptionsProblems(bad), [
-    "fromBegining is not an option (known: kafka, groupId, topics, handlers, retry, dlqTopic, logger, fromBeginning, producer, partitionsConsumedConcurrently, consumerConfig, commitIntervalMs, now)",
+    "fromBegining is not an option (known: kafka, groupId, topics, handlers, retry, dlqTopic, logger, fromBeginning, producer, partitionsConsumedConcurrently, consumerConfig, commitIntervalMs, classify, now)",
     "kafka must be a kafkajs Kafka client",
     'groupId must be a non-empty string, got " "',
     'topics must be free of duplicates, got ["a","a"]',
@@ -45,6 +46,7 @@ t.test("every bad option is listed, in one ConsumerOptionsError thrown before co
     "partitionsConsumedConcurrently must be an integer >= 1, got 0",
     "consumerConfig.groupId is not allowed: pass groupId",
     "commitIntervalMs must be an integer >= 0, got -1",
+    'classify must be a function (err) => "transient" | "permanent", got "transient"',
     "now must be a function returning a Date, got 12345",
   ]);
   const err = await runConsumer(bad).then(

@@ -47,7 +47,7 @@ t.test("poison messages go to the dead-letter topic unchanged, with the reason, 
   t.equal(header(u!, DLQ_HEADER.sourceOffset), "2");
   t.equal(header(u!, HEADER.type), "StockTeleported");
   t.same(u!.value, unknown.value);
-  t.same(runner.stats(), { handled: 2, skipped: 0, retries: 0, deadLettered: 2 });
+  t.same(runner.stats(), { handled: 2, skipped: 0, retries: 0, deadLettered: 2, transientRetries: 0, waiting: 0 });
   await runner.stop();
 });
 

@@ -40,7 +40,7 @@ t.test("a handler that fails then succeeds is retried; one that always fails is 
   t.equal(header(dead[0]!, DLQ_HEADER.reason), "HANDLER_FAILED");
   t.match(header(dead[0]!, DLQ_HEADER.error), /Error: broken: always/);
   t.equal(header(dead[0]!, DLQ_HEADER.sourceOffset), "1");
-  t.same(runner.stats(), { handled: 2, skipped: 0, retries: 5, deadLettered: 1 });
+  t.same(runner.stats(), { handled: 2, skipped: 0, retries: 5, deadLettered: 1, transientRetries: 0, waiting: 0 });
   await runner.stop();
 });
 
