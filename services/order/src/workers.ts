@@ -21,7 +21,7 @@ import { refundOrderOnStockConfirmFailed } from "./handlers/refund-order-on-stoc
 import { listenForOutbox } from "./store/outbox-wakeup.ts";
 import type { PaymentDeps } from "./store/payment-provider.ts";
 import type { SagaDeps } from "./store/saga-step.ts";
-import { createChargeRunner, type ChargeRunner } from "./workers/charges.ts";
+import { chargeAttemptLimit, createChargeRunner, type ChargeRunner } from "./workers/charges.ts";
 import { startOutboxRelay } from "./workers/outbox-relay.ts";
 import { startPaymentDeadlineSweeper } from "./workers/payment-deadlines.ts";
 import { startRetention } from "./workers/retention.ts";
@@ -57,7 +57,7 @@ export function createWorkers(config: Config, clients: Pick<Clients, "pool" | "k
       }, config.OUTBOX_LINGER_MS);
     };
     const wakeup = listenForOutbox({ url: config.DATABASE_URL, schema: config.DB_SCHEMA, onNotify: wakeRelay, logger });
-    const sweeper = startPaymentDeadlineSweeper(deps.saga, { intervalMs: config.SAGA_SWEEP_MS, logger });
+    const sweeper = startPaymentDeadlineSweeper(deps.saga, { intervalMs: config.SAGA_SWEEP_MS, maxChargeAttempts: chargeAttemptLimit(deps.payment.maxAttempts), logger });
     const retention = startRetention({
       pool,
       now: deps.saga.now,

@@ -20,6 +20,11 @@ export type SagaInput =
   | { type: "StockReserved"; reserved: StockReserved; defaultCurrency: string }
   | { type: "CartCheckedOut"; checkout: CartCheckedOut }
   | { type: "PaymentStarted"; deadlineAt: number }
+  /**
+   * An interrupted charge sent to the provider again (its worker died, paused or lost its lease):
+   * the deadline measures the provider's silence, so it restarts from this send.
+   */
+  | { type: "ChargeResumed"; deadlineAt: number }
   | { type: "PaymentSucceeded"; paymentId: string }
   | { type: "PaymentFailed"; reason: PaymentFailReason; detail: string | null }
   | { type: "PaymentTimedOut" }
@@ -188,6 +193,8 @@ export function decide(order: Order | null, input: SagaInput, now: number): Deci
       return nothing; // duplicate
     case "PaymentStarted":
       return o.status === "held" ? changed({ status: "payment_pending", paymentDeadlineAt: input.deadlineAt }) : nothing;
+    case "ChargeResumed":
+      return o.status === "payment_pending" && (o.paymentDeadlineAt === null || input.deadlineAt > o.paymentDeadlineAt) ? changed({ paymentDeadlineAt: input.deadlineAt }) : nothing;
     case "PaymentSucceeded":
       return onPaymentSucceeded(o, input.paymentId);
     case "PaymentFailed":

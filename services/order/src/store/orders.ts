@@ -106,19 +106,25 @@ export async function updateOrder(tx: Tx, o: Order): Promise<void> {
 }
 
 /**
- * Ids of orders whose payment deadline passed with the charge still unanswered, locked (others skip
- * them) until the transaction ends. A charge the provider already answered (payment row succeeded or
- * failed) is not overdue: its PaymentSucceeded / PaymentFailed left in the same transaction through
- * the outbox and the saga applies it, however far behind its consumer is during a burst (timing such
- * an order out cancelled, then refunded, a buyer whose card paid).
+ * Ids of orders whose payment deadline passed with the charge still unanswered and no longer
+ * resumable, locked (others skip them) until the transaction ends. A charge the provider already
+ * answered (payment row succeeded or failed) is not overdue: its PaymentSucceeded / PaymentFailed left
+ * in the same transaction through the outbox and the saga applies it, however far behind its consumer
+ * is during a burst (timing such an order out cancelled, then refunded, a buyer whose card paid). Nor
+ * is a `processing` charge with attempts left (below `maxChargeAttempts`): its worker died, froze or
+ * is cutting it off itself at the deadline; the charge runner sends it again (restarting the
+ * deadline), so our own outage never times out a payer.
  */
-export async function lockOverduePayments(tx: Tx, now: number, limit: number): Promise<string[]> {
+export async function lockOverduePayments(tx: Tx, now: number, limit: number, maxChargeAttempts: number): Promise<string[]> {
+  // Not overdue: a charge with its answer on the way (succeeded, failed), or one that can still be
+  // sent again (processing with attempts left: resumed, with a new deadline, by the charge runner).
   const res = await tx.query<{ id: string }>(
     `SELECT o.id FROM orders o
      WHERE o.status = 'payment_pending' AND o.payment_deadline_at <= $1
-       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.status IN ('succeeded', 'failed'))
+       AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id
+                        AND (p.status IN ('succeeded', 'failed') OR (p.status = 'processing' AND p.attempts < $3)))
      ORDER BY o.payment_deadline_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
-    [new Date(now), limit],
+    [new Date(now), limit, maxChargeAttempts],
   );
   return res.rows.map((r) => r.id);
 }

@@ -22,14 +22,16 @@ export async function lockPayment(tx: Tx, orderId: string): Promise<PaymentRow |
   return r === undefined ? null : { orderId: r.order_id, status: r.status, providerRef: r.provider_ref, attempts: r.attempts, refundAttempts: r.refund_attempts };
 }
 
-/** Records a charge attempt (first or repeated) as processing. */
-export async function startPayment(tx: Tx, p: { orderId: string; amountCents: number; paymentMethod: string | null; now: number }): Promise<void> {
-  await tx.query(
+/** Records a charge attempt (first or repeated) as processing; returns its number (the row's `attempts`). */
+export async function startPayment(tx: Tx, p: { orderId: string; amountCents: number; paymentMethod: string | null; now: number }): Promise<number> {
+  const res = await tx.query<{ attempts: number }>(
     `INSERT INTO payments (order_id, status, amount_cents, payment_method, attempts, created_at, updated_at)
      VALUES ($1, 'processing', $2, $3, 1, $4, $4)
-     ON CONFLICT (order_id) DO UPDATE SET attempts = payments.attempts + 1, updated_at = EXCLUDED.updated_at`,
+     ON CONFLICT (order_id) DO UPDATE SET attempts = payments.attempts + 1, updated_at = EXCLUDED.updated_at
+     RETURNING attempts`,
     [p.orderId, p.amountCents, p.paymentMethod, new Date(p.now)],
   );
+  return res.rows[0]!.attempts;
 }
 
 /** A payment request for an order that is no longer payable: nothing charged. */
@@ -41,11 +43,18 @@ export async function skipPayment(tx: Tx, p: { orderId: string; amountCents: num
   );
 }
 
-/** Settles the charge if its row is still processing; false when it was settled already (or is missing). */
-export async function settlePayment(tx: Tx, p: { orderId: string; status: "succeeded" | "failed"; providerRef: string | null; error: string | null; now: number }): Promise<boolean> {
+/**
+ * Settles the charge if its row is still processing (and, with `onlyAttempt`, still on that attempt:
+ * a later attempt superseded it); false when it was settled already, superseded, or is missing.
+ */
+export async function settlePayment(
+  tx: Tx,
+  p: { orderId: string; status: "succeeded" | "failed"; providerRef: string | null; error: string | null; now: number; onlyAttempt?: number | null },
+): Promise<boolean> {
   const res = await tx.query(
-    "UPDATE payments SET status = $2, provider_ref = COALESCE($3, provider_ref), last_error = $4, updated_at = $5 WHERE order_id = $1 AND status = 'processing'",
-    [p.orderId, p.status, p.providerRef, p.error, new Date(p.now)],
+    `UPDATE payments SET status = $2, provider_ref = COALESCE($3, provider_ref), last_error = $4, updated_at = $5
+      WHERE order_id = $1 AND status = 'processing' AND ($6::int IS NULL OR attempts = $6)`,
+    [p.orderId, p.status, p.providerRef, p.error, new Date(p.now), p.onlyAttempt ?? null],
   );
   return res.rowCount === 1;
 }

@@ -12,12 +12,18 @@
  *   payment; settling locks the row and settles only a `processing` one, so two attempts of one
  *   charge report one result.
  *
+ * The deadline of a charge measures the provider's silence: it starts when the charge is sent, a
+ * resumed charge restarts it (ChargeResumed), time this process was frozen does not count
+ * (stall-watch.ts), and our own time-out settles only the latest attempt. The payment-deadline
+ * sweeper leaves a `processing` charge alone while it can still be resumed here.
+ *
  * A provider error (not a decline) is retried here with backoff, `maxAttempts` times per slot; then
- * the row is left to the recovery round, at most `maxRecoveries` times per payment.
+ * the row is left to the recovery round, at most `maxRecoveries` times per payment (then the sweeper
+ * times the order out).
  */
 import type { PaymentRequested } from "@drops/events";
 import { startLoop, type Loop, type LoopLogger } from "@drops/http";
-import { ChargeStopped, beginCharge, finishCharge, type ChargeSlots } from "../handlers/charge-on-payment-requested.ts";
+import { ChargeStopped, beginCharge, finishCharge, type ChargeSlots, type StartedCharge } from "../handlers/charge-on-payment-requested.ts";
 import type { Cause } from "../store/outbox.ts";
 import type { PaymentDeps } from "../store/payment-provider.ts";
 import { claimStaleCharges, renewChargeLeases } from "../store/payments.ts";
@@ -45,12 +51,20 @@ export type ChargeRunner = ChargeSlots & {
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
+/**
+ * How many times one payment may be sent (first send, resumes, provider-error retries) before it is
+ * left to the payment-deadline sweeper: a provider that always errs must end, as a timeout.
+ */
+export function chargeAttemptLimit(maxAttempts: number): number {
+  return Math.max(10, maxAttempts * 4);
+}
+
 export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions): ChargeRunner {
   const stopping = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   const waiters: Waiter[] = [];
   const retryDelayMs = opts.retryDelayMs ?? 200;
-  const maxRecoveries = opts.maxRecoveries ?? Math.max(10, deps.maxAttempts * 4);
+  const maxRecoveries = opts.maxRecoveries ?? chargeAttemptLimit(deps.maxAttempts);
   let used = 0;
   let closed = false;
 
@@ -69,14 +83,14 @@ export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions)
     return tryAcquire() ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
   };
 
-  async function run(req: PaymentRequested, deadlineAt: number, cause: Cause): Promise<void> {
+  async function run(req: PaymentRequested, started: StartedCharge, cause: Cause): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await finishCharge(deps, req, deadlineAt, cause, stopping.signal);
+        await finishCharge(deps, req, started, cause, stopping.signal);
         return;
       } catch (err) {
         if (err instanceof ChargeStopped || stopping.signal.aborted) return; // left processing: recovered elsewhere
-        if (attempt >= deps.maxAttempts || deps.now() >= deadlineAt) {
+        if (attempt >= deps.maxAttempts || deps.now() >= started.deadlineAt) {
           opts.logger?.warn({ err, orderId: req.orderId, attempt }, "charge failed; left to the recovery round");
           return;
         }
@@ -86,17 +100,17 @@ export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions)
         // The row may have been settled meanwhile by another attempt: begin again (a no-op then).
         const again = await beginCharge(deps, req, cause).catch(() => undefined);
         if (again === null) return;
-        if (again !== undefined) deadlineAt = again;
+        if (again !== undefined) started = again;
       }
     }
   }
 
-  function finish(req: PaymentRequested, deadlineAt: number, cause: Cause): void {
+  function finish(req: PaymentRequested, started: StartedCharge, cause: Cause): void {
     if (inFlight.has(req.orderId) || closed) {
       release(); // already being charged here (a redelivery), or stopping: the row stays processing
       return;
     }
-    const task = run(req, deadlineAt, cause)
+    const task = run(req, started, cause)
       .catch((err: unknown) => opts.logger?.warn({ err, orderId: req.orderId }, "charge failed; left to the recovery round"))
       .finally(() => {
         inFlight.delete(req.orderId);
@@ -114,13 +128,13 @@ export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions)
     let resumed = 0;
     for (const req of stale) {
       if (!tryAcquire()) break; // its lease was renewed by the claim: recovered again after it lapses
-      const deadlineAt = await beginCharge(deps, req, null).catch((err: unknown) => {
+      const started = await beginCharge(deps, req, null).catch((err: unknown) => {
         opts.logger?.warn({ err, orderId: req.orderId }, "recovered charge could not begin");
         return null;
       });
-      if (deadlineAt === null) release();
+      if (started === null) release();
       else {
-        finish(req, deadlineAt, null);
+        finish(req, started, null);
         resumed++;
       }
     }
@@ -137,6 +151,7 @@ export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions)
     acquire,
     release,
     finish,
+    isInFlight: (orderId) => inFlight.has(orderId),
     inFlight: () => [...inFlight.keys()],
     recover,
     stop: async (graceMs = 1_000) => {

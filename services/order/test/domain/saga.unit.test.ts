@@ -63,6 +63,23 @@ t.test("the happy path: held -> payment_pending -> paid -> confirmed", async (t)
   }
 });
 
+t.test("a resumed charge restarts the payment deadline (the provider's silence), only while payment is pending and only later", async (t) => {
+  let o = created();
+  ({ order: o } = apply(o, { type: "PaymentStarted", deadlineAt: NOW + 10_000 }));
+  const resumed = apply(o, { type: "ChargeResumed", deadlineAt: NOW + 25_000 });
+  const d = resumed.d;
+  o = resumed.order;
+  t.equal(o.status, "payment_pending");
+  t.equal(o.paymentDeadlineAt, NOW + 25_000);
+  t.same(d.emit, [], "nothing sent");
+  t.same(decide(o, { type: "ChargeResumed", deadlineAt: NOW + 20_000 }, NOW).change, null, "never moved earlier");
+  t.same(decide(o, { type: "PaymentTimedOut" }, NOW + 20_000).change, null, "the old deadline no longer times it out");
+  t.same(decide(created(), { type: "ChargeResumed", deadlineAt: NOW + 25_000 }, NOW).change, null, "a held order is started, not resumed");
+  for (const status of ["paid", "confirmed", "cancelled", "expired", "refunded", "failed"] as const) {
+    t.same(decide(at(status), { type: "ChargeResumed", deadlineAt: NOW + 25_000 }, NOW).change, null, `${status}: nothing`);
+  }
+});
+
 t.test("a declined payment cancels and releases the stock", async (t) => {
   for (const status of ["held", "payment_pending"] as const) {
     const d = decide(at(status), { type: "PaymentFailed", reason: "DECLINED", detail: "card declined" }, NOW);

@@ -11,10 +11,12 @@ import type { StockReserved } from "@drops/events";
 import { testEnvelope } from "@drops/kafka/testing";
 import { eventually, uniqueName } from "@drops/testing";
 import { defaultTopics } from "../../src/domain/topics.ts";
-import type { PaymentDeps } from "../../src/store/payment-provider.ts";
+import { beginCharge, finishCharge } from "../../src/handlers/charge-on-payment-requested.ts";
+import type { PaymentDeps, PaymentProvider } from "../../src/store/payment-provider.ts";
 import { startPayment } from "../../src/store/payments.ts";
 import { applyInTx, runSagaStep } from "../../src/store/saga-step.ts";
 import { createChargeRunner } from "../../src/workers/charges.ts";
+import { sweepPaymentDeadlines } from "../../src/workers/payment-deadlines.ts";
 import { approvingProvider, eventsOf, startSagaEnv, testDatabase } from "../helpers.ts";
 
 function reservation(paymentMethod: string): StockReserved {
@@ -83,4 +85,69 @@ t.test("a charge left processing by a dead instance is resumed once its lease la
   const out = await pool.query<{ event_type: string }>("SELECT event_type FROM outbox WHERE key = $1 ORDER BY seq", [r.orderId]);
   t.same(out.rows.map((row) => row.event_type), ["PaymentRequested", "PaymentSucceeded"]);
   t.equal(await runner.recover(), 0, "a settled payment is not resumed");
+});
+
+t.test("our own outage does not time out a payer: a charge interrupted past its deadline is resumed with a new deadline, not cancelled", async (t) => {
+  const { pool } = await testDatabase(t, "charges");
+  const { provider, charges } = approvingProvider();
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  // The charge was sent 20 s ago by an instance that died (or froze, or was rebalancing) right after:
+  // its deadline passed long ago and its lease lapsed; nobody asked the provider since.
+  const long = Date.now() - 20_000;
+  await inTransaction(pool, async (tx) => {
+    await applyInTx(tx, deps, r.orderId, { type: "PaymentStarted", deadlineAt: long + 1_000 }, null);
+    await startPayment(tx, { orderId: r.orderId, amountCents: 1_000, paymentMethod: r.paymentMethod, now: long });
+  });
+  t.equal(await sweepPaymentDeadlines(deps, { maxChargeAttempts: 10 }), 0, "the sweeper does not time out a charge that can be sent again");
+
+  const runner = createChargeRunner(deps, { concurrency: 4, leaseMs: 600 });
+  t.teardown(() => runner.stop());
+  await eventually(async () => (await pool.query<{ status: string }>("SELECT status FROM payments WHERE order_id = $1", [r.orderId])).rows[0]?.status === "succeeded", 10_000);
+  t.same(charges, [r.orderId], "sent again once");
+  const order = await pool.query<{ status: string }>("SELECT status FROM orders WHERE id = $1", [r.orderId]);
+  t.equal(order.rows[0]!.status, "payment_pending", "not cancelled: PaymentSucceeded is on its way to the saga");
+  const out = await pool.query<{ event_type: string }>("SELECT event_type FROM outbox WHERE key = $1 ORDER BY seq", [r.orderId]);
+  t.same(out.rows.map((row) => row.event_type), ["PaymentRequested", "PaymentSucceeded"], "no PaymentFailed(TIMEOUT), no release");
+});
+
+t.test("a resumed charge's deadline starts at the resume; an attempt it superseded cannot time it out", async (t) => {
+  const { pool } = await testDatabase(t, "charges");
+  // The provider answers the second send only (the first is lost, as by a worker that froze).
+  let calls = 0;
+  const provider: PaymentProvider = {
+    charge: async (req, signal) => {
+      calls++;
+      // The first send never answers; the second answers after 600 ms. Both give up when their deadline aborts.
+      const answerIn = calls === 1 ? 60_000 : 600;
+      await new Promise((res, reject) => {
+        const timer = setTimeout(res, answerIn);
+        signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+      });
+      return { status: "approved", paymentId: `pay_${req.orderId}` };
+    },
+    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
+  };
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 400, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+
+  const first = await beginCharge(deps, req, null);
+  t.match(first, { attempt: 1 });
+  const firstRun = finishCharge(deps, req, first!, null); // times out after 400 ms...
+  await new Promise((res) => setTimeout(res, 100));
+  const second = await beginCharge(deps, req, null); // ... but was superseded at 100 ms by a resumed send
+  t.match(second, { attempt: 2 });
+  t.ok(second!.deadlineAt > first!.deadlineAt, "the resume restarted the deadline");
+  const orderDeadline = await pool.query<{ payment_deadline_at: Date }>("SELECT payment_deadline_at FROM orders WHERE id = $1", [r.orderId]);
+  t.equal(orderDeadline.rows[0]!.payment_deadline_at.getTime(), second!.deadlineAt, "the order's deadline is the resumed send's");
+  await firstRun;
+  const mid = await pool.query<{ status: string }>("SELECT status FROM payments WHERE order_id = $1", [r.orderId]);
+  t.equal(mid.rows[0]!.status, "processing", "the superseded attempt's own time-out settled nothing");
+  // The second send is answered after 600 ms, past its 400 ms deadline: it times out for real.
+  await finishCharge(deps, req, second!, null);
+  const end = await pool.query<{ status: string; last_error: string }>("SELECT status, last_error FROM payments WHERE order_id = $1", [r.orderId]);
+  t.match(end.rows[0], { status: "failed", last_error: /^TIMEOUT/ }, "the latest attempt's time-out is the provider's silence");
 });
