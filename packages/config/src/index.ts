@@ -168,8 +168,13 @@ export const commonSpec = {
   DATABASE_URL: url("postgresql://postgres@127.0.0.1:5432/drops", ["postgres", "postgresql"]),
   REDIS_URL: url("redis://127.0.0.1:6379", ["redis", "rediss"]),
   KAFKA_BROKERS: list(["127.0.0.1:9092"], "comma-separated host:port list"),
+  /** Tracing (@drops/telemetry): off loads no trace SDK. */
   OTEL_ENABLED: bool(false),
   OTEL_EXPORTER_OTLP_ENDPOINT: str("", "OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty disables export"),
-  METRICS_PORT: port(0),
+  OTEL_SAMPLE_RATIO: num(1, { min: 0, max: 1 }, "share of new traces sampled (parent-based; compensated sagas are always kept)"),
+  /** Metrics are on by default: GET /metrics on the service's own port, or on METRICS_PORT when set. */
+  METRICS_ENABLED: bool(true),
+  METRICS_PORT: { ...port(0), describe: "a separate port for GET /metrics (0: served on the service's own port)" },
+  METRICS_HOST: str("127.0.0.1", "interface of the separate METRICS_PORT"),
 };
 

@@ -4,6 +4,7 @@ import { canonicalUrl } from "./ids.ts";
 import { errorHandlerPlugin } from "./error-handler.ts";
 import { healthPlugin, type ReadinessChecks } from "./health.ts";
 import { loggerOptions, requestId, type LogLevel } from "./logger.ts";
+import { observeHttp } from "./observe.ts";
 
 /** What a service's app needs of its infrastructure clients (each service's `openClients` result fits). */
 export type ServiceClients = {
@@ -55,6 +56,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
     const app = Fastify({
       logger: loggerOptions(name, opts.logLevel ?? config?.LOG_LEVEL),
       genReqId: requestId,
+      // One line per request at most, written by observeHttp when the response is sent.
+      disableRequestLogging: true,
       bodyLimit: opts.bodyLimit ?? config?.BODY_LIMIT_BYTES ?? 1024 * 1024,
       return503OnClosing: true,
       forceCloseConnections: "idle",
@@ -69,6 +72,8 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
     app.addHook("onSend", async (request, reply) => {
       reply.header("x-request-id", request.id);
     });
+    // GET /metrics and the per-route HTTP histogram (observe.ts).
+    observeHttp(app);
     await app.register(errorHandlerPlugin);
     await app.register(healthPlugin, {
       checks: opts.checks ?? clients?.checks ?? {},

@@ -1,83 +1,97 @@
 /**
  * OpenTelemetry for a service, started by its src/instrument.ts through
  * `node --import ./src/instrument.ts src/main.ts`, i.e. before any app module is imported.
+ *
+ * - Metrics are on by default (METRICS_ENABLED): the metrics SDK and the Prometheus serializer only
+ *   (metrics.ts), served at GET /metrics on the service's own port (`observeHttp`, which every app
+ *   of @drops/http gets), or on METRICS_HOST:METRICS_PORT when that is set (the gateway: 9464 on
+ *   127.0.0.1 by default, off its public port).
+ * - Tracing is off by default (OTEL_ENABLED): when off, the trace SDK is never imported and no module
+ *   is patched; when on, tracing.ts starts the Node SDK (auto-instrumentations, OTLP/HTTP export to
+ *   OTEL_EXPORTER_OTLP_ENDPOINT, parent-based ratio sampling with compensations forced in).
  */
 import { metrics, trace, type Meter, type Tracer } from "@opentelemetry/api";
-import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { NodeSDK } from "@opentelemetry/sdk-node";
-import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
-import { registerEsmHook } from "./esm-hook.ts";
-import { instrumentations } from "./instrumentations.ts";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import { metricsStarted, serveMetrics, startMetrics, stopMetrics } from "./metrics.ts";
+
+export { FORCE_SAMPLE } from "./names.ts";
+export { CounterSeries, HistogramSeries, LATENCY_BUCKETS_SECONDS, collectHot, hotCounter, hotHistogram, type HotCounter, type HotHistogram, type Labels } from "./hot.ts";
+export { METRICS_CONTENT_TYPE, metricsOnSeparatePort, metricsStarted, metricsText } from "./metrics.ts";
+export { watchKafkaLag, type KafkaLagAdmin, type KafkaLagOptions } from "./kafka-lag.ts";
 
 export type TelemetryOptions = {
   serviceName: string;
-  /** false: nothing is started, meter()/tracer() return no-op instruments. */
+  /** Tracing. false: the trace SDK is not loaded, tracer() returns a no-op tracer. */
   enabled: boolean;
-  /** OTLP/HTTP base URL, e.g. http://jaeger:4318; empty: spans are not exported. */
+  /** Metrics (default true). false: meter() returns no-op instruments, no /metrics. */
+  metrics?: boolean;
+  /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318; empty: spans are not exported. */
   otlpEndpoint?: string;
-  /** Port of the Prometheus `/metrics` endpoint; 0 or absent: no endpoint. */
+  /** Root sampling ratio 0..1 (parent-based). Default 1. */
+  sampleRatio?: number;
+  /** A separate port for GET /metrics; 0 or absent: the app serves it on its own port. */
   metricsPort?: number;
   metricsHost?: string;
+  /** Extra span processors (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
   /** Register the ESM loader hook for auto-instrumentation (default true). */
   esmHook?: boolean;
   /** Load auto-instrumentations (default true). */
   autoInstrument?: boolean;
 };
 
-export type Telemetry = { enabled: boolean; shutdown: () => Promise<void> };
+export type Telemetry = { enabled: boolean; metrics: boolean; shutdown: () => Promise<void> };
 
 let serviceName = "drops";
 let current: Telemetry | undefined;
 
-/** The service's meter (no-op unless telemetry is enabled). */
+/** The service's meter (no-op unless metrics run). */
 export function meter(): Meter {
   return metrics.getMeter(serviceName);
 }
 
-/** The service's tracer (no-op unless telemetry is enabled). */
+/** The service's tracer (no-op unless tracing runs). */
 export function tracer(): Tracer {
   return trace.getTracer(serviceName);
 }
 
-function otlpTracesUrl(endpoint: string): string {
-  const base = endpoint.replace(/\/+$/, "");
-  return base.endsWith("/v1/traces") ? base : `${base}/v1/traces`;
+let tracingOn = false;
+
+/** True when this process runs the trace SDK (false: every span is a no-op; skip building span data). */
+export function tracingEnabled(): boolean {
+  return tracingOn;
 }
 
 export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry> {
   serviceName = opts.serviceName;
-  if (!opts.enabled) return { enabled: false, shutdown: async () => {} };
-
-  if (opts.esmHook !== false) await registerEsmHook();
-
-  const metricReaders: PrometheusExporter[] = [];
-  if (opts.metricsPort && opts.metricsPort > 0) {
-    const exporter = new PrometheusExporter({ port: opts.metricsPort, host: opts.metricsHost ?? "0.0.0.0", preventServerStart: true });
-    await exporter.startServer();
-    metricReaders.push(exporter);
+  const withMetrics = opts.metrics !== false;
+  if (withMetrics) {
+    await startMetrics(opts.serviceName);
+    if (opts.metricsPort && opts.metricsPort > 0) await serveMetrics(opts.metricsHost ?? "127.0.0.1", opts.metricsPort);
   }
-
-  const sdk = new NodeSDK({
-    serviceName: opts.serviceName,
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName }),
-    autoDetectResources: false,
-    instrumentations: opts.autoInstrument === false ? [] : instrumentations(),
-    metricReaders,
-    // Without an endpoint spans are not exported (and nothing is read from OTEL_TRACES_EXPORTER).
-    ...(opts.otlpEndpoint ? { traceExporter: new OTLPTraceExporter({ url: otlpTracesUrl(opts.otlpEndpoint) }) } : { spanProcessors: [] }),
-    // Logs go to stdout through pino, not through OpenTelemetry. Without this the SDK builds its
-    // default OTLP logs exporter from the environment, which retries for ~10 s at shutdown when
-    // nothing listens on localhost:4318 and overruns the shutdown grace period.
-    logRecordProcessors: [],
-  });
-  sdk.start();
-
+  let stopTracing: (() => Promise<void>) | undefined;
+  if (opts.enabled) {
+    const { startTracing } = await import("./tracing.ts");
+    stopTracing = (await startTracing({
+      serviceName: opts.serviceName,
+      ...(opts.otlpEndpoint ? { otlpEndpoint: opts.otlpEndpoint } : {}),
+      ...(opts.sampleRatio === undefined ? {} : { sampleRatio: opts.sampleRatio }),
+      ...(opts.spanProcessors ? { spanProcessors: opts.spanProcessors } : {}),
+      ...(opts.esmHook === undefined ? {} : { esmHook: opts.esmHook }),
+      ...(opts.autoInstrument === undefined ? {} : { autoInstrument: opts.autoInstrument }),
+    })).shutdown;
+    tracingOn = true;
+  }
   let stopped: Promise<void> | undefined;
   current = {
-    enabled: true,
-    shutdown: () => (stopped ??= sdk.shutdown()),
+    enabled: opts.enabled,
+    metrics: withMetrics && metricsStarted(),
+    shutdown: () =>
+      (stopped ??= (async () => {
+        await stopTracing?.();
+        tracingOn = false;
+        if (withMetrics) await stopMetrics();
+      })()),
   };
   return current;
 }
@@ -88,7 +102,15 @@ export async function shutdownTelemetry(): Promise<void> {
 }
 
 /** The telemetry variables of the shared service config (`serviceSpec`). */
-export type TelemetryConfig = { SERVICE_NAME: string; OTEL_ENABLED: boolean; OTEL_EXPORTER_OTLP_ENDPOINT: string; METRICS_PORT: number };
+export type TelemetryConfig = {
+  SERVICE_NAME: string;
+  OTEL_ENABLED: boolean;
+  OTEL_EXPORTER_OTLP_ENDPOINT: string;
+  METRICS_PORT: number;
+  METRICS_ENABLED?: boolean;
+  METRICS_HOST?: string;
+  OTEL_SAMPLE_RATIO?: number;
+};
 
 /**
  * A service's `src/instrument.ts` in one call: starts OpenTelemetry from the service's config, before
@@ -98,7 +120,10 @@ export async function instrumentService(config: TelemetryConfig): Promise<Teleme
   return startTelemetry({
     serviceName: config.SERVICE_NAME,
     enabled: config.OTEL_ENABLED,
+    metrics: config.METRICS_ENABLED ?? true,
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     metricsPort: config.METRICS_PORT,
+    ...(config.METRICS_HOST === undefined ? {} : { metricsHost: config.METRICS_HOST }),
+    ...(config.OTEL_SAMPLE_RATIO === undefined ? {} : { sampleRatio: config.OTEL_SAMPLE_RATIO }),
   });
 }

@@ -14,6 +14,8 @@ const shell = serviceSpec("gateway", 3000, { portVar: "PORT" });
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...shell,
+  /** The public entry serves GET /metrics off its public port: 9464 on 127.0.0.1 unless set (METRICS_PORT=0: on PORT, public). */
+  METRICS_PORT: { ...commonSpec.METRICS_PORT, default: 9464, describe: "the port of GET /metrics, off the public port (0: on PORT itself)" },
   JWT_SECRET: str(DEV_JWT_SECRET, "HS256 secret signing access tokens (at least 32 characters)"),
   JWT_TTL_SECONDS: int(3600, { min: 60, max: 30 * 24 * 3600 }, "lifetime of an access token in seconds"),
   CATALOG_URL: url("http://127.0.0.1:3001", ["http", "https"], "base URL of the catalog service"),
