@@ -90,7 +90,7 @@ t.test("coalescing: the first change at once, then at most one write per tick, t
   t.same(a.frames(), [frame(1, 10), frame(51, 0)], "the tick's end: only the latest, the final sold-out value");
   t.same(b.frames(), a.frames(), "every stream the same frames");
   t.ok(a.socket.written[1] === b.socket.written[1], "the very same Buffer: serialized once for all streams");
-  t.equal(renders(), 2, "rendered once per flush");
+  t.equal(renders(), 51, "rendered once per published value (its data decides urgent / unchanged), the Buffer once per flush");
   t.equal(fanout.flushes, 2);
   t.equal(fanout.writes, 4);
   c.advance(1000);
@@ -188,4 +188,137 @@ t.test("the next flush waits at least as long as the last one took to write", as
   t.equal(sockets[0]!.written.length, 1, "not after tickMs: the flush took 30 ms");
   c.advance(1);
   t.equal(sockets[0]!.written.length, 2, "after 30 ms");
+});
+
+/** A fan-out over `n` streams with a manual clock and a manual yield queue; every write is logged as `stream:version`. */
+function sliced(n: number, opts: { sliceSize: number; tickMs?: number; urgent?: (data: unknown, previous: unknown) => boolean }) {
+  const c = clock();
+  const yields: (() => void)[] = [];
+  const registry = createTestSseRegistry({ heartbeatMs: 60_000 });
+  const log: string[] = [];
+  const fanout = createSseFanout<V>({
+    tickMs: opts.tickMs ?? 100,
+    sliceSize: opts.sliceSize,
+    render: (_k, v) => ({ event: "stock", data: v }),
+    ...(opts.urgent ? { urgent: opts.urgent } : {}),
+    now: c.now,
+    setTimer: c.setTimer,
+    clearTimer: c.clearTimer,
+    defer: (fn) => void yields.push(fn),
+  });
+  const sockets = Array.from({ length: n }, (_, k) => {
+    const s = fakeSocket();
+    const write = s.write.bind(s);
+    s.write = (chunk: Buffer) => {
+      log.push(`${k}:${/^id: (\d+)/.exec(chunk.toString())?.[1]}`);
+      return write(chunk);
+    };
+    fanout.join(DROP, registry.attach(s), -1);
+    return s;
+  });
+  /** Runs the queued yields (the event loop's turns) until none is left. */
+  const drain = () => {
+    let turns = 0;
+    while (yields.length > 0) {
+      yields.shift()!();
+      turns++;
+    }
+    return turns;
+  };
+  const takeLog = () => log.splice(0);
+  return { c, fanout, sockets, yields, drain, takeLog };
+}
+
+const soldOutUrgent = (data: unknown, previous: unknown) => (data as V).available === 0 && (previous as V | undefined)?.available !== 0;
+
+t.test("a flush writes in slices, yielding to the event loop between them", async (t) => {
+  const { fanout, yields, drain, takeLog } = sliced(5, { sliceSize: 2 });
+  fanout.publish(DROP, { available: 3 }, 1);
+  t.same(takeLog(), ["0:1", "1:1"], "the first slice at once");
+  t.equal(yields.length, 1, "then a yield before the next slice");
+  t.equal(fanout.writing(DROP), true);
+  t.equal(drain(), 2, "two more turns");
+  t.same(takeLog(), ["2:1", "3:1", "4:1"]);
+  t.equal(fanout.writing(DROP), false);
+  t.equal(fanout.flushes, 1);
+});
+
+t.test("an urgent value (sold out) is flushed at once, not after the wait", async (t) => {
+  const { c, fanout, drain, takeLog } = sliced(3, { sliceSize: 10, tickMs: 100, urgent: soldOutUrgent });
+  fanout.publish(DROP, { available: 2 }, 1);
+  t.same(takeLog(), ["0:1", "1:1", "2:1"]);
+  fanout.publish(DROP, { available: 1 }, 2);
+  t.same(takeLog(), [], "an ordinary change waits for the tick");
+  fanout.publish(DROP, { available: 0 }, 3);
+  t.same(takeLog(), ["0:3", "1:3", "2:3"], "the sold-out goes at once, superseding the waiting change");
+  drain();
+  c.advance(1000);
+  t.same(takeLog(), [], "the waiting change is not written after it (it is older)");
+});
+
+t.test("an urgent value preempts a flush in progress: the streams not reached yet get it first, then the others; the stale frame is abandoned", async (t) => {
+  const { fanout, drain, takeLog } = sliced(6, { sliceSize: 2, urgent: soldOutUrgent });
+  fanout.publish(DROP, { available: 5 }, 1);
+  t.same(takeLog(), ["0:1", "1:1"], "the flush of version 1 has written two streams");
+  fanout.publish(DROP, { available: 0 }, 2);
+  drain();
+  t.same(takeLog(), ["2:2", "3:2", "4:2", "5:2", "0:2", "1:2"], "version 2 to every stream, those version 1 had not reached first; version 1 never to them");
+  t.equal(fanout.preempted, 1);
+  t.equal(fanout.flushes, 2);
+});
+
+t.test("a newer ordinary value mid-flush goes to the streams not written yet; those already written get it after the wait", async (t) => {
+  const { c, fanout, drain, takeLog } = sliced(4, { sliceSize: 2, tickMs: 100 });
+  fanout.publish(DROP, { available: 9 }, 1);
+  fanout.publish(DROP, { available: 8 }, 2);
+  drain();
+  t.same(takeLog(), ["0:1", "1:1", "2:2", "3:2"], "the rest of the flush writes version 2 instead of the stale 1");
+  c.advance(99);
+  t.same(takeLog(), [], "not before the tick");
+  c.advance(1);
+  drain();
+  t.same(takeLog(), ["0:2", "1:2"], "after the wait, the streams that had version 1");
+  t.equal(fanout.preempted, 0);
+});
+
+t.test("repeated preemption cannot starve the tail: each flush starts where the abandoned one stopped", async (t) => {
+  const { fanout, yields, takeLog, drain, sockets } = sliced(6, { sliceSize: 2, urgent: () => true });
+  const turn = () => yields.shift()?.();
+  fanout.publish(DROP, { available: 10 }, 1);
+  t.same(takeLog(), ["0:1", "1:1"]);
+  fanout.publish(DROP, { available: 9 }, 2);
+  turn();
+  t.same(takeLog(), ["2:2", "3:2"], "version 2 starts with the streams version 1 had not reached");
+  fanout.publish(DROP, { available: 8 }, 3);
+  turn();
+  t.same(takeLog(), ["4:3", "5:3"], "version 3 with those neither reached");
+  fanout.publish(DROP, { available: 7 }, 4);
+  turn();
+  t.same(takeLog(), ["0:4", "1:4"], "then round again");
+  drain();
+  t.same(takeLog(), ["2:4", "3:4", "4:4", "5:4"]);
+  t.ok(sockets.every((s) => s.written.at(-1)?.toString().startsWith("id: 4\n")), "every stream ends with the latest version");
+  t.equal(fanout.preempted, 3);
+});
+
+t.test("a stream joining with an older version than the latest frame is caught up at once", async (t) => {
+  const { fanout, takeLog } = sliced(1, { sliceSize: 10 });
+  fanout.publish(DROP, { available: 4 }, 7);
+  takeLog();
+  const registry = createTestSseRegistry({ heartbeatMs: 60_000 });
+  const late = fakeSocket();
+  fanout.join(DROP, registry.attach(late), 5);
+  t.same(late.written.map((b) => b.toString()), [`id: 7\nevent: stock\ndata: {"available":4}\n\n`]);
+  const ahead = fakeSocket();
+  fanout.join(DROP, registry.attach(ahead), 9);
+  t.same(ahead.written, [], "one that opened with a newer snapshot: nothing");
+});
+
+t.test("close stops a flush in progress", async (t) => {
+  const { fanout, drain, takeLog } = sliced(4, { sliceSize: 1 });
+  fanout.publish(DROP, { available: 1 }, 1);
+  t.same(takeLog(), ["0:1"]);
+  fanout.close();
+  drain();
+  t.same(takeLog(), [], "no slice after close");
 });

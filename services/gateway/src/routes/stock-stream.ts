@@ -18,6 +18,13 @@ export type StockStreamDeps = {
   onFanout?: (fanout: SseFanout<StockChanged>) => void;
 };
 
+type StockFrame = { dropId: string; available: number; status: string | undefined };
+
+/** A stock frame that must not wait for the coalescing tick: the final sold-out value, or any status change. */
+export function isUrgentStock(data: StockFrame, previous: StockFrame | undefined): boolean {
+  return data.available === 0 || data.status !== previous?.status;
+}
+
 /** Start times of the drops being streamed (for the public status); cleared when it grows past this. */
 const MAX_DROPS = 10_000;
 
@@ -32,7 +39,8 @@ const MAX_DROPS = 10_000;
  *
  * Then the drop's changes from this instance's one Kafka subscription, through one fan-out per
  * instance: per drop, coalesced to one frame per `tickMs` (latest wins, the last always sent),
- * serialized once and written to every stream of the drop. Nothing is lost between the snapshot
+ * serialized once and written to every stream of the drop in slices; a sold-out or a status change
+ * is written at once, abandoning a stale write in progress (sse-fanout.ts). Nothing is lost between the snapshot
  * and the join: the feed keeps the latest change of each drop, compared right before joining,
  * with no await in between.
  */
@@ -41,8 +49,10 @@ export async function stockStreamRoutes(app: FastifyInstance, { snapshots, feed,
   const fanout = createSseFanout<StockChanged>({
     tickMs,
     render: (dropId, c) => ({ event: "stock", data: frame(dropId, liveOf(c, startsAt.get(dropId) ?? null, Date.now())) }),
+    // sold out, or a status change (opened, paused, closed, back from sold out): written at once, never after the tick
+    urgent: (data, previous) => isUrgentStock(data as StockFrame, previous as StockFrame | undefined),
   });
-  const frame = (dropId: string, live: { available: number; status?: string | undefined }, fallback?: string) => ({
+  const frame = (dropId: string, live: { available: number; status?: string | undefined }, fallback?: string): StockFrame => ({
     dropId,
     available: live.available,
     status: live.status ?? fallback,
