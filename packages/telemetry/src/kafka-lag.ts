@@ -14,12 +14,17 @@ type PartitionOffsets = { partition: number; offset: string; high?: string; low?
 export type KafkaLagAdmin = {
   fetchTopicOffsets(topic: string): Promise<Array<{ partition: number; offset: string; high: string; low: string }>>;
   fetchOffsets(options: { groupId: string; topics: string[] }): Promise<Array<{ topic: string; partitions: PartitionOffsets[] }>>;
+  listGroups(): Promise<{ groups: Array<{ groupId: string }> }>;
 };
 
 export type KafkaLagOptions = {
   admin: KafkaLagAdmin;
-  /** Consumer groups (as the broker names them) and the topics each reads. */
-  groups: ReadonlyArray<{ groupId: string; topics: readonly string[] }>;
+  /**
+   * Consumer groups (as the broker names them) and the topics each may read; a function is asked on
+   * every read (e.g. every group whose name starts with the stack's prefix). A topic the group never
+   * committed an offset on is not reported (it does not read it).
+   */
+  groups: ReadonlyArray<{ groupId: string; topics: readonly string[] }> | ((admin: KafkaLagAdmin) => Promise<ReadonlyArray<{ groupId: string; topics: readonly string[] }>>);
   /** Dead-letter topics to count. */
   deadLetterTopics?: readonly string[];
   intervalMs?: number;
@@ -54,9 +59,11 @@ export function watchKafkaLag(opts: KafkaLagOptions): { stop: () => void; refres
       if (m === undefined) marks.set(topic, (m = await ends(topic)));
       return m;
     };
-    for (const g of opts.groups) {
+    const groups = typeof opts.groups === "function" ? await opts.groups(opts.admin) : opts.groups;
+    for (const g of groups) {
       const committed = await opts.admin.fetchOffsets({ groupId: g.groupId, topics: [...g.topics] });
       for (const t of committed) {
+        if (!t.partitions.some((p) => Number(p.offset) >= 0)) continue;
         const topicMarks = await marksOf(t.topic);
         let total = 0;
         for (const p of t.partitions) {

@@ -49,6 +49,7 @@ import { createRowlockStock, ensureRowlockSchema } from "./store/rowlock.ts";
 import { createPurchaseStock, productAvailable } from "./store/stock.ts";
 import { openStockGate } from "./store/stock-gate.ts";
 import { createWorkers, type GatewayWorkers } from "./workers.ts";
+import { gatewayGauges } from "./store/metrics.ts";
 
 export type GatewayOptions = {
   /** Live stock for drop answers; default: the inventory's Redis snapshot (catalog figures for drops not loaded). */
@@ -82,6 +83,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log, deadLetters });
       app.addHook("onClose", async () => workers.stop());
       const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS, maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES });
+      const gauges = gatewayGauges({ sseOpen: () => sse.size, kafka: clients.kafka, onError: (err) => app.log.debug({ err }, "Kafka lag read failed") });
+      app.addHook("onClose", async () => gauges.stop());
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
       quietRequestLogs(app);

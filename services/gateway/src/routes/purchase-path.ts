@@ -28,6 +28,7 @@ import type { QueueStore } from "../store/queue.ts";
 import type { RowlockStock } from "../store/rowlock.ts";
 import type { PurchaseStock } from "../store/stock.ts";
 import type { StockGate } from "../store/stock-gate.ts";
+import { purchaseMetrics } from "../store/metrics.ts";
 
 export type PurchaseInput = PurchaseRequest & { dropId: string; buyerId: string; idempotencyKey: string; admissionToken?: string };
 
@@ -117,6 +118,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         if (loser) {
           d.stats.attempts++;
           d.stats.soldOutShortCircuits++;
+          purchaseMetrics.flagSoldOut.inc();
         }
         return loser;
       };
@@ -136,6 +138,7 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
         const known = flag.known ?? (await flag.loaded);
         if (isNewLoser(known, buyerId, () => orderId)) {
           d.stats.soldOutShortCircuits++;
+          purchaseMetrics.flagSoldOut.inc();
           throw soldOut();
         }
         // a known order id (or the set could not be loaded, and the flag is gone): Redis answers
@@ -143,9 +146,13 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
       }
 
       const drop = await d.drops.get(dropId);
-      if (drop.sellerUserId === buyerId) throw ownDrop();
+      if (drop.sellerUserId === buyerId) {
+        purchaseMetrics.rejected.inc();
+        throw ownDrop();
+      }
       if (!d.gate.open) {
         d.stats.unavailable++;
+        purchaseMetrics.unavailable.inc();
         d.log.warn({ dropId }, "stock script version not checked yet: answering 503");
         throw stockDown();
       }
@@ -159,22 +166,29 @@ export function createPurchaser(d: PurchaserDeps): Purchaser {
           purchase: { amountCents: drop.priceCents * input.quantity, paymentMethod: input.paymentMethod },
           ...(d.tracing ? activeTraceparent() : undefined),
         };
+        const started = performance.now();
         if (admissionId === undefined) outcome = await d.stock.reserve(reserve);
         else {
           const admitted = await d.queue!.store.reserveAdmitted({ ...reserve, admissionId });
-          if (admitted.status === "ADMISSION_INVALID") throw admissionInvalid(admitted.reason);
+          if (admitted.status === "ADMISSION_INVALID") {
+            purchaseMetrics.rejected.inc();
+            throw admissionInvalid(admitted.reason);
+          }
           outcome = admitted;
         }
+        (admissionId === undefined ? purchaseMetrics.reserveLatency : purchaseMetrics.reserveAdmittedLatency).record((performance.now() - started) / 1000);
       } catch (err) {
         if (err instanceof AppError) throw err;
         if (isProgrammingError(err)) throw err;
         d.stats.unavailable++;
+        purchaseMetrics.unavailable.inc();
         d.log.warn({ err, dropId }, "reserve failed: answering 503");
         throw stockDown();
       }
 
       if (admissionId === undefined && leavesDropEmpty(outcome)) d.flags.set(dropId, knownOrders(dropId));
       else if (outcome.status === "HELD" && outcome.available > 0) d.flags.clear(dropId);
+      purchaseMetrics.outcome(outcome);
       const answer = answerFor(outcome, fingerprint);
       if (answer instanceof Error) throw answer;
       if (outcome.status === "HELD") {
