@@ -1,4 +1,4 @@
-export { startStack, runScript, portVar, SERVICES, JWT_SECRET, ROOT, type Stack, type StackOptions, type Instance, type ServiceName } from "./stack.ts";
+export { startStack, runScript, portVar, SERVICES, JWT_SECRET, INTERNAL_AUTH_SECRET, ROOT, type Stack, type StackOptions, type Infra, type Instance, type ServiceName } from "./stack.ts";
 export {
   api, mintBuyer, setUpSeller, createProduct, setUpDrop, purchase, setCartLine, checkout, availableOf, sleepUntil,
   type Api, type Reply, type SellerSetup, type DropSetup, type PurchaseReply, type CheckoutReply,

@@ -47,6 +47,8 @@ export type Instance = {
 };
 
 export const JWT_SECRET = "e2e-jwt-secret-0123456789-0123456789-abcdef";
+/** The stack's INTERNAL_AUTH_SECRET (every service's; not the development default, so a default-signed assertion is refused). */
+export const INTERNAL_AUTH_SECRET = "e2e-internal-auth-secret-0123456789-0123456789";
 
 type Schemas = Record<"catalog" | "inventory" | "order" | "notification", string>;
 
@@ -121,6 +123,7 @@ function commonEnv(id: string, prefix: string): Record<string, string> {
     CATALOG_KEY_PREFIX: `${id}:`,
     OTEL_ENABLED: "false",
     JWT_SECRET,
+    INTERNAL_AUTH_SECRET,
   };
 }
 

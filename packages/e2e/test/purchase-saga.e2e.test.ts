@@ -3,8 +3,9 @@
  * own process (two inventory and two order instances) on real Kafka, Redis and PostgreSQL.
  */
 import t from "tap";
+import { testInternalAuth } from "@drops/http/testing";
 import { eventually } from "@drops/testing";
-import { api, mintBuyer, purchase, runScript, setUpDrop as setUp, sleepUntil, startStack } from "../src/index.ts";
+import { INTERNAL_AUTH_SECRET, api, mintBuyer, purchase, runScript, setUpDrop as setUp, sleepUntil, startStack } from "../src/index.ts";
 import type { Api, Stack } from "../src/index.ts";
 
 type Order = { orderId: string; status: string; cancelReason?: string | null };
@@ -141,7 +142,7 @@ t.test("a declined payment cancels the order, the unit is back on sale within 2 
   t.match(order.cancelReason, /^PAYMENT_FAILED/);
   const notification = stack.instance("notification");
   const stored = await eventually(async () => {
-    const r = await fetch(`${notification.url}/notifications`, { headers: { "x-user-id": buyer.userId } });
+    const r = await fetch(`${notification.url}/notifications`, { headers: testInternalAuth("gateway", INTERNAL_AUTH_SECRET).headers("notification", { userId: buyer.userId, roles: ["buyer"] }) });
     const body = (await r.json()) as { items: { kind: string; orderId: string }[] };
     return body.items.find((n) => n.orderId === res.body.orderId);
   });

@@ -3,6 +3,8 @@ import { mapError } from "./error-body.ts";
 import { canonicalUrl } from "./ids.ts";
 import { errorHandlerPlugin } from "./error-handler.ts";
 import { healthPlugin, type ReadinessChecks } from "./health.ts";
+import { verifyInternalCalls } from "./identity.ts";
+import { createInternalAuth, type InternalAuth } from "./internal-auth.ts";
 import { loggerOptions, requestId, type LogLevel } from "./logger.ts";
 import { observeHttp } from "./observe.ts";
 
@@ -21,7 +23,24 @@ export type ServiceShellConfig = {
   LOG_LEVEL?: LogLevel;
   BODY_LIMIT_BYTES?: number;
   READY_TIMEOUT_MS?: number;
+  /** The secret of the signed service-to-service assertions (serviceSpec gives every service one). */
+  INTERNAL_AUTH_SECRET?: string;
 };
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Signs this service's calls to others (createServiceClient's `auth`); verifies the calls it gets. */
+    internalAuth: InternalAuth;
+  }
+}
+
+/** When no secret is configured: nothing can be signed, every assertion is refused (fail closed). */
+function noInternalAuth(service: string): InternalAuth {
+  const refuse = (): never => {
+    throw new Error(`${service}: INTERNAL_AUTH_SECRET is not configured; it cannot call other services`);
+  };
+  return { service, sign: refuse, headers: refuse, verify: () => "invalid" };
+}
 
 export type ServiceAppOptions = {
   /** Service name, on every log line. Default: config.SERVICE_NAME. */
@@ -40,6 +59,16 @@ export type ServiceAppOptions = {
    * they close when the app closes (after every onClose hook added later) or when building fails.
    */
   clients?: ServiceClients;
+  /**
+   * The public entry (the gateway): its callers are the public, proven by their own tokens, so it takes
+   * no internal assertions (it only signs them). Every other service verifies one on each call that
+   * names a user or reaches an /internal/* route (identity.ts). Default false.
+   */
+  publicEntry?: boolean;
+  /** Fastify's trustProxy: the client IP and protocol from X-Forwarded-For / -Proto (behind a proxy only). Default false. */
+  trustProxy?: boolean;
+  /** The clock of the internal assertions (tests). Default Date.now. */
+  now?: () => number;
   /** Adds the service's routes and hooks; a failure here closes the clients too. */
   setup?: (app: FastifyInstance) => Promise<void>;
 };
@@ -60,6 +89,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
       disableRequestLogging: true,
       bodyLimit: opts.bodyLimit ?? config?.BODY_LIMIT_BYTES ?? 1024 * 1024,
       return503OnClosing: true,
+      trustProxy: opts.trustProxy ?? false,
       forceCloseConnections: "idle",
       // One spelling per id before routing: Redis keys are case-sensitive (see ids.ts).
       rewriteUrl: (req) => canonicalUrl(req.url ?? "/"),
@@ -72,6 +102,10 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
     app.addHook("onSend", async (request, reply) => {
       reply.header("x-request-id", request.id);
     });
+    const secret = config?.INTERNAL_AUTH_SECRET;
+    const auth = secret ? createInternalAuth({ secret, service: name, now: opts.now ?? Date.now }) : undefined;
+    app.decorate("internalAuth", auth ?? noInternalAuth(name));
+    if (opts.publicEntry !== true) verifyInternalCalls(app, auth);
     // GET /metrics and the per-route HTTP histogram (observe.ts).
     observeHttp(app);
     await app.register(errorHandlerPlugin);

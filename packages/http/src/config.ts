@@ -3,6 +3,9 @@
  * instrument.ts can read it before any instrumented module (fastify, http) is loaded.
  */
 import { ConfigError, commonSpec, fromEnv, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
+import { DEV_INTERNAL_AUTH_SECRET, committedSecretProblems } from "./committed-secrets.ts";
+
+export { COMMITTED_SECRETS, DEV_ADMIN_PASSWORD, DEV_ADMISSION_SECRET, DEV_INTERNAL_AUTH_SECRET, DEV_JWT_SECRET, committedSecretProblems } from "./committed-secrets.ts";
 
 /**
  * commonSpec plus the variables of the service shell, with the service's default port. The port is
@@ -18,6 +21,7 @@ export function serviceSpec(name: string, defaultPort: number, opts: { portVar?:
     SHUTDOWN_GRACE_MS: int(10_000, { min: 0, max: 600_000 }, "milliseconds allowed for a graceful shutdown"),
     READY_TIMEOUT_MS: int(2_000, { min: 10, max: 60_000 }, "per-dependency timeout of GET /ready in milliseconds"),
     BODY_LIMIT_BYTES: int(1_048_576, { min: 1_024, max: 104_857_600 }, "maximum request body in bytes"),
+    INTERNAL_AUTH_SECRET: str(DEV_INTERNAL_AUTH_SECRET, "HMAC secret of the signed assertions on every service-to-service call (at least 32 characters; the same on every service; the default is refused with NODE_ENV=production)"),
   };
 }
 
@@ -42,18 +46,32 @@ export type ConfigReaders<C> = {
 };
 
 /**
+ * The checks every service's config gets: INTERNAL_AUTH_SECRET long enough, and, with
+ * NODE_ENV=production, no secret or password that is committed in the repository (committed-secrets.ts).
+ * Throws ConfigError listing every problem.
+ */
+export function checkSecrets<C extends Record<string, unknown>>(config: C): C {
+  const problems = committedSecretProblems(config);
+  const internal = config["INTERNAL_AUTH_SECRET"];
+  if (typeof internal === "string" && internal.length < 32) problems.unshift("INTERNAL_AUTH_SECRET must be at least 32 characters");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
  * A service's `readConfig` / `readConfigOrExit` from its spec, with an optional cross-field `check`
- * (throws Error with a message) run after every variable parsed.
+ * (throws Error with a message) run after every variable parsed and after checkSecrets.
  */
 export function configReaders<S extends Record<string, Parser<unknown>>>(spec: S, name: string, check: (config: ConfigOf<S>) => ConfigOf<S> = (c) => c): ConfigReaders<ConfigOf<S>> {
   return {
-    readConfig: (env = process.env) => check(loadConfig(spec, env)),
+    readConfig: (env = process.env) => check(checkSecrets(loadConfig(spec, env))),
     readConfigOrExit: () => {
       const config = loadConfigOrExit(spec, process.env, name);
       try {
-        return check(config);
+        return check(checkSecrets(config));
       } catch (err) {
-        process.stderr.write(`${name}: Invalid configuration:\n  - ${(err as Error).message}\n`);
+        if (err instanceof ConfigError) process.stderr.write(`${name}: ${err.message}\n`);
+        else process.stderr.write(`${name}: Invalid configuration:\n  - ${(err as Error).message}\n`);
         process.exit(1);
       }
     },

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INVALID_TOKEN: 401,
   INVALID_CREDENTIALS: 401,
   TOKEN_EXPIRED: 401,
+  /** An internal call without a valid signed assertion (forged identity headers, expired, another audience). */
+  INVALID_ASSERTION: 401,
   FORBIDDEN: 403,
   NOT_OWNER: 403,
   NOT_A_SELLER: 403,

@@ -1,6 +1,7 @@
 export { AppError, ERROR_CODES, isErrorCode, statusOf, badRequest, unauthorized, forbidden, notFound, conflict, tooManyRequests, unavailable, type ErrorCode } from "./errors.ts";
 export { isDatabaseDown } from "./database-down.ts";
-export { USER_ID_HEADER, USER_ROLES_HEADER, ROLES, callerOf, requireRole, adminOf, identityHeaders, type Caller, type Role } from "./identity.ts";
+export { USER_ID_HEADER, USER_ROLES_HEADER, ROLES, callerOf, requireRole, adminOf, assertionOf, verifyInternalCalls, type Caller, type Role } from "./identity.ts";
+export { ASSERTION_HEADER, SERVICE_ROLE, ASSERTION_TTL_SECONDS, ASSERTION_LEEWAY_SECONDS, createInternalAuth, type InternalAuth, type InternalAuthOptions, type Assertion, type AssertedRole, type AssertionRefusal } from "./internal-auth.ts";
 export { isUuid, canonicalId, canonicalUrl, UUID_SCHEMA } from "./ids.ts";
 export { createSseRegistry, createTestSseRegistry, sseRegistryFor, sseFrame, sseFrameBuffer, lastEventIdOf, DEFAULT_MAX_BUFFERED_BYTES, type SseStream, type SseRegistry, type SseOptions, type SseStats, type SseSocket } from "./sse.ts";
 export { createSseFanout, type SseFanout, type SseFanoutOptions } from "./sse-fanout.ts";
@@ -11,6 +12,6 @@ export { healthPlugin, runChecks, type ReadinessChecks, type CheckResults, type 
 export { loggerOptions, requestId, REDACT_PATHS, type LogLevel } from "./logger.ts";
 export { createServiceApp, type ServiceAppOptions, type ServiceClients, type ServiceShellConfig } from "./app.ts";
 export { startService, runService, type StartServiceOptions, type RunningService, type Workers, type BuiltService, type RunServiceConfig, type RunServiceOptions } from "./start.ts";
-export { serviceSpec, loadConfigOrExit } from "./config.ts";
+export { serviceSpec, loadConfigOrExit, checkSecrets } from "./config.ts";
 export { strictValidatorCompiler, containsNul, rejectNul } from "./validation.ts";
 export { startLoop, type Loop, type LoopLogger } from "./loop.ts";

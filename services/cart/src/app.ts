@@ -26,7 +26,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         app.log.warn({ err }, "Redis not connected yet: carts answer 503 until it is"));
       const now = Date.now;
       const carts = createCarts(clients.redis, { prefix: config.CART_KEY_PREFIX, ttlSeconds: config.CART_TTL_SECONDS, maxLines: config.CART_MAX_LINES });
-      const catalog = createProductCatalog(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
+      const catalog = createProductCatalog(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.internalAuth, app.log);
       const stock = createCartStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
       const checkouts = createCheckouts(clients.redis, { prefix: config.CART_KEY_PREFIX, recordSeconds: config.CHECKOUT_RECORD_SECONDS, lockMs: config.CHECKOUT_LOCK_MS });
       const checkout = createCheckout({

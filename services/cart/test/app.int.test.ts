@@ -10,4 +10,5 @@ serviceAppTests(t, {
   name: "cart",
   checks: ["kafka", "redis"],
   broken: { check: "redis", label: "Redis", env: { REDIS_URL: "redis://127.0.0.1:1" } },
+  identity: { route: { method: "GET", url: "/cart" } },
 });

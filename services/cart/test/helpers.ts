@@ -14,6 +14,7 @@ import { createRedis, deleteKeysWithPrefix } from "@drops/redis";
 import { createTestTopics, testKafka } from "@drops/kafka/testing";
 import { testEnv, uniqueName } from "@drops/testing";
 import type { BuiltService } from "@drops/http";
+import { asUser } from "@drops/http/testing";
 import { buildApp } from "../src/app.ts";
 import { readConfig } from "../src/config.ts";
 
@@ -93,7 +94,7 @@ export async function cartStack(t: Teardown, env: Record<string, string> = {}, o
     const buyer = o.buyer === undefined ? randomUUID() : o.buyer;
     return app.inject({
       method, url,
-      headers: { ...(buyer !== null ? { "x-user-id": buyer, "x-user-roles": o.roles ?? "buyer" } : {}), ...o.headers },
+      headers: { ...(buyer !== null ? asUser("cart", buyer, o.roles ?? "buyer") : {}), ...o.headers },
       ...(o.body !== undefined ? { payload: o.body as object } : {}),
     });
   };

@@ -46,16 +46,16 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
       await app.register(userRoutes, { db });
-      await app.register(sellerRoutes, { db, pause: opts.pause ?? httpStockPauser(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log) });
-      const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      await app.register(sellerRoutes, { db, pause: opts.pause ?? httpStockPauser(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log) });
+      const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(productRoutes, { db, stock, imageUrlPrefix: config.IMAGE_URL_PREFIX });
-      const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(dropRoutes, { db, scheduler });
       const storage = opts.images ?? openImageStorage(config);
       app.addHook("onClose", async () => storage.close());
       await storage.init();
       await app.register(imageRoutes, { db, storage, maxBytes: config.IMAGE_MAX_BYTES, maxPerProduct: config.IMAGES_PER_PRODUCT_MAX, urlPrefix: config.IMAGE_URL_PREFIX });
-      const adjust = opts.adjust ?? httpStockAdjuster(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.log);
+      const adjust = opts.adjust ?? httpStockAdjuster(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(sellerDropRoutes, { db, adjust, schedule: scheduler });
       await app.register(rankingRoutes, { db, rankings });
     },

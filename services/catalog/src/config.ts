@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { bool, int, oneOf, str, url, type ConfigOf } from "@drops/config";
-import { configReaders, serviceSpec } from "@drops/http/config";
+import { DEV_ADMIN_PASSWORD, configReaders, serviceSpec } from "@drops/http/config";
 
-/** The documented development defaults of the seeded admin (README); change them in production. */
+/** The documented development defaults of the seeded admin (README); the password is refused with NODE_ENV=production. */
 export const DEFAULT_ADMIN_EMAIL = "admin@drops.local";
-export const DEFAULT_ADMIN_PASSWORD = "admin-password-change-me";
+export const DEFAULT_ADMIN_PASSWORD = DEV_ADMIN_PASSWORD;
 /** Where uploaded images are kept by default: `.run/images` at the repository root (git-ignored). */
 export const DEFAULT_IMAGE_DIR = fileURLToPath(new URL("../../../.run/images", import.meta.url));
 

@@ -10,4 +10,5 @@ serviceAppTests(t, {
   name: "catalog",
   checks: ["postgres", "kafka", "redis"],
   broken: { check: "postgres", label: "PostgreSQL", env: { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops" } },
+  identity: { route: { method: "GET", url: "/admin/sellers" }, internal: { method: "GET", url: "/internal/sellers/8b0d6a8e-2f7e-4d43-9a57-1d7c2c7b4f10" } },
 });

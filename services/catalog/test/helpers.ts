@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { withTestSchema } from "@drops/db/testing";
+import { asService, asUser } from "@drops/http/testing";
 import { buildApp } from "../src/app.ts";
 import type { DropScheduler, ProductStock } from "../src/store/inventory.ts";
 import type { StockAdjuster } from "../src/store/sellers-drops.ts";
@@ -75,9 +76,10 @@ export async function testCatalog(t: Teardown, opts: { scheduler?: DropScheduler
   const db = clients.db;
   const { userId } = await ensureAdmin(db, "admin@test.local", "admin-password");
   const admin = { userId, roles: ["buyer", "admin"] };
-  const as = (who: Identity) => ({ "x-user-id": who.userId, "x-user-roles": who.roles.join(",") });
+  // The gateway's assertion: for the user `who`, else its own (a public route, an /internal/* one).
+  const as = (who: Identity) => asUser("catalog", who.userId, who.roles.join(","));
   const call: Catalog["call"] = (method, url, opts = {}) =>
-    app.inject({ method, url, headers: opts.who ? as(opts.who) : {}, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
+    app.inject({ method, url, headers: opts.who ? as(opts.who) : asService("catalog"), ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
   const user: Catalog["user"] = async (name = "user") => {
     const email = `${name}-${++counter}@test.local`;
     const res = await call("POST", "/users", { body: { email, password: "password-123", displayName: name } });

@@ -11,6 +11,7 @@ serviceAppTests(t, {
   name: "inventory",
   checks: ["kafka", "postgres", "redis"],
   broken: { check: "redis", label: "Redis", env: { REDIS_URL: "redis://127.0.0.1:1" } },
+  identity: { internal: { method: "GET", url: "/internal/drops/8b0d6a8e-2f7e-4d43-9a57-1d7c2c7b4f10/stock" } },
 });
 
 t.test("WORKERS_ENABLED=false: buildApp returns no workers; otherwise workers to start", async (t) => {

@@ -10,4 +10,5 @@ serviceAppTests(t, {
   name: "notification",
   checks: ["kafka", "postgres"],
   broken: { check: "postgres", label: "PostgreSQL", env: { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/drops" } },
+  identity: { route: { method: "GET", url: "/notifications" }, internal: { method: "DELETE", url: "/internal/drops/8b0d6a8e-2f7e-4d43-9a57-1d7c2c7b4f10/watchers/8b0d6a8e-2f7e-4d43-9a57-1d7c2c7b4f11" } },
 });

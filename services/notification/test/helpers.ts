@@ -75,7 +75,7 @@ export async function startNotifyEnv(t: TestContext, env: Record<string, string>
   };
 }
 
-/** Fresh ids (UUIDs, as the platform's ids are: a buyer id is the caller's x-user-id). */
+/** Fresh ids (UUIDs, as the platform's ids are: a buyer id is the asserted caller's user id). */
 export function ids(): { orderId: string; buyerId: string; dropId: string } {
   return { orderId: randomUUID(), buyerId: randomUUID(), dropId: randomUUID() };
 }

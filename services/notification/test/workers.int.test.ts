@@ -4,11 +4,12 @@ import { testEnvelope } from "@drops/kafka/testing";
 import { eventually } from "@drops/testing";
 import { countFor, ids, startNotifyEnv } from "./helpers.ts";
 import type { NotifyEnv } from "./helpers.ts";
+import { asUser, asService } from "@drops/http/testing";
 
 type Page = { items: { id: string; kind: string; orderId: string | null; dropId: string | null; readAt: string | null }[]; total: number };
 
 const list = async (env: NotifyEnv, buyerId: string, query = ""): Promise<Page> => {
-  const res = await env.app.inject({ url: `/notifications${query}`, headers: { "x-user-id": buyerId } });
+  const res = await env.app.inject({ url: `/notifications${query}`, headers: asUser("notification", buyerId) });
   if (res.statusCode !== 200) throw new Error(res.body);
   return res.json<Page>();
 };
@@ -80,15 +81,15 @@ t.test("notifications from order events on the real topics", async (t) => {
     t.ok(mine);
     const other = randomUUID();
     t.same(await list(env, other), { items: [], total: 0 });
-    const steal = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": other } });
+    const steal = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: asUser("notification", other) });
     t.equal(steal.statusCode, 404);
     t.equal(steal.json().code, "NOTIFICATION_NOT_FOUND");
 
-    const read = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": buyerId } });
+    const read = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: asUser("notification", buyerId) });
     t.equal(read.statusCode, 200, read.body);
     const readAt = read.json().readAt as string;
     t.ok(readAt);
-    const again = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: { "x-user-id": buyerId } });
+    const again = await env.app.inject({ method: "POST", url: `/notifications/${mine?.id}/read`, headers: asUser("notification", buyerId) });
     t.equal(again.json().readAt, readAt, "marking read twice keeps the first time");
     t.equal((await list(env, buyerId, "?unread=true")).total, 0);
   });
@@ -96,7 +97,7 @@ t.test("notifications from order events on the real topics", async (t) => {
   t.test("StockChanged 0 -> >0 -> back in stock for the drop's watchers, once per watch", async (t) => {
     const { dropId, buyerId: watcher } = ids();
     const { buyerId: stranger } = ids();
-    const put = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, payload: {} });
+    const put = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, headers: asService("notification"), payload: {} });
     t.equal(put.statusCode, 200, put.body);
     t.same(put.json(), { dropId, buyerId: watcher, watching: true, startsAt: null });
     const snap = (available: number, status: "OPEN" | "SOLD_OUT", seq: number) =>
@@ -124,14 +125,14 @@ t.test("notifications from order events on the real topics", async (t) => {
     await env.publish(back); // stale
     await handled;
     t.equal(await countFor(env, watcher), 1, "a spent watch is not notified again");
-    await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, payload: {} });
+    await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${watcher}`, headers: asService("notification"), payload: {} });
     await env.publish(snap(0, "SOLD_OUT", 7));
     await env.publish(snap(1, "OPEN", 8));
     await eventually(async () => (await countFor(env, watcher)) === 2);
 
-    const del = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    const del = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}`, headers: asService("notification") });
     t.equal(del.statusCode, 204);
-    const delAgain = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}` });
+    const delAgain = await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${watcher}`, headers: asService("notification") });
     t.equal(delAgain.statusCode, 404);
   });
 

@@ -1,5 +1,5 @@
 /** The catalog's products as the cart needs them (CATALOG_URL): existence, name and price. */
-import { createServiceClient, type ServiceClient } from "@drops/http";
+import { createServiceClient, type InternalAuth, type ServiceClient } from "@drops/http";
 import type { ProductInfo } from "../domain/cart.ts";
 
 type Log = Parameters<typeof createServiceClient>[0]["log"];
@@ -11,8 +11,8 @@ export type ProductCatalog = {
   products(productIds: readonly string[], requestId?: string): Promise<Map<string, ProductInfo>>;
 };
 
-export function createProductCatalog(baseUrl: string, timeoutMs: number, log?: Log): ProductCatalog {
-  const catalog: ServiceClient = createServiceClient({ service: "catalog", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function createProductCatalog(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: Log): ProductCatalog {
+  const catalog: ServiceClient = createServiceClient({ service: "catalog", audience: "catalog", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   const product = async (productId: string, requestId?: string): Promise<ProductInfo> => {
     const p = await catalog.call<ProductInfo>({ method: "GET", path: `/products/${encodeURIComponent(productId)}`, ...(requestId ? { requestId } : {}) });
     return { productId: p.productId, name: p.name, priceCents: p.priceCents };

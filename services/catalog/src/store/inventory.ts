@@ -1,6 +1,6 @@
 /** The inventory's internal HTTP API, as the catalog uses it: a remote store of drop schedules. */
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, conflict, createServiceClient, unavailable } from "@drops/http";
+import { AppError, conflict, createServiceClient, unavailable, type InternalAuth } from "@drops/http";
 import type { DropQueueSecret, DropView } from "../domain/drops.ts";
 
 /**
@@ -16,8 +16,8 @@ export type DropScheduler = (drop: DropView, queue?: DropQueueSecret) => Promise
  * slow (`timeoutMs`) or failing -> 503 UNAVAILABLE; 409 (stock already loaded with other values) ->
  * 409 DROP_ALREADY_LOADED; any other refusal is the catalog's bug, not the seller's: logged, 503.
  */
-export function httpDropScheduler(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): DropScheduler {
-  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function httpDropScheduler(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): DropScheduler {
+  const inventory = createServiceClient({ service: "inventory", audience: "inventory", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   return async (drop, queue) => {
     const body = { total: drop.units, startsAt: drop.startsAt, perBuyerLimit: drop.perBuyerLimit, holdSeconds: drop.holdSeconds, ...(queue ? { queue } : {}) };
     try {
@@ -50,8 +50,8 @@ export type ProductStock = {
  * already set answers its current figures) and `POST /internal/products/:productId/restock {units}`.
  * Unreachable, slow or failing -> 503 UNAVAILABLE; a refusal (4xx) is the catalog's bug: logged, 503.
  */
-export function httpProductStock(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): ProductStock {
-  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function httpProductStock(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): ProductStock {
+  const inventory = createServiceClient({ service: "inventory", audience: "inventory", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   const call = async (what: string, method: "PUT" | "POST", path: string, body: object): Promise<ProductStockFigures> => {
     try {
       return await inventory.call<ProductStockFigures>({ method, path, body });

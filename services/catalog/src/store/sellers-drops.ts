@@ -3,7 +3,7 @@
  * the adjustment itself, which is the inventory's once the drop is loaded and the schedule's before.
  */
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, conflict, createServiceClient, forbidden, unavailable } from "@drops/http";
+import { AppError, conflict, createServiceClient, forbidden, unavailable, type InternalAuth } from "@drops/http";
 import type { DropView } from "../domain/drops.ts";
 import type { Db } from "./prisma.ts";
 import { dropView, getDrop, productForView, queueOf } from "./drops.ts";
@@ -25,8 +25,8 @@ export type AdjustAnswer = { dropId: string; delta: number; available: number; a
 /** The inventory's `POST /internal/drops/:id/adjust {delta}`: its answer, or "not_loaded"; its refusals (409) pass through. */
 export type StockAdjuster = (dropId: string, delta: number) => Promise<AdjustAnswer | "not_loaded">;
 
-export function httpStockAdjuster(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): StockAdjuster {
-  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function httpStockAdjuster(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): StockAdjuster {
+  const inventory = createServiceClient({ service: "inventory", audience: "inventory", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   return async (dropId, delta) => {
     try {
       return await inventory.call<AdjustAnswer>({ method: "POST", path: `/internal/drops/${encodeURIComponent(dropId)}/adjust`, body: { delta } });

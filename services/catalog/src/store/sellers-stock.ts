@@ -1,6 +1,6 @@
 /** The inventory's stock control, as a seller's rejection uses it: pause everything the seller has on sale. */
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, createServiceClient, unavailable } from "@drops/http";
+import { AppError, createServiceClient, unavailable, type InternalAuth } from "@drops/http";
 
 /**
  * Pauses one stock item (a drop, or a product's stock: the same `{drop:<id>}` layout). "paused" when
@@ -14,8 +14,8 @@ export type StockPauser = (stockId: string) => Promise<"paused" | "none">;
  * "none"; unreachable, slow or any other refusal -> 503 UNAVAILABLE (logged), so the admin's
  * rejection is answered 503 and deciding it again finishes the pausing.
  */
-export function httpStockPauser(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): StockPauser {
-  const inventory = createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function httpStockPauser(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): StockPauser {
+  const inventory = createServiceClient({ service: "inventory", audience: "inventory", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   return async (stockId) => {
     try {
       await inventory.call<unknown>({ method: "PUT", path: `/internal/drops/${encodeURIComponent(stockId)}/status`, body: { status: "paused" } });

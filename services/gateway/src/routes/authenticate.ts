@@ -1,11 +1,11 @@
 /**
- * Who is calling, from `Authorization: Bearer <accessToken>` only. The identity headers the internal
- * services trust (x-user-id / x-user-roles) are built by the service client from the verified caller
- * (`caller`); whatever a client sent under those names is removed on arrival, so nothing in the
- * gateway can read or forward it.
+ * Who is calling, from `Authorization: Bearer <accessToken>` only. The signed assertion the internal
+ * services trust (x-internal-assertion) is built by the service client from the verified caller
+ * (`caller`); whatever a client sent under that name or the old identity headers (x-user-id /
+ * x-user-roles) is removed on arrival, so nothing in the gateway can read or forward it.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { USER_ID_HEADER, USER_ROLES_HEADER, canonicalId, forbidden, unauthorized, type Caller, type Role } from "@drops/http";
+import { ASSERTION_HEADER, USER_ID_HEADER, USER_ROLES_HEADER, canonicalId, forbidden, unauthorized, type Caller, type Role } from "@drops/http";
 import type { TokenSigner } from "../domain/jwt.ts";
 
 /** Drops client-sent identity headers before any route runs. */
@@ -13,6 +13,7 @@ export function stripClientIdentity(app: FastifyInstance): void {
   app.addHook("onRequest", async (request) => {
     delete request.headers[USER_ID_HEADER];
     delete request.headers[USER_ROLES_HEADER];
+    delete request.headers[ASSERTION_HEADER];
   });
 }
 

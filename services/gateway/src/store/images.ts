@@ -6,7 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { Readable, Transform } from "node:stream";
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, identityHeaders, isErrorCode, unavailable, type Caller } from "@drops/http";
+import { AppError, isErrorCode, unavailable, type Caller, type InternalAuth } from "@drops/http";
 
 export type ImageUpload = { productId: string; body: IncomingMessage; contentType: string; caller: Caller; requestId: string; limitBytes: number };
 export type ImageBytes = { status: 200 | 304; headers: Record<string, string>; body: Readable | undefined };
@@ -39,9 +39,9 @@ async function refusal(res: Response, service: string, log: FastifyBaseLogger | 
   return new AppError(isErrorCode(code) ? code : "BAD_REQUEST", typeof message === "string" ? message : `request refused by the ${service}`, Object.keys(details).length ? details : undefined);
 }
 
-export function createImageClient(baseUrl: string, opts: { uploadTimeoutMs: number; timeoutMs: number; log?: FastifyBaseLogger }): ImageClient {
+export function createImageClient(baseUrl: string, opts: { uploadTimeoutMs: number; timeoutMs: number; auth: InternalAuth; log?: FastifyBaseLogger }): ImageClient {
   const base = baseUrl.replace(/\/+$/, "");
-  const { log } = opts;
+  const { log, auth } = opts;
   const down = () => unavailable("the catalog is unavailable; retry shortly");
 
   return {
@@ -69,7 +69,7 @@ export function createImageClient(baseUrl: string, opts: { uploadTimeoutMs: numb
       try {
         res = await fetch(base + path, {
           method: "POST",
-          headers: { "content-type": u.contentType, accept: "application/json", "x-request-id": u.requestId, ...identityHeaders(u.caller) },
+          headers: { "content-type": u.contentType, accept: "application/json", "x-request-id": u.requestId, ...auth.headers("catalog", u.caller, u.requestId) },
           body: Readable.toWeb(counted),
           duplex: "half",
           signal: AbortSignal.timeout(opts.uploadTimeoutMs),
@@ -97,7 +97,7 @@ export function createImageClient(baseUrl: string, opts: { uploadTimeoutMs: numb
       const timer = setTimeout(() => abort.abort(new Error("catalog timeout")), opts.timeoutMs);
       let res: Response;
       try {
-        res = await fetch(base + path, { headers: { "x-request-id": requestId, ...(ifNoneMatch ? { "if-none-match": ifNoneMatch } : {}) }, signal: abort.signal });
+        res = await fetch(base + path, { headers: { "x-request-id": requestId, ...auth.headers("catalog", undefined, requestId), ...(ifNoneMatch ? { "if-none-match": ifNoneMatch } : {}) }, signal: abort.signal });
       } catch (err) {
         log?.warn({ err, url: path, service: "catalog" }, "service unreachable");
         throw down();

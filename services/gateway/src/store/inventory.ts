@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
-import { createServiceClient, type ServiceClient } from "@drops/http";
+import { createServiceClient, type InternalAuth, type ServiceClient } from "@drops/http";
 
 /** The inventory's internal HTTP API (`INVENTORY_URL`): the admin's Redis-vs-ledger stock check. */
-export function createInventoryClient(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): ServiceClient {
-  return createServiceClient({ service: "inventory", baseUrl, timeoutMs, ...(log ? { log } : {}) });
+export function createInventoryClient(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): ServiceClient {
+  return createServiceClient({ service: "inventory", audience: "inventory", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
 }

@@ -6,7 +6,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { FastifyBaseLogger } from "fastify";
-import { AppError, createServiceClient, identityHeaders, isErrorCode, unavailable, type Caller, type ServiceClient } from "@drops/http";
+import { AppError, createServiceClient, isErrorCode, unavailable, type Caller, type InternalAuth, type ServiceClient } from "@drops/http";
 
 export type UpstreamStream = { body: Readable; close: () => void };
 
@@ -15,9 +15,9 @@ export type NotificationClient = ServiceClient & {
   openStream(caller: Caller, requestId: string): Promise<UpstreamStream>;
 };
 
-export function createNotificationClient(baseUrl: string, timeoutMs: number, log?: FastifyBaseLogger): NotificationClient {
+export function createNotificationClient(baseUrl: string, timeoutMs: number, auth: InternalAuth, log?: FastifyBaseLogger): NotificationClient {
   const service = "notification service";
-  const client = createServiceClient({ service, baseUrl, timeoutMs, ...(log ? { log } : {}) });
+  const client = createServiceClient({ service, audience: "notification", auth, baseUrl, timeoutMs, ...(log ? { log } : {}) });
   const base = baseUrl.replace(/\/+$/, "");
   return {
     call: client.call,
@@ -28,7 +28,7 @@ export function createNotificationClient(baseUrl: string, timeoutMs: number, log
       let res: Response;
       try {
         res = await fetch(`${base}/notifications/stream`, {
-          headers: { accept: "text/event-stream", "x-request-id": requestId, ...identityHeaders(caller) },
+          headers: { accept: "text/event-stream", "x-request-id": requestId, ...auth.headers("notification", caller, requestId) },
           signal: abort.signal,
         });
       } catch (err) {

@@ -31,7 +31,7 @@ t.test("cart routes: forwarded to the cart service with the verified buyer; answ
 
   const got = await s.call("GET", "/api/cart", { token: ann.token, headers: { "x-user-id": randomUUID() } });
   t.same([got.statusCode, got.json()], [200, cartBody]);
-  t.match(cart.calls.at(-1), { method: "GET", url: "/cart", headers: { "x-user-id": ann.userId, "x-user-roles": "buyer" } }, "the verified buyer, not what the client sent");
+  t.match(cart.calls.at(-1), { method: "GET", url: "/cart", asserted: { sub: ann.userId, roles: ["buyer"], aud: "cart" } }, "the verified buyer, not what the client sent");
 
   const put = await s.call("PUT", `/api/cart/lines/${PRODUCT}`, { token: ann.token, body: { quantity: 2 } });
   t.same([put.statusCode, put.json()], [200, cartBody]);
@@ -42,7 +42,7 @@ t.test("cart routes: forwarded to the cart service with the verified buyer; answ
 
   const bought = await s.call("POST", "/api/cart/checkout", { token: ann.token, headers: { "idempotency-key": "key-1" }, body: { paymentMethod: "pm_card_ok" } });
   t.same([bought.statusCode, bought.json()], [201, checkoutBody]);
-  t.match(cart.calls.at(-1), { method: "POST", url: "/cart/checkout", headers: { "idempotency-key": "key-1", "x-user-id": ann.userId } }, "the Idempotency-Key is forwarded");
+  t.match(cart.calls.at(-1), { method: "POST", url: "/cart/checkout", headers: { "idempotency-key": "key-1" }, asserted: { sub: ann.userId } }, "the Idempotency-Key is forwarded");
   const sold = await s.call("POST", "/api/cart/checkout", { token: ann.token, headers: { "idempotency-key": "sold" }, body: { paymentMethod: "pm_card_ok" } });
   t.same([sold.statusCode, sold.json()], [409, { code: "LINE_UNAVAILABLE", message: "a line of the cart could not be reserved; nothing was held", productId: PRODUCT, available: 1 }], "details kept");
 });

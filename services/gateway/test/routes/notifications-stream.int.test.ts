@@ -1,6 +1,6 @@
 /**
  * The notification stream proxy against a stand-in upstream: the caller from ?access_token= or the
- * header goes upstream as x-user-id (the token does not), frames pass through, the client going away
+ * header goes upstream as the signed internal assertion (the token does not), frames pass through, the client going away
  * closes the upstream connection, the upstream ending ends the client's stream, the upstream down is
  * 503 before any stream opens.
  */
@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import t from "tap";
 import { eventually } from "@drops/testing";
 import { testStack } from "../helpers.ts";
+import { assertedBy } from "./stub-service.ts";
 
 type Upstream = { url: string; opened: { url: string; headers: IncomingHttpHeaders; res: ServerResponse; closed: Promise<void> }[] };
 
@@ -53,7 +54,7 @@ t.test("the stream is proxied per client; closing either side closes the other",
   await eventually(() => upstream.opened.length === 1);
   const up = upstream.opened[0]!;
   t.equal(up.url, "/notifications/stream", "the token is not sent upstream");
-  t.equal(up.headers["x-user-id"], user.userId, "the verified caller is");
+  t.match(assertedBy(up.headers), { sub: user.userId, aud: "notification" }, "the verified caller is, signed");
   t.notOk(up.headers.authorization);
   t.match(await read(res, (x) => x.includes(": connected")), /retry: 3000/);
   up.res.write('id: n1\nevent: notification\ndata: {"id":"n1"}\n\n');

@@ -4,10 +4,10 @@ import { stubService } from "./stub-service.ts";
 
 const ORDER = "11111111-1111-4111-8111-111111111111";
 
-t.test("orders: forwarded with x-user-id; a just-held order answers held before the saga wrote it", async (t) => {
+t.test("orders: forwarded with the verified buyer in a signed assertion; a just-held order answers held before the saga wrote it", async (t) => {
   const known = new Map<string, { buyerId: string; body: object }>();
   const orders = await stubService(t, (c) => {
-    const user = String(c.headers["x-user-id"] ?? "");
+    const user = c.asserted?.sub ?? "";
     const one = /^\/orders\/([^/?]+)$/.exec(c.url);
     if (one) {
       const o = known.get(one[1]!);
@@ -27,9 +27,10 @@ t.test("orders: forwarded with x-user-id; a just-held order answers held before 
 
   const early = await s.call("GET", `/api/orders/${orderId}`, { token: ann.token });
   t.same([early.statusCode, early.json()], [200, { orderId, dropId, quantity: 2, status: "held", stage: "placing", holdExpiresAt }], "the hold, before the order row exists");
-  t.equal(orders.calls.at(-1)!.headers["x-user-id"], ann.userId, "the verified buyer is passed on");
+  t.match(orders.calls.at(-1)!.asserted, { iss: "gateway", sub: ann.userId, roles: ["buyer"], aud: "order" }, "the verified buyer is passed on, signed for the order service");
   await s.call("GET", `/api/orders/${orderId}`, { token: ann.token, headers: { "x-user-id": bob.userId, "x-user-roles": "admin" } });
-  t.match(orders.calls.at(-1)!.headers, { "x-user-id": ann.userId, "x-user-roles": "buyer" }, "identity headers a client sends are replaced by the verified caller's");
+  t.match(orders.calls.at(-1)!.asserted, { sub: ann.userId, roles: ["buyer"] }, "identity headers a client sends do not change the verified caller");
+  t.notOk(orders.calls.at(-1)!.headers["x-user-id"], "nor are they forwarded");
   const other = await s.call("GET", `/api/orders/${orderId}`, { token: bob.token });
   t.same([other.statusCode, other.json().code], [404, "ORDER_NOT_FOUND"], "another buyer's order is not found");
   const pending = await s.call("POST", `/api/orders/${orderId}/cancel`, { token: ann.token });
@@ -42,7 +43,7 @@ t.test("orders: forwarded with x-user-id; a just-held order answers held before 
 
   const list = await s.call("GET", "/api/orders?page=2&pageSize=5&status=held", { token: ann.token });
   t.same(list.json(), { items: [], total: 0 });
-  t.match(orders.calls.at(-1)!, { method: "GET", url: "/orders?page=2&pageSize=5&status=held", headers: { "x-user-id": ann.userId } });
+  t.match(orders.calls.at(-1)!, { method: "GET", url: "/orders?page=2&pageSize=5&status=held", asserted: { sub: ann.userId } });
   t.equal((await s.call("GET", "/api/orders")).statusCode, 401);
   t.equal((await s.call("GET", "/api/orders?buyerId=x", { token: ann.token })).statusCode, 400, "no choosing whose orders");
   t.equal((await s.call("GET", `/api/orders/${ORDER}`, { token: ann.token })).statusCode, 404);

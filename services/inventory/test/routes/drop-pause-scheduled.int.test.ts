@@ -7,6 +7,7 @@ import { createOpener } from "../../src/workers/opener.ts";
 import { createStockStore } from "../../src/store/stock/stock-store.ts";
 import { dropKeys, dropIndexKey } from "../../src/store/stock/keys.ts";
 import { configFor, dbFixture } from "../db-fixture.ts";
+import { asService } from "@drops/http/testing";
 
 t.setTimeout(60_000);
 
@@ -23,15 +24,15 @@ t.test("pausing a scheduled drop that is not loaded yet loads it paused: it does
     await clients.redis.srem(dropIndexKey(), dropId);
   });
   const startsAtMs = Date.now() + 2_000;
-  const put = await app.inject({ method: "PUT", url: `/internal/drops/${dropId}`, payload: { total: 3, startsAt: new Date(startsAtMs).toISOString(), perBuyerLimit: 1, holdSeconds: 60 } });
+  const put = await app.inject({ method: "PUT", url: `/internal/drops/${dropId}`, headers: asService("inventory"), payload: { total: 3, startsAt: new Date(startsAtMs).toISOString(), perBuyerLimit: 1, holdSeconds: 60 } });
   t.equal(put.statusCode, 201, put.body);
-  const status = (s: string, id = dropId) => app.inject({ method: "PUT", url: `/internal/drops/${id}/status`, payload: { status: s } });
+  const status = (s: string, id = dropId) => app.inject({ method: "PUT", url: `/internal/drops/${id}/status`, headers: asService("inventory"), payload: { status: s } });
 
   const paused = await status("paused");
   t.equal(paused.statusCode, 200, paused.body);
   t.same(paused.json(), { dropId, status: "paused", previous: "scheduled" });
   t.same((await status("paused")).json(), { dropId, status: "paused", previous: null }, "idempotent");
-  t.match((await app.inject({ url: `/internal/drops/${dropId}/stock` })).json(), { loaded: true, status: "paused", available: 3, total: 3, consistent: true });
+  t.match((await app.inject({ url: `/internal/drops/${dropId}/stock`, headers: asService("inventory") })).json(), { loaded: true, status: "paused", available: 3, total: 3, consistent: true });
 
   const store = createStockStore(clients.redis);
   const opener = createOpener({ pool: clients.pool, store, locker: createLock(clients.lockClients, { retryCount: 0 }), leadMs: 10_000 });

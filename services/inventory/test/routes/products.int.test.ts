@@ -11,6 +11,7 @@ import { dropKeys } from "../../src/store/stock/keys.ts";
 import { createStockStore } from "../../src/store/stock/stock-store.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";
 import { configFor, dbFixture } from "../db-fixture.ts";
+import { asService } from "@drops/http/testing";
 
 t.setTimeout(60_000);
 
@@ -24,9 +25,9 @@ async function productApp(t: Test) {
     await deleteKeysWithPrefix(clients.redis, prefix);
     await app.close();
   });
-  const put = (id: string, payload: unknown) => app.inject({ method: "PUT", url: `/internal/products/${id}/stock`, payload: payload as object });
-  const restock = (id: string, payload: unknown) => app.inject({ method: "POST", url: `/internal/products/${id}/restock`, payload: payload as object });
-  const get = (id: string) => app.inject({ url: `/internal/products/${id}/stock` });
+  const put = (id: string, payload: unknown) => app.inject({ method: "PUT", url: `/internal/products/${id}/stock`, headers: asService("inventory"), payload: payload as object });
+  const restock = (id: string, payload: unknown) => app.inject({ method: "POST", url: `/internal/products/${id}/restock`, headers: asService("inventory"), payload: payload as object });
+  const get = (id: string) => app.inject({ url: `/internal/products/${id}/stock`, headers: asService("inventory") });
   return { app, clients, prefix, put, restock, get, store: createStockStore(clients.redis, { prefix }) };
 }
 
@@ -76,14 +77,14 @@ t.test("product stock: set once (idempotent), read, restock through the ledgered
   const report = await reconcile({ redis: clients.redis, pool: clients.pool, prefix });
   t.ok(report.ok, JSON.stringify(report.reports.flatMap((r) => r.problems)));
   t.same(report.reports.map((r) => r.dropId).sort(), [productId, fresh].sort(), "reconcile covers the products");
-  t.match((await app.inject({ url: `/internal/drops/${productId}/stock` })).json(), { consistent: true, total: 9 });
+  t.match((await app.inject({ url: `/internal/drops/${productId}/stock`, headers: asService("inventory") })).json(), { consistent: true, total: 9 });
 
   // Redis loses the product: 503 until resynced from the ledger, which keeps it a product.
   await relay.stop();
   const k = dropKeys(productId, prefix);
   await clients.redis.del(k.meta, k.buyers, k.holds, k.expiry, k.events);
   t.equal((await get(productId)).statusCode, 503);
-  const resync = await app.inject({ method: "POST", url: `/internal/drops/${productId}/resync` });
+  const resync = await app.inject({ method: "POST", url: `/internal/drops/${productId}/resync`, headers: asService("inventory") });
   t.equal(resync.statusCode, 200, resync.body);
   t.equal(await clients.redis.hget(k.meta, "kind"), "product");
   t.same((await get(productId)).json(), { productId, stock: 9, available: 7, held: 2, sold: 0 });
@@ -107,7 +108,7 @@ t.test("product stock: bad input 400, a drop's id 409, concurrent set-ups load o
   t.equal((await get(productId)).json().code, "NOT_FOR_SALE", "nothing was set by the bad requests");
 
   const dropId = uniqueName("drop");
-  const scheduled = await app.inject({ method: "PUT", url: `/internal/drops/${dropId}`, payload: { total: 3, startsAt: Date.now() + 3_600_000, holdSeconds: 60 } });
+  const scheduled = await app.inject({ method: "PUT", url: `/internal/drops/${dropId}`, headers: asService("inventory"), payload: { total: 3, startsAt: Date.now() + 3_600_000, holdSeconds: 60 } });
   t.equal(scheduled.statusCode, 201);
   t.match((await put(dropId, { total: 1 })).json(), { code: "CONFLICT" });
   t.equal((await put(dropId, { total: 1 })).statusCode, 409);
@@ -117,7 +118,7 @@ t.test("product stock: bad input 400, a drop's id 409, concurrent set-ups load o
   const raced = await Promise.all([1, 2, 3].map(() => put(productId, { total: 7 })));
   t.same(raced.map((r) => r.statusCode).sort(), [200, 200, 201], "exactly one call set it up");
   t.ok(raced.every((r) => r.json().stock === 7));
-  const schedule = await app.inject({ method: "PUT", url: `/internal/drops/${productId}`, payload: { total: 7, startsAt: Date.now(), holdSeconds: 60 } });
+  const schedule = await app.inject({ method: "PUT", url: `/internal/drops/${productId}`, headers: asService("inventory"), payload: { total: 7, startsAt: Date.now(), holdSeconds: 60 } });
   t.equal(schedule.statusCode, 409, "a product's id cannot be scheduled as a drop");
   t.match(await store.snapshot(productId), { available: 7, total: 7 });
   const entries = await clients.redis.xrange(dropKeys(productId, prefix).events, "-", "+");

@@ -5,6 +5,7 @@ import { buildApp } from "../../src/app.ts";
 import { openClients } from "../../src/clients.ts";
 import { readConfig } from "../../src/config.ts";
 import { ids, startNotifyEnv } from "../helpers.ts";
+import { asUser } from "@drops/http/testing";
 
 type Reader = ReadableStreamDefaultReader<string>;
 
@@ -12,7 +13,7 @@ type Reader = ReadableStreamDefaultReader<string>;
 async function openStream(t: { teardown(fn: () => unknown): void }, url: string, buyerId: string): Promise<{ status: number; type: string | null; until: (re: RegExp) => Promise<string> }> {
   const ctrl = new AbortController();
   t.teardown(() => ctrl.abort());
-  const res = await fetch(`${url}/notifications/stream`, { headers: { "x-user-id": buyerId }, signal: ctrl.signal });
+  const res = await fetch(`${url}/notifications/stream`, { headers: asUser("notification", buyerId), signal: ctrl.signal });
   const body = res.body;
   if (body === null) throw new Error("no body");
   const reader: Reader = body.pipeThrough(new TextDecoderStream()).getReader();

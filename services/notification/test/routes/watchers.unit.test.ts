@@ -1,6 +1,7 @@
 /** The internal watcher routes against bad ids: 4xx with the error shape, before any database is touched. */
 import { randomUUID } from "node:crypto";
 import t from "tap";
+import { asService } from "@drops/http/testing";
 import { buildApp } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
 
@@ -14,7 +15,7 @@ t.test("bad watcher ids answer 4xx with the error shape, never 5xx", async (t) =
     { name: "watch: overlong buyer id", method: "PUT", url: `/internal/drops/${dropId}/watchers/${"x".repeat(201)}`, status: 414 },
   ];
   for (const c of cases) {
-    const res = await app.inject({ method: c.method, url: c.url });
+    const res = await app.inject({ method: c.method, url: c.url, headers: asService("notification") });
     t.equal(res.statusCode, c.status, `${c.name}: ${res.body}`);
     t.type(res.json().code, "string", `${c.name}: error shape`);
   }

@@ -9,6 +9,7 @@ import { eventually } from "@drops/testing";
 import { openingSoonRound } from "../../src/workers/opening-soon.ts";
 import type { NotifyDeps } from "../../src/store/notify-once.ts";
 import { countFor, startNotifyEnv } from "../helpers.ts";
+import { asService } from "@drops/http/testing";
 
 const LEAD_MS = 300_000;
 
@@ -17,7 +18,7 @@ t.test("opening-soon notices", async (t) => {
   let clock = Date.parse("2031-03-01T12:00:00.000Z");
   const deps: NotifyDeps = { pool: env.clients.pool, hub: env.clients.hub, now: () => clock, newId: randomUUID };
   const watch = async (dropId: string, buyerId: string, startsAtMs: number | null) => {
-    const res = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${buyerId}`, payload: startsAtMs === null ? {} : { startsAt: new Date(startsAtMs).toISOString() } });
+    const res = await env.app.inject({ method: "PUT", url: `/internal/drops/${dropId}/watchers/${buyerId}`, headers: asService("notification"), payload: startsAtMs === null ? {} : { startsAt: new Date(startsAtMs).toISOString() } });
     t.equal(res.statusCode, 200, res.body);
   };
   const kinds = async (buyerId: string) =>
@@ -57,7 +58,7 @@ t.test("opening-soon notices", async (t) => {
 
     const b = buyers[0]!;
     await watch(dropId, b, clock + 60_000); // re-arm: not a second opening notice
-    t.equal((await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${b}` })).statusCode, 204);
+    t.equal((await env.app.inject({ method: "DELETE", url: `/internal/drops/${dropId}/watchers/${b}`, headers: asService("notification") })).statusCode, 204);
     await watch(dropId, b, clock + 60_000);
     const r = await openingSoonRound(deps, { leadMs: LEAD_MS, batch: 100 });
     t.equal(r.taken, 1, "the new watch is taken");
@@ -67,7 +68,7 @@ t.test("opening-soon notices", async (t) => {
 
   t.test("bad startsAt: 400, never stored", async (t) => {
     for (const payload of [{ startsAt: "tomorrow" }, { startsAt: 5 }, { when: "2031-01-01T00:00:00Z" }]) {
-      const res = await env.app.inject({ method: "PUT", url: `/internal/drops/${randomUUID()}/watchers/${randomUUID()}`, payload });
+      const res = await env.app.inject({ method: "PUT", url: `/internal/drops/${randomUUID()}/watchers/${randomUUID()}`, headers: asService("notification"), payload });
       t.equal(res.statusCode, 400, `${JSON.stringify(payload)}: ${res.body}`);
       t.type(res.json().code, "string");
     }

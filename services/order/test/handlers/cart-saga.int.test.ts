@@ -10,6 +10,7 @@ import { testEnvelope } from "@drops/kafka/testing";
 import { eventually, uniqueName } from "@drops/testing";
 import { eventsOf, orderStatus, startSagaEnv } from "../helpers.ts";
 import type { SagaEnv } from "../helpers.ts";
+import { asUser } from "@drops/http/testing";
 
 let env: SagaEnv;
 
@@ -68,12 +69,12 @@ t.test("three lines, pm_card_ok: PaymentRequested for the total -> one StockConf
   t.equal(eventsOf(env.seen, c.orderId, "StockConfirmRequested").length, 1, "one command for every line");
 
   const lines = c.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, priceCents: l.unitPriceCents }));
-  const mine = await env.app.inject({ url: `/orders/${c.orderId}`, headers: { "x-user-id": c.buyerId } });
+  const mine = await env.app.inject({ url: `/orders/${c.orderId}`, headers: asUser("order", c.buyerId) });
   t.equal(mine.statusCode, 200);
   t.match(mine.json(), { orderId: c.orderId, dropId: null, buyerId: c.buyerId, quantity: 6, amountCents: 6_000, currency: "EUR", status: "confirmed" });
   t.same(mine.json<{ lines: unknown }>().lines, lines);
-  t.equal((await env.app.inject({ url: `/orders/${c.orderId}`, headers: { "x-user-id": randomUUID() } })).statusCode, 404, "another buyer's cart order is not found");
-  const list = await env.app.inject({ url: "/orders", headers: { "x-user-id": c.buyerId } });
+  t.equal((await env.app.inject({ url: `/orders/${c.orderId}`, headers: asUser("order", randomUUID()) })).statusCode, 404, "another buyer's cart order is not found");
+  const list = await env.app.inject({ url: "/orders", headers: asUser("order", c.buyerId) });
   t.match(list.json(), { total: 1, items: [{ orderId: c.orderId, dropId: null, lines }] });
 });
 
@@ -115,10 +116,10 @@ t.test("the buyer cancels a confirmed cart order: refunded, the refund, one rele
   await waitFor(c.orderId, "StockConfirmRequested");
   await confirmStock(c);
   await statusIs(c.orderId, "confirmed");
-  const res = await env.app.inject({ method: "POST", url: `/orders/${c.orderId}/cancel`, headers: { "x-user-id": c.buyerId } });
+  const res = await env.app.inject({ method: "POST", url: `/orders/${c.orderId}/cancel`, headers: asUser("order", c.buyerId) });
   t.equal(res.statusCode, 200);
   t.same(res.json(), { orderId: c.orderId, status: "refunded" });
-  const again = await env.app.inject({ method: "POST", url: `/orders/${c.orderId}/cancel`, headers: { "x-user-id": c.buyerId } });
+  const again = await env.app.inject({ method: "POST", url: `/orders/${c.orderId}/cancel`, headers: asUser("order", c.buyerId) });
   t.same(again.json(), { orderId: c.orderId, status: "refunded" }, "idempotent");
   const [refunded] = await waitFor(c.orderId, "RefundSucceeded");
   t.match(refunded!.payload, { orderId: c.orderId, paymentId: `pay_${c.orderId}`, amountCents: 6_000 });

@@ -9,6 +9,7 @@ import { testEnvelope } from "@drops/kafka/testing";
 import { eventually, uniqueName } from "@drops/testing";
 import { eventsOf, orderStatus, startSagaEnv } from "../helpers.ts";
 import type { SagaEnv } from "../helpers.ts";
+import { asUser } from "@drops/http/testing";
 
 let env: SagaEnv;
 
@@ -56,11 +57,11 @@ t.test("pm_card_ok: PaymentRequested -> PaymentSucceeded -> StockConfirmRequeste
   t.same(confirmed!.payload, { orderId: r.orderId, dropId: r.dropId, buyerId: r.buyerId, quantity: 1, amountCents: 4_999, paymentId: `pay_${r.orderId}` });
   t.equal(await orderStatus(env, r.orderId), "confirmed");
 
-  const mine = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": r.buyerId } });
+  const mine = await env.app.inject({ url: `/orders/${r.orderId}`, headers: asUser("order", r.buyerId) });
   t.equal(mine.statusCode, 200);
   t.match(mine.json(), { orderId: r.orderId, dropId: r.dropId, quantity: 1, status: "confirmed", amountCents: 4_999 });
   t.notOk("lines" in mine.json(), "a drop order's answer has no lines key");
-  const theirs = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": randomUUID() } });
+  const theirs = await env.app.inject({ url: `/orders/${r.orderId}`, headers: asUser("order", randomUUID()) });
   t.equal(theirs.statusCode, 404, "another buyer's order is not found");
   t.equal((await env.app.inject({ url: `/orders/${r.orderId}` })).statusCode, 401, "no buyer id");
 });
@@ -129,7 +130,7 @@ t.test("buyer cancel: before payment -> cancelled + release; after confirmation 
   const slow = reservation("pm_card_timeout");
   await reserve(slow);
   await statusIs(slow.orderId, "payment_pending");
-  const early = await env.app.inject({ method: "POST", url: `/orders/${slow.orderId}/cancel`, headers: { "x-user-id": slow.buyerId } });
+  const early = await env.app.inject({ method: "POST", url: `/orders/${slow.orderId}/cancel`, headers: asUser("order", slow.buyerId) });
   t.equal(early.statusCode, 200);
   t.same(early.json(), { orderId: slow.orderId, status: "cancelled" });
   const [rel] = await waitFor(slow.orderId, "StockReleaseRequested");
@@ -140,11 +141,11 @@ t.test("buyer cancel: before payment -> cancelled + release; after confirmation 
   await waitFor(r.orderId, "StockConfirmRequested");
   await env.publish(env.topics.inventory, testEnvelope("StockConfirmed", { orderId: r.orderId, dropId: r.dropId, quantity: 1 }));
   await statusIs(r.orderId, "confirmed");
-  const other = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": randomUUID() } });
+  const other = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: asUser("order", randomUUID()) });
   t.equal(other.statusCode, 404);
-  const res = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
+  const res = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: asUser("order", r.buyerId) });
   t.same(res.json(), { orderId: r.orderId, status: "refunded" });
-  const again = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
+  const again = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: asUser("order", r.buyerId) });
   t.same(again.json(), { orderId: r.orderId, status: "refunded" }, "idempotent");
   const [refunded] = await waitFor(r.orderId, "RefundSucceeded");
   t.match(refunded!.payload, { orderId: r.orderId, paymentId: `pay_${r.orderId}`, refundId: `re_${r.orderId}` });
@@ -168,24 +169,24 @@ t.test("a refund that keeps failing lands the order in failed, visible in the AP
   const r = reservation("pm_card_refund_fails");
   await reserve(r);
   await waitFor(r.orderId, "StockConfirmRequested");
-  const res = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
+  const res = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: asUser("order", r.buyerId) });
   t.same(res.json(), { orderId: r.orderId, status: "refunded" });
   const [failed] = await waitFor(r.orderId, "RefundFailed");
   t.match(failed!.payload, { orderId: r.orderId, attempts: 3 });
   await statusIs(r.orderId, "failed");
-  const view = await env.app.inject({ url: `/orders/${r.orderId}`, headers: { "x-user-id": r.buyerId } });
+  const view = await env.app.inject({ url: `/orders/${r.orderId}`, headers: asUser("order", r.buyerId) });
   t.match(view.json(), { status: "failed", failureReason: /REFUND_FAILED/ });
   const pay = await env.clients.pool.query("SELECT status, refund_attempts FROM payments WHERE order_id = $1", [r.orderId]);
   t.same(pay.rows[0], { status: "refund_failed", refund_attempts: 3 });
-  const cancelAgain = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: { "x-user-id": r.buyerId } });
+  const cancelAgain = await env.app.inject({ method: "POST", url: `/orders/${r.orderId}/cancel`, headers: asUser("order", r.buyerId) });
   t.equal(cancelAgain.statusCode, 409);
 
   // Operators see it and can retry the refund (this test card's refunds always fail: failed again).
-  const admin = { "x-user-id": randomUUID(), "x-user-roles": "buyer,admin" };
+  const admin = asUser("order", randomUUID(), "buyer,admin");
   const listed = await env.app.inject({ url: "/admin/orders?status=failed&pageSize=100", headers: admin });
   t.equal(listed.statusCode, 200);
   t.ok(listed.json<{ items: { orderId: string }[] }>().items.some((o) => o.orderId === r.orderId), "listed as failed");
-  t.equal((await env.app.inject({ url: "/admin/orders", headers: { "x-user-id": r.buyerId } })).statusCode, 403, "buyers are not operators");
+  t.equal((await env.app.inject({ url: "/admin/orders", headers: asUser("order", r.buyerId) })).statusCode, 403, "buyers are not operators");
   const retry = await env.app.inject({ method: "POST", url: `/admin/orders/${r.orderId}/retry-refund`, headers: admin });
   t.same(retry.json(), { orderId: r.orderId, status: "refunded" });
   await waitFor(r.orderId, "RefundFailed", 2);
@@ -206,16 +207,16 @@ t.test("GET /orders lists the buyer's orders newest first with a total", async (
     await reserve(r);
     await eventually(async () => (await orderStatus(env, r.orderId)) !== undefined, 10_000);
   }
-  const res = await env.app.inject({ url: `/orders?buyerId=${buyerId}&pageSize=2`, headers: { "x-user-id": buyerId } });
+  const res = await env.app.inject({ url: `/orders?buyerId=${buyerId}&pageSize=2`, headers: asUser("order", buyerId) });
   t.equal(res.statusCode, 200);
   type Page = { items: { orderId: string }[]; total: number };
   const body = res.json<Page>();
   t.equal(body.total, 3);
   t.same(body.items.map((o) => o.orderId), [ids[2], ids[1]], "newest first, page of 2");
-  const page2 = await env.app.inject({ url: `/orders?page=2&pageSize=2`, headers: { "x-user-id": buyerId } });
+  const page2 = await env.app.inject({ url: `/orders?page=2&pageSize=2`, headers: asUser("order", buyerId) });
   t.same(page2.json<Page>().items.map((o) => o.orderId), [ids[0]], "buyerId defaults to the caller");
-  t.equal((await env.app.inject({ url: `/orders?buyerId=${buyerId}`, headers: { "x-user-id": randomUUID() } })).statusCode, 403);
-  t.equal((await env.app.inject({ url: `/orders?pageSize=1000`, headers: { "x-user-id": buyerId } })).statusCode, 400);
+  t.equal((await env.app.inject({ url: `/orders?buyerId=${buyerId}`, headers: asUser("order", randomUUID()) })).statusCode, 403);
+  t.equal((await env.app.inject({ url: `/orders?pageSize=1000`, headers: asUser("order", buyerId) })).statusCode, 400);
 });
 
 t.test("a payment request for an unknown order is handled as a no-op, not dead-lettered", async (t) => {

@@ -7,6 +7,7 @@ import { testEnv } from "@drops/testing";
 import { buildApp } from "../../src/app.ts";
 import { readConfig } from "../../src/config.ts";
 import { migrationsDir } from "../helpers.ts";
+import { asUser, asService } from "@drops/http/testing";
 
 const env = { LOG_LEVEL: "silent", KAFKA_BROKERS: testEnv.kafkaBrokers.join(",") };
 
@@ -41,20 +42,20 @@ t.test("GET /internal/drops/:dropId/sales counts a drop's orders per status; ?st
   await insert(dropId, "failed", 1, 1_000);
   await insert(other, "confirmed", 5, 50_000);
 
-  const res = await app.inject({ url: `/internal/drops/${dropId}/sales` });
+  const res = await app.inject({ url: `/internal/drops/${dropId}/sales`, headers: asService("order") });
   t.equal(res.statusCode, 200, res.body);
   t.match(res.json(), { dropId, orders: 9, cancelled: 2, refunded: 1, failed: 1, confirmedUnits: 3, revenueCents: 3_000 });
-  t.same((await app.inject({ url: `/internal/drops/${randomUUID()}/sales` })).json().revenueCents, 0, "a drop without orders: zeros");
-  t.equal((await app.inject({ url: "/internal/drops/a%20b/sales" })).statusCode, 400);
+  t.same((await app.inject({ url: `/internal/drops/${randomUUID()}/sales`, headers: asService("order") })).json().revenueCents, 0, "a drop without orders: zeros");
+  t.equal((await app.inject({ url: "/internal/drops/a%20b/sales", headers: asService("order") })).statusCode, 400);
 
-  const mine = (q: string) => app.inject({ url: `/orders?${q}`, headers: { "x-user-id": buyer } });
+  const mine = (q: string) => app.inject({ url: `/orders?${q}`, headers: asUser("order", buyer) });
   t.equal((await mine("status=held,payment_pending,paid")).json().total, 3, "several statuses: any matches");
   t.equal((await mine("status=held")).json().total, 1);
   t.equal((await mine("status=held,held")).json().total, 1);
   t.equal((await mine("status=held,nope")).statusCode, 400);
   t.equal((await mine("status=")).statusCode, 400);
   t.equal((await mine("status=,held")).statusCode, 400);
-  const admin = await app.inject({ url: "/admin/orders?status=failed,refunded", headers: { "x-user-id": randomUUID(), "x-user-roles": "admin" } });
+  const admin = await app.inject({ url: "/admin/orders?status=failed,refunded", headers: asUser("order", randomUUID(), "admin") });
   t.equal(admin.json().total, 2);
-  t.equal((await app.inject({ url: "/admin/orders?status=failed", headers: { "x-user-id": buyer } })).statusCode, 403);
+  t.equal((await app.inject({ url: "/admin/orders?status=failed", headers: asUser("order", buyer) })).statusCode, 403);
 });

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import t from "tap";
 import { withTestSchema } from "@drops/db/testing";
+import { asUser } from "@drops/http/testing";
 import { testEnv } from "@drops/testing";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.ts";
@@ -36,8 +37,7 @@ t.test("fuzzed paths, queries and headers answer 4xx with {code, message}", asyn
     for (const r of requests) {
       for (const user of users) {
         const headers: Record<string, string> = { ...r.headers };
-        if (user !== undefined) headers["x-user-id"] = user;
-        if (user === admin) headers["x-user-roles"] = "admin";
+        if (user !== undefined) Object.assign(headers, asUser("order", user, user === admin ? "admin" : "buyer"));
         let res: LightMyRequestResponse;
         try {
           const opts: InjectOptions = { method: r.method, url: r.url, headers, ...(r.payload !== undefined ? { payload: r.payload } : {}) };
