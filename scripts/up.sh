@@ -9,6 +9,9 @@
 # Every service reads its port from its own variable: PORT (gateway, default 3000), CATALOG_PORT
 # (3001), INVENTORY_PORT (3002), ORDER_PORT (3003), CART_PORT (3004), NOTIFICATION_PORT (3005).
 # All services get the same environment, so the internal URLs follow the ports.
+# Secrets: JWT_SECRET, ADMISSION_SECRET and INTERNAL_AUTH_SECRET, when not set, are generated once
+# per checkout into .run/secrets.env (git-ignored) and reused, so a local run never signs with the
+# public development defaults (docs/security.md "Secrets").
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DROPS_ROOT"
 
@@ -19,6 +22,18 @@ export PORT="${PORT:-3000}" CATALOG_PORT="${CATALOG_PORT:-3001}" INVENTORY_PORT=
 export CATALOG_URL="${CATALOG_URL:-http://127.0.0.1:$CATALOG_PORT}" INVENTORY_URL="${INVENTORY_URL:-http://127.0.0.1:$INVENTORY_PORT}" \
   ORDER_URL="${ORDER_URL:-http://127.0.0.1:$ORDER_PORT}" CART_URL="${CART_URL:-http://127.0.0.1:$CART_PORT}" \
   NOTIFICATION_URL="${NOTIFICATION_URL:-http://127.0.0.1:$NOTIFICATION_PORT}"
+
+# The secrets every service shares: the caller's, else those of .run/secrets.env (made once).
+secrets_file="$DROPS_RUN/secrets.env"
+if [[ ! -f "$secrets_file" ]]; then
+  mkdir -p "$DROPS_RUN"
+  (umask 077; for v in JWT_SECRET ADMISSION_SECRET INTERNAL_AUTH_SECRET; do
+    echo "$v=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
+  done >"$secrets_file")
+fi
+while IFS='=' read -r name value; do
+  if [[ -n "$name" && -z "${!name:-}" ]]; then export "$name=$value"; fi
+done <"$secrets_file"
 
 # port_var SERVICE: the variable the service reads its port from.
 port_var() { if [[ $1 == gateway ]]; then echo PORT; else echo "${1^^}_PORT"; fi; }

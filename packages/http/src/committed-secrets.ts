@@ -28,12 +28,10 @@ export const COMMITTED_SECRETS: ReadonlySet<string> = new Set([
   "compose-demo-jwt-secret-change-me-0123456789",
   "postgres",
   "admin",
-  // the e2e stack (packages/e2e/src/stack.ts) and the services' tests
+  // the e2e stack (packages/e2e/src/stack.ts) and the tests (packages/http/src/testing.ts)
   "e2e-jwt-secret-0123456789-0123456789-abcdef",
   "e2e-internal-auth-secret-0123456789-0123456789",
-  "e2e-admission-secret-0123456789-0123456789-abcdef",
-  "test-jwt-secret-0123456789-0123456789-0123456789",
-  "test-internal-auth-secret-0123456789-0123456789",
+  "another-secret-0123456789-0123456789-abc",
 ]);
 
 /** The variables of a config that hold a secret: by name (*SECRET*, *PASSWORD*). */

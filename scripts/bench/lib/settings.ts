@@ -72,6 +72,18 @@ export function parseStackEnv(spec: string, problems: string[], what: string): S
   return env;
 }
 
+/**
+ * What every stack the benchmark starts gets before BENCH_ENV / BENCH_VARIANTS: it signs its buyers up
+ * from one host, which the gateway's per-address signup limit (SIGNUPS_PER_IP) would throttle, so that
+ * limit is off. The purchase limit (PURCHASES_PER_USER) stays: its buyers are distinct users, each far
+ * below it, and sold-out answers are not counted. A gateway of BENCH_GATEWAY_URL needs the same.
+ */
+export const BENCH_STACK_ENV: StackEnv = { gateway: { SIGNUPS_PER_IP: "0" } };
+
+function withBenchDefaults(stackEnv: StackEnv): StackEnv {
+  return { ...stackEnv, gateway: { ...BENCH_STACK_ENV.gateway, ...stackEnv.gateway } };
+}
+
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const problems: string[] = [];
   const rawScale = env["BENCH_SCALE"] ?? "full";
@@ -113,7 +125,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
 
   const baselineSpec = env["BENCH_ENV"] ?? "";
-  const baseline: Variant = { name: "platform", env: parseStackEnv(baselineSpec, problems, "BENCH_ENV"), spec: baselineSpec };
+  const baseline: Variant = { name: "platform", env: withBenchDefaults(parseStackEnv(baselineSpec, problems, "BENCH_ENV")), spec: baselineSpec };
   const variants: Variant[] = [];
   for (const v of (env["BENCH_VARIANTS"] ?? "").split(";").map((s) => s.trim()).filter(Boolean)) {
     const colon = v.indexOf(":");
@@ -123,7 +135,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       continue;
     }
     const spec = [baselineSpec, v.slice(colon + 1)].filter(Boolean).join(",");
-    variants.push({ name, env: parseStackEnv(spec, problems, `BENCH_VARIANTS ${name}`), spec: v.slice(colon + 1) });
+    variants.push({ name, env: withBenchDefaults(parseStackEnv(spec, problems, `BENCH_VARIANTS ${name}`)), spec: v.slice(colon + 1) });
   }
 
   const gatewayUrl = optional("BENCH_GATEWAY_URL", undefined)?.replace(/\/$/, "");
