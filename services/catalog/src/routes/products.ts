@@ -3,7 +3,7 @@ import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
 import { createProduct, getProduct, myProducts, restockProduct, updateProduct } from "../store/products.ts";
 import type { ProductStock } from "../store/inventory.ts";
-import { imageRefs } from "../store/images.ts";
+import { imageRefs, imageRefsOf, withImages } from "../store/images.ts";
 import { MAX_STOCK_UNITS, type ProductInput } from "../domain/products.ts";
 import { idParams, page, pageSize, priceRange, strictObject, uuid } from "./schemas.ts";
 import { searchProducts } from "../store/product-search.ts";
@@ -39,12 +39,14 @@ export async function productRoutes(app: FastifyInstance, opts: { db: Db; stock:
   );
 
   app.get<{ Querystring: ProductQuery }>("/products", { schema: { querystring: searchQuery } }, async (request) => {
-    return searchProducts(db, productSearch(request.query));
+    const found = await searchProducts(db, productSearch(request.query));
+    const refs = await imageRefsOf(db, found.items.map((p) => p.productId), imageUrlPrefix);
+    return { items: found.items.map((p) => withImages(p, refs)), total: found.total };
   });
 
   app.get<{ Params: { productId: string } }>("/products/:productId", { schema: { params: idParams("productId") } }, async (request) => {
     const [product, images] = await Promise.all([getProduct(db, request.params.productId), imageRefs(db, request.params.productId, imageUrlPrefix)]);
-    return { ...product, images };
+    return { ...product, images, imageUrl: images[0]?.url ?? null };
   });
 
   app.patch<{ Params: { productId: string }; Body: Partial<ProductInput> }>(

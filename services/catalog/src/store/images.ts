@@ -2,7 +2,7 @@
 import { conflict, notFound } from "@drops/http";
 import type { Db } from "./prisma.ts";
 import { isUniqueViolation } from "./errors.ts";
-import { imageView, type ImageRef, type ImageRow, type ImageView } from "../domain/images.ts";
+import { imageUrl, imageView, type ImageRef, type ImageRow, type ImageView } from "../domain/images.ts";
 import type { ImageType } from "../domain/image-type.ts";
 
 export type NewImage = { imageId: string; productId: string; contentType: ImageType; bytes: number; sha256: string; createdAt: Date };
@@ -59,4 +59,32 @@ export async function findImage(db: Db, imageId: string): Promise<ImageRow | nul
 export async function deleteImageRow(db: Db, productId: string, imageId: string): Promise<void> {
   const { count } = await db.image.deleteMany({ where: { id: imageId, productId } });
   if (count === 0) throw notFound("this product has no such image", "IMAGE_NOT_FOUND");
+}
+
+/**
+ * `{imageId, url}` of each product's images, oldest first, for a page of answers (search, names):
+ * one query for all of them (the (product_id, sha256) unique index leads with the product), never one per row. Products without
+ * images are absent from the map.
+ */
+export async function imageRefsOf(db: Db, productIds: readonly string[], urlPrefix: string): Promise<Map<string, ImageRef[]>> {
+  const ids = [...new Set(productIds)];
+  const byProduct = new Map<string, ImageRef[]>();
+  if (ids.length === 0) return byProduct;
+  const rows = await db.image.findMany({
+    where: { productId: { in: ids } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, productId: true },
+  });
+  for (const r of rows) {
+    const refs = byProduct.get(r.productId) ?? [];
+    refs.push({ imageId: r.id, url: imageUrl(urlPrefix, r.id) });
+    byProduct.set(r.productId, refs);
+  }
+  return byProduct;
+}
+
+/** An answer with its product's pictures: `images` (oldest first) and `imageUrl`, the first one's URL or null. */
+export function withImages<T extends { productId: string }>(item: T, refs: ReadonlyMap<string, ImageRef[]>): T & { images: ImageRef[]; imageUrl: string | null } {
+  const images = refs.get(item.productId) ?? [];
+  return { ...item, images, imageUrl: images[0]?.url ?? null };
 }

@@ -10,13 +10,16 @@ type CatalogDrop = {
   startsAt: string; units: number; available: number; perBuyerLimit: number; holdSeconds: number; status: string;
   /** A queued drop's waiting room (issue 10). */
   queue?: { admitPerSecond: number; seedHash: string };
+  /** The product's pictures (the catalog adds them with one query per answer). */
+  images?: { imageId: string; url: string }[]; imageUrl?: string | null;
 };
 
-/** The public view of a drop: the BRIEF's fields plus what a drop page needs. */
+/** The public view of a drop: the BRIEF's fields plus what a drop page and a drop card need (the product's pictures). */
 function publicDrop(d: CatalogDrop) {
   return {
     dropId: d.dropId, productId: d.productId, name: d.name, startsAt: d.startsAt, units: d.units, available: d.available, status: d.status,
     description: d.description, priceCents: d.priceCents, perBuyerLimit: d.perBuyerLimit, holdSeconds: d.holdSeconds, sellerId: d.sellerId,
+    images: d.images ?? [], imageUrl: d.imageUrl ?? null,
     ...(d.queue ? { queue: d.queue } : {}),
   };
 }

@@ -51,6 +51,8 @@ export const orderLine = {
   required: ["productId", "quantity", "priceCents"],
   properties: { productId: uuid, quantity: { type: "integer" }, priceCents: { type: "integer", description: "unit price at the checkout" } },
 } as const;
+/** A buyer's order line, with what it is called (the product's current name; null when the catalog cannot say). */
+const namedOrderLine = { ...orderLine, properties: { ...orderLine.properties, name: { type: ["string", "null"], description: "the product's name" } } } as const;
 
 export const orderAnswer = {
   type: "object",
@@ -59,7 +61,9 @@ export const orderAnswer = {
   properties: {
     orderId: { type: "string" },
     dropId: { type: ["string", "null"], description: "the drop of a drop order; null for a cart order (see lines)" },
-    lines: { type: "array", items: orderLine, description: "a cart order's lines (absent for a drop order)" },
+    lines: { type: "array", items: namedOrderLine, description: "a cart order's lines, each with its product's name (absent for a drop order)" },
+    name: { type: ["string", "null"], description: "a drop order: the drop's product name; a cart order: null (see lines[].name); null too when the catalog cannot say" },
+    imageUrl: { type: ["string", "null"], description: "a picture of what was bought: the drop's product's first image, or a cart order's first line's" },
     buyerId: { type: "string" }, quantity: { type: "integer", description: "units: a drop order's, or the sum of a cart order's lines" },
     amountCents: { type: "integer" }, currency: { type: "string" }, status: orderStatus, stage: orderStage,
     holdExpiresAt: { type: ["string", "null"] },

@@ -74,11 +74,16 @@ export const productAnswer = answer(
   { productId: uuid, sellerId: uuid, ...productFields, createdAt: { type: "string" }, updatedAt: { type: "string" } },
   ["productId", "sellerId", "name", "description", "priceCents"],
 );
+/** A product's pictures, on a product, a drop and their search results. */
+const pictures = {
+  images: { type: "array", description: "the product's images, oldest first", items: answer({ imageId: uuid, url: { type: "string" } }, ["imageId", "url"]) },
+  imageUrl: { type: ["string", "null"], description: "the first image's URL (null: no image yet)" },
+} as const;
 export const productWithStockAnswer = answer(
   {
     ...productAnswer.properties,
     stock: answer({ available: { type: "integer", description: "units on sale for carts now (0 when the stock was never set)" } }, ["available"]),
-    images: { type: "array", description: "the product's images, oldest first", items: answer({ imageId: uuid, url: { type: "string" } }, ["imageId", "url"]) },
+    ...pictures,
   },
   [...productAnswer.required, "stock"],
 );
@@ -121,6 +126,7 @@ export const dropAnswer = answer(
     units: { type: "integer" }, available: { type: "integer" }, status: dropStatus,
     description: { type: "string" }, priceCents: { type: "integer" }, perBuyerLimit: { type: "integer" }, holdSeconds: { type: "integer" },
     sellerId: uuid,
+    ...pictures,
     queue: answer(
       {
         admitPerSecond: { type: "integer", description: "buyers admitted from the waiting room per second" },

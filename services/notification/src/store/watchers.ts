@@ -19,6 +19,12 @@ export async function watchDrop(pool: pg.Pool, dropId: string, buyerId: string, 
   );
 }
 
+/** True when the buyer watches the drop. */
+export async function isWatching(pool: pg.Pool, dropId: string, buyerId: string): Promise<boolean> {
+  const res = await pool.query("SELECT 1 FROM drop_watchers WHERE drop_id = $1 AND buyer_id = $2", [dropId, buyerId]);
+  return res.rowCount === 1;
+}
+
 /** True when a watch existed. */
 export async function unwatchDrop(pool: pg.Pool, dropId: string, buyerId: string): Promise<boolean> {
   const res = await pool.query("DELETE FROM drop_watchers WHERE drop_id = $1 AND buyer_id = $2", [dropId, buyerId]);
