@@ -15,6 +15,7 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 import { metricsStarted, serveMetrics, startMetrics, stopMetrics } from "./metrics.ts";
 
 export { FORCE_SAMPLE } from "./names.ts";
+export type { BatchObservableResult, Observable, ObservableResult } from "@opentelemetry/api";
 export { CounterSeries, HistogramSeries, LATENCY_BUCKETS_SECONDS, collectHot, hotCounter, hotHistogram, type HotCounter, type HotHistogram, type Labels } from "./hot.ts";
 export { METRICS_CONTENT_TYPE, metricsOnSeparatePort, metricsStarted, metricsText } from "./metrics.ts";
 export { watchKafkaLag, type KafkaLagAdmin, type KafkaLagOptions } from "./kafka-lag.ts";

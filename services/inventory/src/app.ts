@@ -8,6 +8,7 @@ import { createAdmitterStore } from "./store/queue/queue-store.ts";
 import { createStockStore } from "./store/stock/stock-store.ts";
 import { createWorkers } from "./workers.ts";
 import { createOpener } from "./workers/opener.ts";
+import { inventoryGauges } from "./store/metrics.ts";
 
 /**
  * The inventory service: the shared shell (errors, /health, /ready on Redis, PostgreSQL, Kafka), its
@@ -28,6 +29,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.addHook("preValidation", rejectNul);
       const prefix = config.STOCK_KEY_PREFIX;
       const store = createStockStore(clients.redis, { prefix });
+      const gauges = inventoryGauges({ redis: clients.redis, prefix, onError: (err) => app.log.debug({ err }, "stock gauges not read") });
+      app.addHook("onClose", async () => gauges.stop());
       const locker = createLock(clients.lockClients, {
         lockPrefix: `${prefix}lock:`,
         fencePrefix: `${prefix}fence:`,

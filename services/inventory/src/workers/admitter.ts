@@ -18,6 +18,7 @@ import { FAIR_ORDER_ALGORITHM, fairOrder } from "../domain/fair-order.ts";
 import type { Pool } from "../store/db.ts";
 import { queuedDrops, type DropRow } from "../store/drops.ts";
 import type { AdmitterStore } from "../store/queue/queue-store.ts";
+import { queueAdmitted } from "../store/metrics.ts";
 
 export type AdmitterLogger = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
 
@@ -125,6 +126,7 @@ export function createAdmitter(opts: AdmitterOptions): Admitter {
     if (r.status !== "TICKED") return false;
     stats.ticks += 1;
     stats.admitted += r.admitted;
+    queueAdmitted.add(r.admitted);
     stats.expired += r.expired;
     stats.dropped += r.dropped;
     return r.admitted === max;
