@@ -397,9 +397,9 @@ function pathFor(route: Route, ctx: FuzzContext): fc.Arbitrary<string> {
   const paramSchemas = route.schema.params?.properties ?? {};
   const one = (name: string) =>
     fc.oneof(
-      { arbitrary: validValue(paramSchemas[name] ?? { type: "string", format: "uuid" }, ctx, name).map((v) => enc(String(v))), weight: 5 },
+      { arbitrary: validValue(paramSchemas[name] ?? { type: "string", format: "uuid" }, ctx, name).map((v) => enc(String(v))), weight: 8 },
       { arbitrary: fc.uuid().map((u) => u.toUpperCase()), weight: 1 },
-      { arbitrary: fc.constantFrom(...NOT_IDS), weight: 3 },
+      { arbitrary: fc.constantFrom(...NOT_IDS), weight: 2 },
       { arbitrary: fc.string({ minLength: 1, maxLength: 40, unit: "binary" }).map(enc), weight: 1 },
     );
   return fc.tuple(...names.map(one)).map((values) => {
@@ -677,7 +677,8 @@ export async function fuzzRoutes(opts: FuzzOptions): Promise<FuzzReport> {
         const { problem, body: parsed } = checkAnswer(res, opts.codes);
         const seen = `${label} ${res.statusCode}`;
         statuses[seen] = (statuses[seen] ?? 0) + 1;
-        if (process.env["FUZZ_VERBOSE"] && statuses[seen] === 3) console.error(`[fuzz] ${seen}: ${JSON.stringify(shortened(request)).slice(0, 600)} -> ${res.text.slice(0, 200)}`);
+        if (process.env["FUZZ_VERBOSE"] === "all") console.error(`[fuzz] ${seen} -> ${res.text.slice(0, 160)}`);
+        else if (process.env["FUZZ_VERBOSE"] && statuses[seen] === 3) console.error(`[fuzz] ${seen}: ${JSON.stringify(shortened(request)).slice(0, 600)} -> ${res.text.slice(0, 200)}`);
         if (problem !== undefined && !(opts.allow?.(route, res.statusCode, parsed) ?? false)) {
           const key = `${label} | ${problem}`;
           const known = problems.get(key);
