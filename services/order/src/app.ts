@@ -8,6 +8,7 @@ import { adminOrderRoutes } from "./routes/admin-orders.ts";
 import { dropSalesRoutes } from "./routes/drop-sales.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { createOrderQueries } from "./store/order-queries.ts";
+import { orderGauges } from "./store/metrics.ts";
 import { createSimulatedProvider, type PaymentDeps, type PaymentProvider } from "./store/payment-provider.ts";
 import { cancelOrder, retryRefund, type SagaDeps } from "./store/saga-step.ts";
 import { createWorkers, type OrderWorkers } from "./workers.ts";
@@ -39,6 +40,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     clients: clients.shell,
     setup: async (app) => {
       const queries = createOrderQueries(clients.prisma);
+      const gauges = orderGauges({ pool: clients.pool, onError: (err) => app.log.debug({ err }, "outbox backlog not read") });
+      app.addHook("onClose", async () => gauges.stop());
       await app.register(orderRoutes, { queries, cancel: (orderId, buyerId) => cancelOrder(saga, orderId, buyerId) });
       await app.register(adminOrderRoutes, { queries, retryRefund: (orderId) => retryRefund(saga, orderId) });
       await app.register(dropSalesRoutes, { queries });

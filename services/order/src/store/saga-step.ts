@@ -2,13 +2,15 @@
  * One saga step in one transaction: (dedupe the cause) -> lock the order -> decide -> write the
  * order and the outgoing events to the outbox. Either all of it happens or none of it. The buyer's
  * cancel and the operator's refund retry are steps too. Every committed step is counted
- * (drops_saga_steps_total{input,changed}; drops_saga_duration_seconds{outcome} when the saga ends).
+ * (drops_saga_steps_total{input,changed}; drops_saga_duration_seconds{outcome} when the saga ends;
+ * drops_saga_compensations_total{reason} for a compensating step; a compensation runs in a span that
+ * is always sampled).
  */
 import type pg from "pg";
 import type { Counter, Histogram } from "@opentelemetry/api";
 import type { DropsEvent } from "@drops/events";
 import { inTransaction, type Tx } from "@drops/db";
-import { meter } from "@drops/telemetry";
+import { FORCE_SAMPLE, meter, tracer, tracingEnabled } from "@drops/telemetry";
 import { TERMINAL, type Order, type OrderStatus } from "../domain/order.ts";
 import { decide, evolve, type Decision, type Rejection, type SagaInput } from "../domain/saga.ts";
 import type { SagaTopics } from "../domain/topics.ts";
@@ -55,6 +57,50 @@ async function applyToLocked(tx: Tx, deps: SagaDeps, orderId: string, current: O
  * consumer in the same transaction, so a redelivered event changes nothing.
  */
 export async function runSagaStep(deps: SagaDeps, orderId: string, input: SagaInput, cause: Cause, dedupe?: { consumer: string }): Promise<StepResult> {
+  const reason = compensationReason(input);
+  if (reason === undefined || !tracingEnabled()) return runStep(deps, orderId, input, cause, dedupe);
+  // A compensation: its own span, always sampled (@drops/telemetry's sampler), active while the step
+  // writes its events, so their traceparent says sampled and the release, refund and notice
+  // downstream are kept too, whatever the purchase's own sampling decided.
+  return tracer().startActiveSpan(`saga compensate ${input.type}`, { attributes: { [FORCE_SAMPLE]: true, "drops.saga.input": input.type, "drops.saga.compensation": reason, "drops.order.id": orderId } }, async (span) => {
+    try {
+      const result = await runStep(deps, orderId, input, cause, dedupe);
+      span.setAttribute("drops.saga.outcome", result.order?.status ?? "unknown");
+      return result;
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: 2, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/**
+ * The reason label of a compensating input (the saga undoes a hold or a charge), or undefined for a
+ * forward step. Bounded: PaymentFailed's reasons are the events' enum.
+ */
+export function compensationReason(input: SagaInput): string | undefined {
+  switch (input.type) {
+    case "PaymentFailed":
+      return `payment_${input.reason.toLowerCase()}`;
+    case "PaymentTimedOut":
+      return "payment_timeout";
+    case "StockConfirmFailed":
+      return "stock_confirm_failed";
+    case "CancelRequested":
+      return "buyer_cancel";
+    case "RefundFailed":
+      return "refund_failed";
+    case "StockReleased":
+      return input.reason === "HOLD_EXPIRED" ? "hold_expired" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+async function runStep(deps: SagaDeps, orderId: string, input: SagaInput, cause: Cause, dedupe?: { consumer: string }): Promise<StepResult> {
   const result = await inTransaction(deps.pool, async (tx) => {
     if (dedupe !== undefined && cause !== null) {
       const { fresh, order } = await markProcessedAndLockOrder(tx, dedupe.consumer, cause.eventId, orderId);
@@ -63,7 +109,7 @@ export async function runSagaStep(deps: SagaDeps, orderId: string, input: SagaIn
     }
     return applyInTx(tx, deps, orderId, input, cause);
   });
-  if (!result.duplicate) observeStep(input.type, result, deps.now());
+  if (!result.duplicate) observeStep(input.type, result, deps.now(), compensationReason(input));
   return result;
 }
 
@@ -101,10 +147,10 @@ export async function retryRefund(deps: SagaDeps, orderId: string): Promise<Comm
   return answer(orderId, result);
 }
 
-let instruments: { duration: Histogram; steps: Counter } | undefined;
+let instruments: { duration: Histogram; steps: Counter; compensations: Counter } | undefined;
 
 /** Records a committed step: the input, and the saga's duration when it just ended. No-ops unless telemetry runs. */
-export function observeStep(input: string, result: StepResult, now: number): void {
+export function observeStep(input: string, result: StepResult, now: number, compensation?: string): void {
   // Created on first use, after telemetry started. The names are the dashboard's contract.
   instruments ??= {
     duration: meter().createHistogram("drops_saga_duration_seconds", {
@@ -113,9 +159,11 @@ export function observeStep(input: string, result: StepResult, now: number): voi
       advice: { explicitBucketBoundaries: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300] },
     }),
     steps: meter().createCounter("drops_saga_steps", { description: "saga inputs applied" }),
+    compensations: meter().createCounter("drops_saga_compensations", { description: "compensating saga steps that changed the order, by reason" }),
   };
   const changed = result.decision !== null && (result.decision.change !== null || result.decision.create !== null);
   instruments.steps.add(1, { input, changed: String(changed) });
+  if (changed && compensation !== undefined) instruments.compensations.add(1, { reason: compensation });
   const status = result.decision?.change?.status;
   if (status !== undefined && TERMINAL.includes(status) && result.order !== null) {
     instruments.duration.record(Math.max(0, now - result.order.createdAt) / 1000, { outcome: status });
