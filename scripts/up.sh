@@ -78,6 +78,10 @@ for svc in "${SERVICES[@]}"; do
 done
 
 url="http://127.0.0.1:$(service_port gateway)"
+if [[ -f scripts/seed.ts ]]; then
+  step "Selling out the demo sold-out drop (a demo buyer buys it through the gateway)"
+  node scripts/seed.ts --sell-out "$url" | sed 's/^/    /' || info "the demo sell-out did not complete (the platform is up; see above)"
+fi
 step "The platform is up"
 info "storefront:  $url/  (open it in a browser)"
 info "gateway:     $url/api  (liveness $url/health, readiness $url/ready)"

@@ -11,6 +11,11 @@ import type { Db } from "./prisma.ts";
 import { createProduct } from "./products.ts";
 import { applyAsSeller, decideSeller, sellerOfUser } from "./sellers.ts";
 import { login, signup, userIdByEmail } from "./users.ts";
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import type { ImageStorage } from "./image-storage.ts";
+import { receiveImage } from "./image-upload.ts";
+import { recordImage } from "./images.ts";
 
 export { readConfig, type Config } from "../config.ts";
 export { createDb, type Db } from "./prisma.ts";
@@ -18,6 +23,9 @@ export { ensureAdmin } from "./users.ts";
 export { getDrop } from "./drops.ts";
 export type { DropScheduler } from "./inventory.ts";
 export type { DropView } from "../domain/drops.ts";
+export { openImageStorage } from "./open-image-storage.ts";
+export type { ImageStorage } from "./image-storage.ts";
+export { drawPng, type Picture, type Shape } from "../domain/demo-png.ts";
 
 export type SellerAccount = { email: string; password: string; displayName: string; businessName: string };
 
@@ -34,7 +42,7 @@ export async function ensureApprovedSeller(db: Db, account: SellerAccount, note:
   return userId;
 }
 
-export type UpcomingDrop = { dropId: string; startsAt: string; reused: boolean };
+export type UpcomingDrop = { dropId: string; productId: string; startsAt: string; reused: boolean };
 
 /**
  * The seller's product named `product.name` (created when missing) with a drop that has not started
@@ -56,11 +64,11 @@ export async function ensureUpcomingDrop(
   const upcoming = await db.drop.findFirst({ where: { productId, startsAt: { gt: new Date(nowMs) } }, orderBy: { startsAt: "asc" } });
   if (upcoming) {
     await opts.schedule(await getDrop(db, upcoming.id));
-    return { dropId: upcoming.id, startsAt: upcoming.startsAt.toISOString(), reused: true };
+    return { dropId: upcoming.id, productId, startsAt: upcoming.startsAt.toISOString(), reused: true };
   }
   const startsAt = new Date(nowMs + opts.delaySeconds * 1000).toISOString();
   const created: DropView = await createDrop(db, userId, { productId, startsAt, ...drop }, opts.schedule, nowMs);
-  return { dropId: created.dropId, startsAt: created.startsAt, reused: false };
+  return { dropId: created.dropId, productId, startsAt: created.startsAt, reused: false };
 }
 
 /**
@@ -79,4 +87,55 @@ export async function ensureStockedProduct(
   const productId = existing?.id ?? (await createProduct(db, userId, product)).productId;
   await opts.setStock(productId, opts.stock);
   return { productId, created: existing === null };
+}
+
+/**
+ * A picture for a product that has none, stored the way an upload is (the bytes judged and put in
+ * the image storage under a fresh image id, then recorded in the images table); a product that
+ * already has an image keeps it (idempotent). Returns whether one was added.
+ */
+export async function ensureProductImage(
+  db: Db,
+  storage: ImageStorage,
+  productId: string,
+  png: Buffer,
+  opts: { maxBytes: number; maxPerProduct: number; urlPrefix: string },
+): Promise<{ added: boolean }> {
+  if ((await db.image.count({ where: { productId } })) > 0) return { added: false };
+  const imageId = randomUUID();
+  const received = await receiveImage(storage, imageId, Readable.from([png]), opts.maxBytes, () => {});
+  const { created } = await recordImage(db, { imageId, productId, ...received, createdAt: new Date() }, opts.maxPerProduct, opts.urlPrefix);
+  if (!created) await storage.delete(imageId);
+  return { added: created };
+}
+
+/**
+ * The seller's product named `product.name` (created when missing) with a drop that opened
+ * `agoSeconds` before `nowMs` and is not over: an existing started, unpaused drop with units left is
+ * reused, else one is created as if scheduled at its start (the catalog's rule: a start now or
+ * later, at the time of scheduling). The inventory opens it when it loads its schedule.
+ */
+export async function ensureOpenDrop(
+  db: Db,
+  userId: string,
+  product: ProductInput,
+  drop: Omit<DropInput, "productId" | "startsAt">,
+  opts: { agoSeconds: number; schedule: DropScheduler; nowMs?: number },
+): Promise<UpcomingDrop> {
+  const nowMs = opts.nowMs ?? Date.now();
+  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
+  const productId =
+    (await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } }))?.id ??
+    (await createProduct(db, userId, product)).productId;
+  const open = await db.drop.findFirst({
+    where: { productId, startsAt: { lte: new Date(nowMs) }, status: { in: ["scheduled", "open"] }, available: { gt: 0 } },
+    orderBy: { startsAt: "desc" },
+  });
+  if (open) {
+    await opts.schedule(await getDrop(db, open.id));
+    return { dropId: open.id, productId, startsAt: open.startsAt.toISOString(), reused: true };
+  }
+  const startMs = nowMs - opts.agoSeconds * 1000;
+  const created = await createDrop(db, userId, { productId, startsAt: new Date(startMs).toISOString(), ...drop }, opts.schedule, startMs);
+  return { dropId: created.dropId, productId, startsAt: created.startsAt, reused: false };
 }
