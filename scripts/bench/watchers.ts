@@ -6,6 +6,7 @@
  *   node scripts/bench/watchers.ts one              # 18,000 watchers on one gateway
  *   node scripts/bench/watchers.ts three            # 50,000 watchers across three gateways
  *   node scripts/bench/watchers.ts one --watchers 2000   # a smaller run (checks the harness)
+ *   node scripts/bench/watchers.ts memory --watchers 5000  # memory per stream, in process (below)
  *
  * Options: `--watchers N`, `--procs N` (watcher processes; default one per 5,000), `--units N` (1000),
  * `--buyers N` (units + 30 %), `--concurrency N` (purchase requests in flight, 48).
@@ -30,6 +31,13 @@
  *     event arrived. Delivery latency = arrival - change time, p50 / p90 / p99 / max over the
  *     watchers; watchers that got it; watchers the gateway closed (slow clients dropped).
  *  7. A JSON summary on stdout and in `.run/bench/watchers-<time>.json`.
+ *
+ * The `memory` scenario has no platform: a Fastify server in a process of its own (with --expose-gc)
+ * runs the gateway's SSE registry and fan-out (packages/http) on one route, N watchers connect from
+ * a child, and after full GCs it reports per stream: RSS growth, V8 heap used / committed growth by
+ * space (the young generation grows by a fixed amount in any connection storm, which the RSS figure
+ * of the other scenarios counts against the connections), and from a heap snapshot the objects alive
+ * once per stream (count and self size by constructor).
  *
  * Every process of the platform, the watchers and this runner share the machine (2 cores here): the
  * figures are what one small box does with all of it at once.
@@ -135,9 +143,96 @@ function runChild(cfg: ChildConfig): void {
   pump();
 }
 
+// -------------------------------------------------------------------------------- memory scenario
+
+/** The in-process server of the `memory` scenario (run with --expose-gc); prints its JSON figures on stdout. */
+async function runMemoryServer(n: number, hardLimit: number): Promise<void> {
+  const v8 = await import("node:v8");
+  const { createRequire } = await import("node:module");
+  const { pathToFileURL } = await import("node:url");
+  const fromHttp = createRequire(new URL("../../packages/http/package.json", import.meta.url));
+  const { sseRegistryFor, createSseFanout } = await import("../../packages/http/src/index.ts");
+  type App = Parameters<typeof sseRegistryFor>[0];
+  const { default: Fastify } = (await import(pathToFileURL(fromHttp.resolve("fastify")).href)) as { default: (o: object) => App };
+  const app = Fastify({ logger: false });
+  const sse = sseRegistryFor(app, { heartbeatMs: 15_000 });
+  const fanout = createSseFanout<{ available: number }>({ tickMs: 100, render: (k, v) => ({ event: "stock", data: { dropId: k, ...v } }) });
+  app.get<{ Params: { dropId: string } }>("/api/drops/:dropId/stock/stream", async (request, reply) => {
+    const stream = sse.open(request, reply);
+    stream.send("stock", { dropId: request.params.dropId, available: 1000 }, 1);
+    fanout.join(request.params.dropId, stream, 1);
+  });
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const port = (app.server.address() as { port: number }).port;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 3; i++) {
+      gc?.();
+      await sleep(200);
+    }
+  };
+  const rssKb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN);
+  await settle();
+  const r0 = rssKb();
+  const h0 = process.memoryUsage();
+  const sp0 = v8.getHeapSpaceStatistics();
+  const child = spawnChild({ targets: [{ host: "127.0.0.1", port }], dropId: "d", count: n, inFlight: 64 }, hardLimit);
+  for (;;) {
+    await sleep(500);
+    const p = (await ask(child, { type: "progress" })) as Extract<ToParent, { type: "progress" }>;
+    if (p.connected + p.failed >= n) break;
+  }
+  await sleep(2000);
+  const r1NoGc = rssKb();
+  await settle();
+  const r1 = rssKb();
+  const h1 = process.memoryUsage();
+  const sp1 = v8.getHeapSpaceStatistics();
+  const file = v8.writeHeapSnapshot(join(fileURLToPath(new URL("../../", import.meta.url)), ".run", "bench", `sse-memory-${process.pid}.heapsnapshot`));
+  const snap = JSON.parse(readFileSync(file, "utf8")) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  (await import("node:fs")).rmSync(file);
+  const { node_fields: fields, node_types: [types] } = snap.snapshot.meta;
+  const [ti, ni, si] = ["type", "name", "self_size"].map((f) => fields.indexOf(f)) as [number, number, number];
+  const count = new Map<string, { n: number; bytes: number }>();
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const type = types[snap.nodes[i + ti]!]!;
+    if (!["object", "closure", "native", "array"].includes(type)) continue;
+    const name = `${type}:${snap.strings[snap.nodes[i + ni]!]}`;
+    const c = count.get(name) ?? { n: 0, bytes: 0 };
+    c.n++;
+    c.bytes += snap.nodes[i + si]!;
+    count.set(name, c);
+  }
+  const perStream = [...count].filter(([, c]) => c.n >= n * 0.9).map(([name, c]) => ({ name, perStream: round(c.n / n, 2), bytesEach: Math.round(c.bytes / c.n) })).sort((a, b) => b.perStream - a.perStream);
+  const kb = (b: number): number => round(b / 1024 / n, 2);
+  const out = {
+    scenario: "memory",
+    streams: sse.size,
+    rssPerStreamKb: { beforeGc: round((r1NoGc - r0) / n, 2), afterGc: round((r1 - r0) / n, 2) },
+    heapPerStreamKb: { used: kb(h1.heapUsed - h0.heapUsed), committed: kb(h1.heapTotal - h0.heapTotal) },
+    spacesGrowthMb: Object.fromEntries(sp1.map((sp, i): [string, number] => [sp.space_name, round((sp.space_size - sp0[i]!.space_size) / 1048576)]).filter(([, v]) => v !== 0)),
+    liveObjectsPerStream: { count: round(perStream.reduce((a, o) => a + o.perStream, 0)), bytes: Math.round(perStream.reduce((a, o) => a + o.perStream * o.bytesEach, 0)), top: perStream.slice(0, 25) },
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  child.proc.send({ type: "exit" } satisfies ToChild);
+  await app.close();
+  process.exit(0);
+}
+
+async function memoryScenario(args: Args): Promise<Record<string, unknown>> {
+  const n = args.watchers ?? 10_000;
+  log(`scenario memory: ${n} streams on an in-process SSE server`);
+  mkdirSync(join(fileURLToPath(new URL("../../", import.meta.url)), ".run", "bench"), { recursive: true });
+  const proc = spawn(process.execPath, ["--expose-gc", SELF, "--memory-server", String(n)], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  proc.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => proc.on("close", r));
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
 // ----------------------------------------------------------------------------------------- parent
 
-type Args = { scenarios: ("one" | "three")[]; watchers?: number; procs?: number; units: number; buyers?: number; concurrency: number };
+type Args = { scenarios: ("one" | "three" | "memory")[]; watchers?: number; procs?: number; units: number; buyers?: number; concurrency: number };
 
 function parseArgs(argv: string[]): Args {
   const out: Args = { scenarios: [], units: 1000, concurrency: 48 };
@@ -148,7 +243,7 @@ function parseArgs(argv: string[]): Args {
       if (!Number.isSafeInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
       return v;
     };
-    if (a === "one" || a === "three") out.scenarios.push(a);
+    if (a === "one" || a === "three" || a === "memory") out.scenarios.push(a);
     else if (a === "all") out.scenarios.push("one", "three");
     else if (a === "--watchers") out.watchers = num();
     else if (a === "--procs") out.procs = num();
@@ -221,7 +316,9 @@ async function scenario(name: "one" | "three", args: Args, hardLimit: number): P
   const watchers = args.watchers ?? (name === "one" ? 18_000 : 50_000);
   const procs = args.procs ?? Math.max(1, Math.ceil(watchers / 5000));
   const buyers = args.buyers ?? Math.ceil(args.units * 1.3);
-  log(`scenario ${name}: ${watchers} watchers over ${procs} processes, ${gateways} gateway(s), ${args.units} units, ${buyers} buyers`);
+  const { loadavg } = await import("node:os");
+  const loadBefore = loadavg().map((l) => round(l, 2));
+  log(`scenario ${name}: ${watchers} watchers over ${procs} processes, ${gateways} gateway(s), ${args.units} units, ${buyers} buyers; load ${loadBefore.join(" ")}`);
 
   const external = process.env["BENCH_GATEWAY_URLS"];
   const prof = process.env["BENCH_CPU_PROF"];
@@ -343,12 +440,14 @@ async function scenario(name: "one" | "three", args: Args, hardLimit: number): P
         received: arrivals.length,
         receivedPct: round((100 * arrivals.length) / Math.max(1, connected), 2),
         latencyMs: { p50: round(percentile(lat, 50)), p90: round(percentile(lat, 90)), p99: round(percentile(lat, 99)), max: round(lat.at(-1) ?? NaN) },
+        // the gateways' own spread: from the first watcher that had it to each other (upstream delay left out)
+        fromFirstWatcherMs: { p50: round(percentile(lat, 50) - (lat[0] ?? NaN)), p99: round(percentile(lat, 99) - (lat[0] ?? NaN)), max: round((lat.at(-1) ?? NaN) - (lat[0] ?? NaN)) },
         within250ms: round((100 * lat.filter((l) => l <= 250).length) / Math.max(1, connected), 2),
         within500ms: round((100 * lat.filter((l) => l <= 500).length) / Math.max(1, connected), 2),
       },
       memory: { rssGrowthMb: round(growthKb / 1024), perConnectionKb: round(growthKb / Math.max(1, connected), 2) },
       perGateway,
-      machine: { loadavg: (await import("node:os")).loadavg().map((l) => round(l, 2)) },
+      machine: { loadavgBefore: loadBefore, loadavgAfter: loadavg().map((l) => round(l, 2)) },
     };
     return summary;
   } finally {
@@ -362,7 +461,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const { hard } = openFileLimits();
   const results: Record<string, unknown>[] = [];
-  for (const s of args.scenarios) results.push(await scenario(s, args, hard));
+  for (const s of args.scenarios) results.push(s === "memory" ? await memoryScenario(args) : await scenario(s, args, hard));
   const out = JSON.stringify(results, null, 2);
   process.stdout.write(`${out}\n`);
   const dir = join(fileURLToPath(new URL("../../", import.meta.url)), ".run", "bench");
@@ -375,6 +474,11 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === "--child") {
   runChild(JSON.parse(process.env["WATCHERS_CHILD"] ?? "{}") as ChildConfig);
+} else if (process.argv[2] === "--memory-server") {
+  runMemoryServer(Number(process.argv[3]), openFileLimits().hard).catch((err: unknown) => {
+    log(`memory server failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(2);
+  });
 } else {
   const { soft, hard } = openFileLimits();
   if (soft < hard && process.env["WATCHERS_REEXEC"] !== "1") {
