@@ -18,7 +18,7 @@ export async function viewOf(d: Pick<CartRouteDeps, "carts" | "catalog" | "now">
 }
 
 /**
- * The buyer's own cart (x-user-id; buyer role): GET /cart, PUT /cart/lines/:productId {quantity},
+ * The buyer's own cart (the asserted caller; buyer role): GET /cart, PUT /cart/lines/:productId {quantity},
  * DELETE /cart/lines/:productId. Each answers the cart. A buyer only ever reaches the cart keyed by
  * their own verified id.
  */

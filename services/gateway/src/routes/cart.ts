@@ -7,7 +7,7 @@ import { IDEMPOTENCY_KEY } from "./order-schemas.ts";
 import { bearer, errors, idParams } from "./schemas.ts";
 
 /**
- * The buyer's cart, forwarded to the cart service with the verified buyer in x-user-id (a buyer only
+ * The buyer's cart, forwarded to the cart service with the verified buyer in the signed internal assertion (a buyer only
  * ever reaches their own cart): GET /api/cart, PUT / DELETE /api/cart/lines/:productId, POST
  * /api/cart/checkout (Idempotency-Key forwarded). The cart's refusals pass through as they are
  * (404 PRODUCT_NOT_FOUND, 409 NOT_FOR_SALE / CART_FULL / CART_EMPTY / LINE_UNAVAILABLE {productId,

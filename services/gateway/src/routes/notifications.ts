@@ -1,6 +1,6 @@
 /**
  * The buyer's notifications through the gateway (the notification service's list, mark-read and live
- * stream, with the verified caller in x-user-id):
+ * stream, with the verified caller in the signed internal assertion):
  *   GET  /api/notifications?page=&pageSize=&unread=   newest first, {items, total}
  *   POST /api/notifications/:id/read                  marks one read, answers it
  *   GET  /api/notifications/stream                    SSE: `event: notification` per new notification
@@ -8,7 +8,7 @@
  * The stream takes the access token from `Authorization: Bearer` or, since a browser's EventSource
  * cannot send headers, from `?access_token=`, verified exactly like the header. The token is never
  * logged (every logged URL is redacted: domain/redact-url.ts) nor traced (@drops/telemetry redacts
- * the parameter from spans), and it is not sent upstream: the notification service gets x-user-id.
+ * the parameter from spans), and it is not sent upstream: the notification service gets the signed assertion.
  *
  * The stream is proxied as bytes, one upstream connection per open client stream: simple, and each
  * costs an idle socket and no CPU between notifications; the service fans out across its instances

@@ -1,5 +1,5 @@
 /**
- * The buyer's notifications (the gateway authenticates and passes the buyer in x-user-id):
+ * The buyer's notifications (the gateway authenticates and passes the buyer in a signed internal assertion):
  *   GET  /notifications?page=&pageSize=&unread=   newest first, {items, total}
  *   POST /notifications/:id/read                  marks one read, answers it (404 for anyone else's)
  */

@@ -1,5 +1,5 @@
 /**
- * Operator routes (x-user-roles must include admin):
+ * Operator routes (the asserted caller's roles must include admin):
  *   GET  /admin/orders?status=&page=&pageSize=     every buyer's orders, newest first (status=failed: what needs a hand;
  *                                                  several statuses comma-separated)
  *   POST /admin/orders/:orderId/retry-refund       a failed order's refund requested again -> {orderId, status: "refunded"}

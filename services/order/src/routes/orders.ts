@@ -1,5 +1,5 @@
 /**
- * The order service's own HTTP API (the gateway authenticates and passes the buyer in x-user-id):
+ * The order service's own HTTP API (the gateway authenticates and passes the buyer in a signed internal assertion):
  *   GET  /orders/:orderId          the buyer's order (404 for anyone else's)
  *   GET  /orders?buyerId=&page=&pageSize=&status=   the buyer's orders, newest first, {items, total}
  *        (status: one status or several, comma-separated: `held,payment_pending,paid`)
