@@ -6,6 +6,7 @@ import { sellerRoutes } from "./routes/sellers.ts";
 import { sellerDropRoutes } from "./routes/sellers-drops.ts";
 import { productRoutes } from "./routes/products.ts";
 import { dropRoutes } from "./routes/drops.ts";
+import { nameRoutes } from "./routes/names.ts";
 import { imageRoutes } from "./routes/images.ts";
 import type { ImageStorage } from "./store/image-storage.ts";
 import { openImageStorage } from "./store/open-image-storage.ts";
@@ -50,7 +51,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(productRoutes, { db, stock, imageUrlPrefix: config.IMAGE_URL_PREFIX });
       const scheduler = opts.scheduler ?? httpDropScheduler(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);
-      await app.register(dropRoutes, { db, scheduler });
+      await app.register(dropRoutes, { db, scheduler, imageUrlPrefix: config.IMAGE_URL_PREFIX });
+      await app.register(nameRoutes, { db, imageUrlPrefix: config.IMAGE_URL_PREFIX });
       const storage = opts.images ?? openImageStorage(config);
       app.addHook("onClose", async () => storage.close());
       await storage.init();

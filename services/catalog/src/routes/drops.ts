@@ -3,6 +3,7 @@ import { callerOf } from "@drops/http";
 import type { Db } from "../store/prisma.ts";
 import { createDrop, getDrop } from "../store/drops.ts";
 import { searchDrops } from "../store/drop-search.ts";
+import { imageRefsOf, withImages } from "../store/images.ts";
 import type { DropScheduler } from "../store/inventory.ts";
 import type { DropInput } from "../domain/drops.ts";
 import { DROP_SORTS, DROP_STATUS_FILTERS, dropSearch, type DropQuery } from "../domain/search.ts";
@@ -33,9 +34,12 @@ const searchQuery = strictObject(
   [],
 );
 
-/** Drops: schedule (the product's approved owner), read and search (anyone). */
-export async function dropRoutes(app: FastifyInstance, opts: { db: Db; scheduler: DropScheduler }): Promise<void> {
-  const { db, scheduler } = opts;
+/**
+ * Drops: schedule (the product's approved owner), read and search (anyone). A drop read or found
+ * carries its product's pictures (`images`, `imageUrl`): one images query per answer, never per row.
+ */
+export async function dropRoutes(app: FastifyInstance, opts: { db: Db; scheduler: DropScheduler; imageUrlPrefix: string }): Promise<void> {
+  const { db, scheduler, imageUrlPrefix } = opts;
 
   app.post<{ Body: DropInput }>("/drops", { schema: { body: createBody } }, async (request, reply) => {
     const drop = await createDrop(db, callerOf(request).userId, request.body, scheduler);
@@ -43,10 +47,13 @@ export async function dropRoutes(app: FastifyInstance, opts: { db: Db; scheduler
   });
 
   app.get<{ Params: { dropId: string } }>("/drops/:dropId", { schema: { params: idParams("dropId") } }, async (request) => {
-    return getDrop(db, request.params.dropId);
+    const drop = await getDrop(db, request.params.dropId);
+    return withImages(drop, await imageRefsOf(db, [drop.productId], imageUrlPrefix));
   });
 
   app.get<{ Querystring: DropQuery }>("/drops", { schema: { querystring: searchQuery } }, async (request) => {
-    return searchDrops(db, dropSearch(request.query));
+    const found = await searchDrops(db, dropSearch(request.query));
+    const refs = await imageRefsOf(db, found.items.map((d) => d.productId), imageUrlPrefix);
+    return { items: found.items.map((d) => withImages(d, refs)), total: found.total };
   });
 }
