@@ -32,6 +32,8 @@ export const COMMITTED_SECRETS: ReadonlySet<string> = new Set([
   "e2e-jwt-secret-0123456789-0123456789-abcdef",
   "e2e-internal-auth-secret-0123456789-0123456789",
   "another-secret-0123456789-0123456789-abc",
+  // packages/e2e/test/fuzz.e2e.test.ts: a token signed with another secret
+  "not-the-secret-0123456789-0123456789-abc",
 ]);
 
 /** The variables of a config that hold a secret: by name (*SECRET*, *PASSWORD*). */

@@ -5,6 +5,7 @@
  * for any secret or password variable and inside a URL, with a message naming the variable.
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +59,7 @@ t.test("production refuses every committed secret, by name and inside URLs; deve
   t.throws(() => checkSecrets({ NODE_ENV: "production", INTERNAL_AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgresql://postgres:postgres@db:5432/drops" }), /the password in DATABASE_URL is a value committed/);
   t.throws(() => checkSecrets({ NODE_ENV: "development", INTERNAL_AUTH_SECRET: "short" }), /INTERNAL_AUTH_SECRET must be at least 32 characters/);
   t.same(checkSecrets({ NODE_ENV: "development", JWT_SECRET: DEV_JWT_SECRET, INTERNAL_AUTH_SECRET: DEV_INTERNAL_AUTH_SECRET }).JWT_SECRET, DEV_JWT_SECRET, "outside production the defaults work");
-  const own = { NODE_ENV: "production", JWT_SECRET: "a-secret-of-our-own-0123456789-abcdef", INTERNAL_AUTH_SECRET: "another-of-our-own-0123456789-abcdef", DATABASE_URL: "postgresql://app:s3cr3t-of-ours@db/drops" };
-  t.same(checkSecrets(own), own, "secrets of one's own pass");
+  const fresh = () => randomBytes(24).toString("hex");
+  const own = { NODE_ENV: "production", JWT_SECRET: fresh(), INTERNAL_AUTH_SECRET: fresh(), DATABASE_URL: `postgresql://app:${fresh()}@db/drops` };
+  t.same(checkSecrets(own), own, "secrets of one's own (made now, so never committed) pass");
 });
