@@ -6,11 +6,12 @@
  *   it runs on the gateway's sold-out short-circuit too);
  * - at most one log line per request at info ("request completed", with the request id; the gateway's
  *   request logger writes it at debug, see its routes/request-log.ts);
+ * - with tracing on, the HTTP server span named after the route pattern (`http.route`);
  * - GET /metrics (Prometheus text) on the app's own port when metrics run and no separate
  *   METRICS_PORT serves them.
  */
 import type { FastifyInstance } from "fastify";
-import { HistogramSeries, LATENCY_BUCKETS_SECONDS, METRICS_CONTENT_TYPE, hotHistogram, metricsOnSeparatePort, metricsStarted, metricsText } from "@drops/telemetry";
+import { HistogramSeries, LATENCY_BUCKETS_SECONDS, METRICS_CONTENT_TYPE, hotHistogram, metricsOnSeparatePort, metricsStarted, metricsText, nameServerSpan, tracingEnabled } from "@drops/telemetry";
 
 export const HTTP_DURATION_METRIC = "drops_http_server_duration_seconds";
 
@@ -33,6 +34,12 @@ function seriesFor(route: string, method: string, status: number): HistogramSeri
 const QUIET = new Set(["/health", "/ready", "/metrics"]);
 
 export function observeHttp(app: FastifyInstance): void {
+  if (tracingEnabled()) {
+    app.addHook("onRequest", (request, _reply, done) => {
+      nameServerSpan(request.method, request.routeOptions.url ?? "unmatched");
+      done();
+    });
+  }
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     seriesFor(route, request.method, reply.statusCode).record(reply.elapsedTime / 1000);

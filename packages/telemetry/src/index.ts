@@ -63,6 +63,29 @@ export function tracingEnabled(): boolean {
   return tracingOn;
 }
 
+/**
+ * Names the active HTTP server span after the route pattern (`POST /api/drops/:dropId/purchases`) and
+ * sets `http.route`: the HTTP instrumentation knows only the URL. No-op (one boolean test) without tracing.
+ */
+export function nameServerSpan(method: string, route: string): void {
+  if (!tracingOn) return;
+  const span = trace.getActiveSpan();
+  if (span === undefined) return;
+  span.updateName(`${method} ${route}`);
+  span.setAttribute("http.route", route);
+}
+
+/**
+ * The W3C traceparent of the active span ("" without tracing or without a valid span), for state
+ * written where no Kafka header goes (a stock stream entry the relay publishes later).
+ */
+export function activeTraceparent(): string {
+  if (!tracingOn) return "";
+  const sc = trace.getActiveSpan()?.spanContext();
+  if (sc === undefined || !trace.isSpanContextValid(sc)) return "";
+  return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
+}
+
 export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry> {
   serviceName = opts.serviceName;
   const withMetrics = opts.metrics !== false;

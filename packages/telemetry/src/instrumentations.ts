@@ -10,12 +10,22 @@ const PROBE_PATHS = new Set(["/health", "/ready", "/metrics"]);
  */
 export const REDACTED_QUERY_PARAMS = ["sig", "Signature", "AWSAccessKeyId", "X-Goog-Signature", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "access_token"];
 
-/** http, ioredis, pg, kafkajs, pino, undici, runtime metrics; fs/dns/net are off (noise, cost). */
+/** http, ioredis, pg, pino, undici, runtime metrics; fs/dns/net are off (noise, cost), kafkajs too (see below). */
 export function instrumentations(): Instrumentation[] {
   return getNodeAutoInstrumentations({
     "@opentelemetry/instrumentation-fs": { enabled: false },
     "@opentelemetry/instrumentation-dns": { enabled: false },
     "@opentelemetry/instrumentation-net": { enabled: false },
+    // Off: it injects a new context into every produced message's headers, the active one at send
+    // time. Our producers batch (the batcher drains in the root context) and relays publish events
+    // decided elsewhere, so that would replace each event's own traceparent (the purchase's) with a
+    // fresh root trace. @drops/kafka carries the event's traceparent in the headers and starts the
+    // consumer's `<topic> process` span from it; that span is each hop's Kafka span.
+    "@opentelemetry/instrumentation-kafkajs": { enabled: false },
+    // Only inside a traced operation: the relays' and pollers' idle queries and commands make no root spans.
+    "@opentelemetry/instrumentation-pg": { requireParentSpan: true },
+    // The command name only: arguments carry buyer and order ids, rate-limit keys (IPs) and tokens.
+    "@opentelemetry/instrumentation-ioredis": { requireParentSpan: true, dbStatementSerializer: (command: string) => command },
     "@opentelemetry/instrumentation-http": {
       ignoreIncomingRequestHook: (req: IncomingMessage) => PROBE_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
       redactedQueryParams: REDACTED_QUERY_PARAMS,

@@ -10,6 +10,7 @@ import type { DropStatus, StockCounters, StockKind } from "../../domain/stock.ts
 import { dropIndexKey, dropKeys } from "./keys.ts";
 import { defineStockScripts, type Redis, type StockScripts } from "./scripts.ts";
 import { parseAdjust, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus } from "./replies.ts";
+import { activeTraceparent } from "@drops/telemetry";
 
 export type OpenDropInput = {
   dropId: string;
@@ -83,6 +84,7 @@ export async function releaseHold(scripts: StockScripts, prefix: string, ref: Re
     id("orderId", ref.orderId),
     now(ref.nowMs),
     token("reason", ref.reason),
+    activeTraceparent(),
   ]);
   return parseRelease(raw);
 }
@@ -117,7 +119,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
 
     async confirm(ref) {
       const k = keys(ref.dropId);
-      const raw = await scripts.run("confirm", [k.meta, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
+      const raw = await scripts.run("confirm", [k.meta, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs), activeTraceparent()]);
       return parseConfirm(raw);
     },
 

@@ -8,6 +8,7 @@
 --   ARGV[1] dropId
 --   ARGV[2] orderId
 --   ARGV[3] nowMs ("" = Redis server time)
+--   ARGV[4] W3C traceparent of the command, so the relayed StockConfirmed stays in the purchase's trace ("" = none)
 -- RETURNS: {"CONFIRMED", buyerId, qty, replay} (replay 1 when already sold, nothing written; else one
 --   "confirmed" event); {"GONE", state} when the hold was released/expired/refunded/void (the saga
 --   must refund); {"NOT_FOUND"} when the order never reserved. A hold still in state held is
@@ -15,4 +16,5 @@
 -- @include settle-hold
 return settleHold({meta = KEYS[1], holds = KEYS[2], expiry = KEYS[3], stream = KEYS[4], dropId = ARGV[1], orderId = ARGV[2],
   now = ARGV[3], from = "held", to = "sold", units = {"held", "sold"}, event = "confirmed",
+  extra = (ARGV[4] and ARGV[4] ~= "") and {"traceparent", ARGV[4]} or nil,
   done = "CONFIRMED", replays = {sold = true}, refused = "GONE"})
