@@ -110,6 +110,12 @@ t.test("a buyer signs up, waits on the drop page for the countdown, buys with a 
   await page.getByRole("link", { name: "My orders" }).click();
   await page.locator('[data-status="confirmed"]').first().waitFor();
   t.match(await page.locator("main li.card").first().textContent(), /Confirmed/, "my orders: the order, confirmed");
+  t.match(await page.locator("main li.card h2").first().textContent(), /^E2E print /, "named by what was bought (the drop's product)");
+  await shot(page, "orders-desktop");
+  await page.setViewportSize({ width: 375, height: 812 });
+  t.ok(await page.evaluate<boolean>("document.documentElement.scrollWidth <= 375"), "my orders fit 375 px");
+  await shot(page, "orders-375px");
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.goBack();
   await page.getByRole("heading", { level: 1, name: /E2E print/ }).waitFor();
   t.equal(new URL(page.url()).pathname, `/drops/${drop.dropId}`, "the back button returns to the drop");
@@ -281,5 +287,54 @@ t.test("a seller applies, an admin approves in a second browser context, the sel
   await shot(admin, "admin-stock-view");
   await sellerCtx.close();
   await adminCtx.close();
+  noErrors(t);
+});
+
+t.test("a buyer sees drops with pictures on the list (desktop and 375 px), watches an upcoming drop, and the watch is still shown after a reload", async (t) => {
+  const drop = await setUpDrop(client, { units: 4, perBuyerLimit: 1, holdSeconds: 60, startsInMs: 600_000, priceCents: 5500 });
+  const form = new FormData();
+  form.append("file", new Blob([PNG], { type: "image/png" }), "print.png");
+  const up = await fetch(`${stack.gatewayUrl}/api/products/${drop.productId}/images`, { method: "POST", headers: { authorization: `Bearer ${drop.sellerToken}` }, body: form });
+  t.equal(up.status, 201, "the seller's picture");
+  const { url } = (await up.json()) as { url: string };
+  const name = (await client.call<{ name: string }>("GET", `/api/drops/${drop.dropId}`)).body.name;
+
+  const context = await newContext();
+  const page = await context.newPage();
+  await signUp(page, "Watch Buyer");
+  await page.goto(`/?q=${encodeURIComponent(name)}`);
+  const card = page.locator(`li.drop-card[data-drop-id="${drop.dropId}"]`);
+  await card.waitFor();
+  t.equal(await card.locator("img.thumb").getAttribute("src"), url, "the drop card shows the product's picture");
+  await page.waitForFunction(`(() => { const i = document.querySelector('li.drop-card img.thumb'); return i && i.complete && i.naturalWidth > 0; })()`, undefined, { timeout: 10_000 });
+  t.match(await card.textContent(), /Upcoming/, "with its status");
+  await page.goto("/");
+  await page.locator("li.drop-card").first().waitFor();
+  await shot(page, "drops-list-desktop");
+
+  await page.goto(`/drops/${drop.dropId}`);
+  const watch = page.getByRole("button", { name: "Notify me when it opens" });
+  await watch.waitFor();
+  t.equal(await watch.getAttribute("aria-pressed"), "false", "not watching yet");
+  await watch.click();
+  await page.getByRole("button", { name: "Watching: stop notices" }).waitFor();
+  t.pass("watching, at once");
+  await page.reload();
+  const watching = page.getByRole("button", { name: "Watching: stop notices" });
+  await watching.waitFor();
+  t.equal(await watching.getAttribute("aria-pressed"), "true", "still shown as watching after a reload (GET /api/drops/:dropId/watch)");
+  await shot(page, "drop-watching");
+  await watching.click();
+  await page.getByRole("button", { name: "Notify me when it opens" }).waitFor();
+  t.pass("and stops");
+
+  const phone = await newContext({ width: 375, height: 812 });
+  const small = await phone.newPage();
+  await small.goto(`/?q=${encodeURIComponent(name)}`);
+  await small.locator("li.drop-card img.thumb").first().waitFor();
+  t.ok(await small.evaluate<boolean>("document.documentElement.scrollWidth <= 375"), "the pictured cards fit 375 px");
+  await shot(small, "drop-cards-375px");
+  await phone.close();
+  await context.close();
   noErrors(t);
 });

@@ -26,7 +26,7 @@ export default async function dropPage(ctx) {
   let available = drop.available;
   let status = drop.status;
 
-  const img = h("img", { src: placeholder(), alt: "", width: 800, height: 600, decoding: "async" });
+  const img = h("img", { src: drop.imageUrl || placeholder(), alt: drop.imageUrl ? `Picture of ${drop.name}` : "", width: 800, height: 600, decoding: "async", fetchpriority: "high" });
   const statusEl = h("p", { class: "status" }, badge(status));
   const stockEl = h("p", { class: "stock", "aria-live": "polite" });
   const countdown = h("p", { class: "countdown", role: "timer", "aria-live": "off" });
@@ -39,12 +39,20 @@ export default async function dropPage(ctx) {
   const buy = h("button", { type: "submit", class: "buy", "aria-describedby": "buy-answer" }, "Buy now");
   const signInHint = h("p", { hidden: Boolean(getSession()) }, h("a", { href: `/login?next=${encodeURIComponent(location.pathname)}` }, "Log in"), " or ", h("a", { href: `/signup?next=${encodeURIComponent(location.pathname)}` }, "sign up"), " to buy.");
   const queuePanel = h("section", { class: "card", "aria-labelledby": "queue-h", hidden: !drop.queue });
-  const watchBtn = h("button", { type: "button", class: "secondary", hidden: !getSession() || status !== "scheduled" }, "Notify me when it opens");
+  const watchBtn = h("button", { type: "button", class: "secondary watch", hidden: !getSession() || status !== "scheduled" }, "Notify me when it opens");
   const watchLine = liveLine("muted");
 
   // One click intent = one Idempotency-Key: kept while the answer is unknown (a network error, a
   // 5xx: trying again is the same purchase), dropped once the API has answered.
   let intentKey = null;
+  let watching = false; // this buyer watches the drop (GET /watch below)
+  let shownStatus = status;
+  function showWatch() {
+    const what = shownStatus === "sold_out" ? "Notify me if units come back" : "Notify me when it opens";
+    watchBtn.textContent = watching ? "Watching: stop notices" : what;
+    watchBtn.setAttribute("aria-pressed", watching ? "true" : "false");
+    watchBtn.classList.toggle("watching", watching);
+  }
   let inFlight = false;
   let admission = null; // {token, expiresAt} in a queued drop
   const spentAdmissions = new Set(); // tokens a purchase has used (single use)
@@ -99,7 +107,11 @@ export default async function dropPage(ctx) {
     const needsAdmission = Boolean(drop.queue) && !admission;
     buy.disabled = inFlight || shown !== "open" || !getSession() || needsAdmission;
     buy.textContent = inFlight ? "Buying…" : shown === "sold_out" ? "Sold out" : shown === "open" ? "Buy now" : shown === "scheduled" ? "Not open yet" : "Not on sale";
-    watchBtn.hidden = !getSession() || shown !== "scheduled" || watchBtn.dataset.gone === "1";
+    watchBtn.hidden = !getSession() || (shown !== "scheduled" && shown !== "sold_out");
+    if (shown !== shownStatus) {
+      shownStatus = shown;
+      showWatch();
+    }
   };
 
   async function purchase() {
@@ -169,22 +181,25 @@ export default async function dropPage(ctx) {
   render();
   if (startsAt > serverNow()) void syncClock().then(render);
 
-  // The product's first image (the drop page's picture).
-  void call("GET", `/api/products/${drop.productId}`, { signal: ctx.signal }).then((p) => {
-    const url = p.ok && Array.isArray(p.body.images) && p.body.images[0]?.url;
-    if (url) img.src = url;
-    img.alt = p.ok ? `Picture of ${p.body.name}` : "";
-  });
-
+  // Watching: "Notify me" shows this buyer's state (after a reload too) and toggles it.
+  showWatch();
+  if (getSession()) {
+    void call("GET", `/api/drops/${drop.dropId}/watch`, { signal: ctx.signal }).then((w) => {
+      if (!w.ok || !ctx.isCurrent()) return;
+      watching = w.body.watching === true;
+      showWatch();
+      if (watching) say(watchLine, "You will be told when it opens and when units come back.");
+    });
+  }
   watchBtn.addEventListener("click", async () => {
-    const w = await call("POST", `/api/drops/${drop.dropId}/watch`);
+    watchBtn.disabled = true;
+    const w = await call(watching ? "DELETE" : "POST", `/api/drops/${drop.dropId}/watch`);
+    watchBtn.disabled = false;
     if (w.ok) {
-      say(watchLine, "We will tell you when it opens (see Notifications).", "ok");
-      watchBtn.dataset.gone = "1";
-    } else if (w.status === 404 && !w.body.code?.startsWith("DROP")) {
-      say(watchLine, "Opening notices are not available yet.");
-      watchBtn.dataset.gone = "1";
+      watching = !watching;
+      say(watchLine, watching ? "We will tell you when it opens (see Notifications)." : "No more notices for this drop.", "ok");
     } else say(watchLine, explain(w.body, w.status), "bad");
+    showWatch();
     render();
   });
 

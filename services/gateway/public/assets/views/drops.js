@@ -75,17 +75,32 @@ export default async function dropsList(ctx) {
   const inStock = pr.body.items.filter((p) => (p.stock?.available ?? 0) > 0).slice(0, 8);
   if (inStock.length === 0) return;
   show(products, h("h2", { id: "products-h" }, "In stock now"), h("ul", { class: "cards" }, inStock.map((p) =>
-    h("li", { class: "card" }, h("h3", {}, h("a", { class: "title", href: `/products/${p.productId}` }, p.name)), h("p", { class: "price" }, money(p.priceCents)), h("p", { class: "stock" }, `${p.stock.available} in stock`)))));
+    h("li", { class: "card product-card" },
+      picture(p.imageUrl, p.name),
+      h("h3", {}, h("a", { class: "title", href: `/products/${p.productId}` }, p.name)),
+      h("p", { class: "price" }, money(p.priceCents)),
+      h("p", { class: "stock" }, `${p.stock.available} in stock`)))));
   products.hidden = false;
 }
 
+const PLACEHOLDER = new URL("../placeholder.svg", import.meta.url).pathname;
+
+/** A card's picture: the product's first image (or the placeholder), 4:3, loaded lazily. */
+function picture(url, name) {
+  return h("img", { class: "thumb", src: url || PLACEHOLDER, alt: url ? `Picture of ${name}` : "", width: 480, height: 360, loading: "lazy", decoding: "async" });
+}
+
 function dropCard(d) {
+  const upcoming = d.status === "scheduled";
+  const left = d.units > 0 ? Math.max(0, Math.min(1, d.available / d.units)) : 0;
   return h(
     "li",
-    { class: "card" },
+    { class: "card drop-card", dataset: { dropId: d.dropId, status: d.status } },
+    h("a", { href: `/drops/${d.dropId}`, tabindex: "-1", "aria-hidden": "true", class: "thumb-link" }, picture(d.imageUrl, d.name)),
     h("h3", {}, h("a", { class: "title", href: `/drops/${d.dropId}` }, d.name)),
-    h("p", {}, badge(d.status), " ", typeof d.priceCents === "number" ? h("strong", {}, money(d.priceCents)) : null),
-    h("p", { class: "muted" }, d.status === "scheduled" ? `Opens ${when(d.startsAt)}` : `Opened ${when(d.startsAt)}`),
-    h("p", { class: "stock" }, `${d.available} of ${d.units} left`),
+    h("p", { class: "card-line" }, badge(d.status === "open" && d.available <= 0 ? "sold_out" : d.status), typeof d.priceCents === "number" ? h("strong", { class: "card-price" }, money(d.priceCents)) : null),
+    h("p", { class: "muted" }, upcoming ? `Opens ${when(d.startsAt)}` : `Opened ${when(d.startsAt)}`),
+    h("p", { class: "stock" }, d.available > 0 ? `${d.available} of ${d.units} left` : `All ${d.units} sold`),
+    upcoming ? null : h("meter", { class: "left", min: 0, max: 100, low: 20, high: 50, optimum: 100, value: Math.round(left * 100), "aria-label": `${Math.round(left * 100)}% left` }),
   );
 }

@@ -6,7 +6,7 @@ import { explain } from "../lib/words.js";
 import { FINAL } from "../lib/follow.js";
 
 const PAGE_SIZE = 20;
-const dropNames = new Map();
+const PLACEHOLDER = new URL("../placeholder.svg", import.meta.url).pathname;
 
 export default async function ordersPage(ctx) {
   ctx.title("My orders");
@@ -29,12 +29,10 @@ export default async function ordersPage(ctx) {
       return;
     }
     const items = [...r.body.items].sort((a, b) => String(b.createdAt ?? "").localeCompare(String(a.createdAt ?? "")));
-    await nameDrops(items);
-    if (!ctx.isCurrent()) return;
     if (items.length === 0) show(list, h("p", {}, "No orders yet. ", h("a", { href: "/" }, "See the drops")));
     else {
       const pages = Math.max(1, Math.ceil(r.body.total / PAGE_SIZE));
-      show(list, h("ul", { class: "cards" }, items.map(card)),
+      show(list, h("ul", { class: "cards order-list" }, items.map(card)),
         pages > 1 ? h("nav", { class: "pager", "aria-label": "Pages" },
           page > 1 ? h("a", { href: `/orders?page=${page - 1}` }, "‹ Newer") : null, h("span", {}, `Page ${page} of ${pages}`),
           page < pages ? h("a", { href: `/orders?page=${page + 1}` }, "Older ›") : null) : null);
@@ -53,23 +51,19 @@ export default async function ordersPage(ctx) {
       clearTimeout(timer);
       await load();
     });
-    const what = o.dropId ? (dropNames.get(o.dropId) ?? "Drop order") : `Cart order: ${o.lines?.length ?? 0} item${o.lines?.length === 1 ? "" : "s"}`;
-    return h("li", { class: "card", dataset: { orderId: o.orderId, status: o.status } },
+    // Names come with the order (the gateway asks the catalog once per page).
+    const lines = Array.isArray(o.lines) ? o.lines : [];
+    const lineNames = lines.map((l) => l.name ?? "An item");
+    const what = o.dropId ? (o.name ?? "Drop order") : lineNames.length === 1 ? lineNames[0] : lineNames.length > 1 ? `${lineNames[0]} and ${lineNames.length - 1} more` : "Cart order";
+    return h("li", { class: "card order-card", dataset: { orderId: o.orderId, status: o.status } },
+      h("img", { class: "order-thumb", src: o.imageUrl || PLACEHOLDER, alt: "", width: 96, height: 72, loading: "lazy", decoding: "async" }),
       h("h2", {}, o.dropId ? h("a", { href: `/drops/${o.dropId}` }, what) : what),
+      lines.length > 1 ? h("ul", { class: "lines" }, lines.map((l) => h("li", {}, h("a", { href: `/products/${l.productId}` }, l.name ?? "An item"), ` × ${l.quantity}`))) : null,
       h("p", {}, badge(o.status), " ", h("strong", {}, money(o.amountCents, o.currency || "EUR")), ` · ${o.quantity} unit${o.quantity === 1 ? "" : "s"}`),
       o.createdAt ? h("p", { class: "muted" }, `Ordered ${when(o.createdAt)}`) : null,
       o.status === "held" && o.holdExpiresAt ? h("p", {}, `Held until ${clock(o.holdExpiresAt)}`) : null,
-      o.cancelReason ? h("p", { class: "muted" }, o.cancelReason) : null,
-      o.failureReason ? h("p", { class: "muted" }, o.failureReason) : null,
+      o.reason ? h("p", { class: "muted" }, o.reason) : null,
       cancellable ? h("div", { class: "actions" }, cancel) : null);
   };
   await load();
-}
-
-async function nameDrops(orders) {
-  const missing = [...new Set(orders.map((o) => o.dropId).filter((id) => id && !dropNames.has(id)))];
-  await Promise.all(missing.map(async (id) => {
-    const r = await call("GET", `/api/drops/${id}`);
-    dropNames.set(id, r.ok ? r.body.name : "Drop order");
-  }));
 }
