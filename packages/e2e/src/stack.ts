@@ -34,7 +34,16 @@ export type StackOptions = {
   ports?: Partial<Record<ServiceName, number>>;
   /** Extra environment per service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * The infrastructure to run on (default: the shared one of testEnv). The fault suite gives the
+   * stack instances of its own (packages/e2e/src/scratch-infra.ts) so that killing them disturbs no
+   * other test.
+   */
+  infra?: Partial<Infra>;
 };
+
+/** Where a stack's PostgreSQL, Redis (stock, locks and everything else) and Kafka are. */
+export type Infra = { databaseUrl: string; redisUrl: string; kafkaBrokers: string[] };
 
 export type Instance = {
   service: ServiceName;
@@ -62,7 +71,12 @@ export type Stack = {
   instances: Instance[];
   instance: (service: ServiceName, index?: number) => Instance;
   kill: (service: ServiceName, index?: number, signal?: NodeJS.Signals) => Promise<void>;
+  /** SIGSTOP / SIGCONT: the process is frozen (its sockets open, nothing answered) until resumed. */
+  pause: (service: ServiceName, index?: number) => void;
+  resume: (service: ServiceName, index?: number) => void;
   start: (service: ServiceName, index?: number) => Promise<void>;
+  /** The infrastructure the stack runs on. */
+  infra: Infra;
   /** The last output of every process, for a failing test's diagnostics. */
   logs: () => string;
   stop: () => Promise<void>;
@@ -88,12 +102,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const id = uniqueName("e2e");
   const prefix = `${id}.`;
   const schemas = schemasFor(id);
-  const common = commonEnv(id, prefix);
+  const infra: Infra = { databaseUrl: testEnv.databaseUrl, redisUrl: testEnv.redisUrl, kafkaBrokers: testEnv.kafkaBrokers, ...opts.infra };
+  const common = commonEnv(id, prefix, infra);
   const instances = await allocateInstances(opts);
   const envFor = serviceEnv(common, schemas, instances, opts);
 
-  await createTopicsAndSchemas(common, schemas);
-  const stack = stackHandle({ id, prefix, schemas, envFor, instances });
+  await createTopicsAndSchemas(common, schemas, infra);
+  const stack = stackHandle({ id, prefix, schemas, envFor, instances, infra });
   try {
     await startInOrder(instances, (inst) => stack.start(inst.service, inst.index));
   } catch (err) {
@@ -108,14 +123,16 @@ function schemasFor(id: string): Schemas {
 }
 
 /** What every process of the stack gets: the real infrastructure, this stack's namespaces, no telemetry. */
-function commonEnv(id: string, prefix: string): Record<string, string> {
+function commonEnv(id: string, prefix: string, infra: Infra): Record<string, string> {
   return {
     NODE_ENV: "test",
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
-    DATABASE_URL: testEnv.databaseUrl,
-    REDIS_URL: testEnv.redisUrl,
-    KAFKA_BROKERS: testEnv.kafkaBrokers.join(","),
+    DATABASE_URL: infra.databaseUrl,
+    REDIS_URL: infra.redisUrl,
+    // Redlock on the stack's Redis too (the inventory's default is 127.0.0.1:6379 whatever REDIS_URL says).
+    REDLOCK_URLS: infra.redisUrl,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(","),
     KAFKA_TOPIC_PREFIX: prefix,
     // Stock, lock and fence keys of this stack only (inventory and gateway must agree).
     STOCK_KEY_PREFIX: `${id}:`,
@@ -167,12 +184,12 @@ function serviceEnv(common: Record<string, string>, schemas: Schemas, instances:
 }
 
 /** The stack's topics (under its prefix) and every service's migrations into the stack's schemas. */
-async function createTopicsAndSchemas(common: Record<string, string>, schemas: Schemas): Promise<void> {
+async function createTopicsAndSchemas(common: Record<string, string>, schemas: Schemas, infra: Infra): Promise<void> {
   const topics = await runScript("scripts/create-topics.ts", [], common);
   if (topics.code !== 0) throw new Error(`create-topics failed:\n${topics.output}`);
   for (const [service, schema] of Object.entries(schemas)) {
     const dir = join(ROOT, "services", service, "prisma", "migrations");
-    if (existsSync(dir)) await migrate({ url: testEnv.databaseUrl, schema, migrationsDir: dir });
+    if (existsSync(dir)) await migrate({ url: infra.databaseUrl, schema, migrationsDir: dir });
   }
 }
 
@@ -229,8 +246,8 @@ async function stopInstance(inst: Instance): Promise<void> {
 }
 
 /** Deletes the stack's Redis keys (`<id>:*`). */
-async function deleteKeys(id: string): Promise<void> {
-  const redis = createRedis(testEnv.redisUrl);
+async function deleteKeys(id: string, redisUrl: string): Promise<void> {
+  const redis = createRedis(redisUrl);
   try {
     await deleteKeysWithPrefix(redis, `${id}:`);
   } finally {
@@ -239,8 +256,8 @@ async function deleteKeys(id: string): Promise<void> {
 }
 
 /** Deletes the stack's topics and consumer groups (everything under its prefix). */
-async function deleteTopicsAndGroups(id: string, prefix: string): Promise<void> {
-  const admin = createKafka({ clientId: `${id}-cleanup`, brokers: testEnv.kafkaBrokers }).admin();
+async function deleteTopicsAndGroups(id: string, prefix: string, brokers: string[]): Promise<void> {
+  const admin = createKafka({ clientId: `${id}-cleanup`, brokers }).admin();
   await admin.connect();
   try {
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
@@ -252,7 +269,7 @@ async function deleteTopicsAndGroups(id: string, prefix: string): Promise<void> 
   }
 }
 
-function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: (service: ServiceName) => Record<string, string>; instances: Instance[] }): Stack {
+function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: (service: ServiceName) => Record<string, string>; instances: Instance[]; infra: Infra }): Stack {
   const instance = (service: ServiceName, index = 0): Instance => {
     const inst = s.instances.find((i) => i.service === service && i.index === index);
     if (!inst) throw new Error(`no ${service}#${index} in this stack`);
@@ -274,6 +291,9 @@ function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: 
       await exited(proc);
       inst.proc = undefined;
     },
+    pause: (service, index = 0) => void instance(service, index).proc?.kill("SIGSTOP"),
+    resume: (service, index = 0) => void instance(service, index).proc?.kill("SIGCONT"),
+    infra: s.infra,
     start: async (service, index = 0) => {
       const inst = instance(service, index);
       launch(inst, s.envFor(service));
@@ -281,10 +301,12 @@ function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: 
     },
     logs: () => s.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.slice(-12).map((l) => l.slice(0, 400)).join("\n")}`).join("\n"),
     stop: async () => {
+      // A frozen process cannot take a SIGTERM: thaw it first.
+      for (const i of s.instances) i.proc?.kill("SIGCONT");
       await Promise.all(s.instances.map(stopInstance));
-      for (const schema of Object.values(s.schemas)) await dropSchema(testEnv.databaseUrl, schema);
-      await deleteKeys(s.id);
-      await deleteTopicsAndGroups(s.id, s.prefix);
+      for (const schema of Object.values(s.schemas)) await dropSchema(s.infra.databaseUrl, schema);
+      await deleteKeys(s.id, s.infra.redisUrl);
+      await deleteTopicsAndGroups(s.id, s.prefix, s.infra.kafkaBrokers);
     },
   };
 }

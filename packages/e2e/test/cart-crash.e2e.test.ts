@@ -43,6 +43,11 @@ t.test("kill -9 of the order service mid-checkouts, then restart: every cart ord
   const statuses = await waitAllFinal(stack, client, orders);
   const confirmed = statuses.filter((s) => s === "confirmed").length;
   t.comment(`after the crash: ${confirmed} confirmed, ${statuses.length - confirmed} ended otherwise (${[...new Set(statuses)].join(", ")})`);
+  // Every buyer paid with pm_card_ok: the crash is our side's outage, never the provider's silence, so
+  // no payment deadline may run out over it (the charge's deadline starts when it is sent; an
+  // interrupted charge is resumed, not timed out).
+  t.same(statuses.filter((s) => s === "cancelled"), [], "no order paid with pm_card_ok ends cancelled");
+  t.equal(confirmed, statuses.length, "every accepted order confirmed");
 
   for (const p of products) {
     const stock = await settledStock(client, seller.adminToken, p);

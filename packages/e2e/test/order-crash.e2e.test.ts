@@ -42,6 +42,11 @@ t.test("kill -9 of the order service mid-drop, then restart: every accepted orde
   const statuses = await waitAllFinal(stack, client, winners);
   const confirmed = statuses.filter((s) => s === "confirmed").length;
   t.comment(`after the crash: ${confirmed} confirmed, ${statuses.length - confirmed} ended otherwise (${[...new Set(statuses)].join(", ")})`);
+  // Every buyer paid with pm_card_ok: the crash is our side's outage, never the provider's silence, so
+  // no payment deadline may run out over it (the charge's deadline starts when it is sent; an
+  // interrupted charge is resumed, not timed out).
+  t.same(statuses.filter((s) => s === "cancelled"), [], "no order paid with pm_card_ok ends cancelled");
+  t.equal(confirmed, statuses.length, "every accepted order confirmed");
 
   const stock = await settledStock(client, drop.adminToken, drop.dropId);
   t.equal(stock.sold, confirmed, "sold units == confirmed orders (nothing lost, nothing applied twice)");

@@ -1,0 +1,113 @@
+/**
+ * The fault suite's drill (packages/e2e/test/faults): buyers with a fixed Idempotency-Key each,
+ * waves of purchases before, during and after a fault, and the end check every fault shares: every
+ * accepted order final, none cancelled (every buyer pays with pm_card_ok), none lost or applied twice
+ * (sold == confirmed == accepted), the stock invariant in Redis and in the ledger, and the
+ * reconciliation command agreeing.
+ */
+import { randomUUID } from "node:crypto";
+import { eventually } from "@drops/testing";
+import type { Api, DropSetup, PurchaseReply } from "./api.ts";
+import { mintBuyer, purchase } from "./api.ts";
+import { orderStatus, settledStock, type PlacedOrder } from "./saga.ts";
+import { runScript, type Stack } from "./stack.ts";
+
+export type FaultBuyer = { userId: string; token: string; key: string };
+
+/** What one attempt got: an answer, or none (the connection failed: the buyer does not know). */
+export type Attempt = { buyer: FaultBuyer; reply: PurchaseReply | null; error?: string };
+
+export function faultBuyers(n: number): FaultBuyer[] {
+  return Array.from({ length: n }, () => ({ ...mintBuyer(), key: randomUUID() }));
+}
+
+/** One purchase with the buyer's own key; a failed connection is an attempt without an answer. */
+export async function attempt(client: Api, dropId: string, buyer: FaultBuyer): Promise<Attempt> {
+  try {
+    return { buyer, reply: await purchase(client, dropId, buyer, { key: buyer.key }) };
+  } catch (err) {
+    return { buyer, reply: null, error: String((err as Error).cause ?? err) };
+  }
+}
+
+/** A wave of purchases, `perSecond` started per second (so a fault lands among requests in flight). */
+export async function wave(client: Api, dropId: string, buyers: readonly FaultBuyer[], perSecond = 50): Promise<Attempt[]> {
+  const gap = 1000 / perSecond;
+  return Promise.all(buyers.map(async (b, i) => {
+    await new Promise((r) => setTimeout(r, i * gap));
+    return attempt(client, dropId, b);
+  }));
+}
+
+export function acceptedOf(attempts: readonly Attempt[]): PlacedOrder[] {
+  return attempts.flatMap((a) => (a.reply?.status === 201 && a.reply.body.orderId !== undefined ? [{ buyer: a.buyer, orderId: a.reply.body.orderId }] : []));
+}
+
+/** `{201: 12, 409: 3, none: 1}` */
+export function statusCounts(attempts: readonly Attempt[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of attempts) {
+    const k = a.reply === null ? "none" : a.reply.status === 201 ? "201" : `${a.reply.status} ${String(a.reply.body.code ?? "")}`.trim();
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The assertions of a tap test this module uses. */
+type Tap = {
+  equal: (found: unknown, wanted: unknown, message: string) => unknown;
+  same: (found: unknown, wanted: unknown, message: string) => unknown;
+  comment: (...args: unknown[]) => unknown;
+};
+
+export type Outcome = { statuses: Record<string, number>; confirmed: number; sold: number; available: number; held: number; total: number; ms: number };
+
+/**
+ * The end check of a fault: every accepted order (unique order ids) final and confirmed (all pay
+ * with pm_card_ok and the holds outlast the fault: nothing may end cancelled, and none may be lost),
+ * sold == confirmed (nothing applied twice), available + held + sold == total == units, Redis and the
+ * ledger agreeing, and scripts/reconcile.ts exit 0.
+ */
+export async function expectAllConfirmed(t: Tap, stack: Stack, client: Api, drop: DropSetup, orders: readonly PlacedOrder[], units: number, startedAt: number): Promise<Outcome> {
+  t.equal(new Set(orders.map((o) => o.orderId)).size, orders.length, "one order per accepted buyer");
+  const statuses = await eventually(async () => {
+    const all = await Promise.all(orders.map((o) => orderStatus(client, o)));
+    return all.every((s) => ["confirmed", "cancelled", "expired", "refunded"].includes(s)) ? all : undefined;
+  }, 120_000, 500).catch(async (err: unknown) => {
+    const now = await Promise.all(orders.map((o) => orderStatus(client, o)));
+    throw new Error(`orders did not all end (${JSON.stringify(count(now))}): ${(err as Error).message}\n${stack.logs()}`);
+  });
+  const byStatus = count(statuses);
+  t.comment(`${orders.length} accepted: ${JSON.stringify(byStatus)}`);
+  t.same(orders.filter((_, i) => statuses[i] === "cancelled").map((o) => o.orderId), [], "no order paid with pm_card_ok ends cancelled");
+  t.same(orders.filter((_, i) => statuses[i] !== "confirmed").map((o, i) => `${o.orderId} ${statuses[i]}`), [], "every accepted order confirmed (nothing lost)");
+  const confirmed = statuses.filter((s) => s === "confirmed").length;
+  const stock = await settledStock(client, drop.adminToken, drop.dropId, 60_000);
+  t.equal(stock.sold, confirmed, "sold == confirmed orders (nothing applied twice, nothing lost)");
+  t.equal(stock.total, units, "total is the drop's units");
+  t.equal(stock.available + stock.held + stock.sold, stock.total, "available + held + sold == total");
+  const rec = await runScript("scripts/reconcile.ts", [drop.dropId], stack.envFor("inventory"));
+  t.equal(rec.code, 0, `reconcile: ${rec.output.trim().split("\n").at(-1) ?? ""}`);
+  return { statuses: byStatus, confirmed, sold: stock.sold, available: stock.available, held: stock.held, total: stock.total, ms: Date.now() - startedAt };
+}
+
+function count(statuses: readonly string[]): Record<string, number> {
+  const c: Record<string, number> = {};
+  for (const s of statuses) c[s] = (c[s] ?? 0) + 1;
+  return c;
+}
+
+/**
+ * The stack environment of the fault suite: short sessions and leases, few slow charges (the fault
+ * lands mid-saga), and a payment deadline (4 s) shorter than any fault: a deadline that ran while our
+ * own side is down would cancel payers here (it did: PAYMENT_FAILED:TIMEOUT before the fix).
+ */
+export const FAULT_ENV = {
+  order: {
+    CONSUMER_SESSION_TIMEOUT_MS: "6000",
+    PAYMENT_TIMEOUT_MS: "4000",
+    PAYMENT_LEASE_MS: "3000",
+    PAYMENT_LATENCY_MS: "100",
+    PAYMENT_CONCURRENCY: "6",
+  },
+} as const;

@@ -1,0 +1,121 @@
+/**
+ * Fault suite, processes: each fault injected during a running drop with purchases in flight, on a
+ * stack of two gateways, two order instances and one inventory: kill -9 of an order instance (then
+ * restarted), kill -9 of the inventory (then restarted), kill -9 of one gateway of two (the other
+ * keeps answering; a retry with the same Idempotency-Key gets the same answer), and SIGSTOP of an
+ * order instance for longer than its Kafka session timeout, then SIGCONT. Every case ends with every
+ * accepted order confirmed (all pay with pm_card_ok: none cancelled), sold == confirmed, and the
+ * stock consistent in Redis, the ledger and the reconciliation command. Runs on the shared
+ * infrastructure (it kills only the stack's own processes).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import t from "tap";
+import { acceptedOf, api, attempt, expectAllConfirmed, FAULT_ENV, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts, wave } from "../../src/index.ts";
+import type { Api, Stack } from "../../src/index.ts";
+
+t.setTimeout(600_000);
+
+let stack: Stack;
+let client: Api;
+
+t.before(async () => {
+  stack = await startStack({ instances: { gateway: 2, order: 2 }, env: FAULT_ENV });
+  client = api(stack.gatewayUrl);
+});
+
+t.teardown(async () => {
+  await stack?.stop();
+});
+
+const UNITS = 30;
+
+async function openDrop(): Promise<Awaited<ReturnType<typeof setUpDrop>>> {
+  const drop = await setUpDrop(client, { units: UNITS, perBuyerLimit: 1, holdSeconds: 120, startsInMs: 1500 });
+  await sleepUntil(drop.startsAt);
+  return drop;
+}
+
+t.test("kill -9 of an order instance mid-drop, restarted: nothing lost, none cancelled", async (t) => {
+  const started = Date.now();
+  const drop = await openDrop();
+  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
+  const first = await wave(client, drop.dropId, before);
+  const inFlight = wave(client, drop.dropId, during, 30);
+  await sleep(150);
+  await stack.kill("order", 0, "SIGKILL");
+  const second = await inFlight;
+  await sleep(1000);
+  await stack.start("order", 0);
+  const third = await wave(client, drop.dropId, after);
+  const all = [...first, ...second, ...third];
+  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
+  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx (the order service is not on the purchase path)");
+  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
+  t.comment(`kill -9 order: ${JSON.stringify(out)}`);
+});
+
+t.test("kill -9 of the inventory mid-drop, restarted: nothing lost, none cancelled", async (t) => {
+  const started = Date.now();
+  const drop = await openDrop();
+  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
+  const first = await wave(client, drop.dropId, before);
+  const inFlight = wave(client, drop.dropId, during, 30);
+  await sleep(150);
+  await stack.kill("inventory", 0, "SIGKILL");
+  const second = await inFlight;
+  await sleep(1000);
+  await stack.start("inventory", 0);
+  const third = await wave(client, drop.dropId, after);
+  const all = [...first, ...second, ...third];
+  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
+  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx (the reservation runs in the gateway, on Redis)");
+  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
+  t.comment(`kill -9 inventory: ${JSON.stringify(out)}`);
+});
+
+t.test("kill -9 of one gateway of two: the other keeps answering, a retry with the same key gets the same answer", async (t) => {
+  const started = Date.now();
+  const drop = await openDrop();
+  const g0 = api(stack.instance("gateway", 0).url);
+  const g1 = api(stack.instance("gateway", 1).url);
+  const buyers = faultBuyers(40);
+  // Half the buyers on each gateway, the doomed one killed while its requests are in flight.
+  const onG0 = wave(g0, drop.dropId, buyers.slice(0, 20), 40);
+  const onG1 = wave(g1, drop.dropId, buyers.slice(20, 30), 20);
+  await sleep(250);
+  await stack.kill("gateway", 0, "SIGKILL");
+  const [first0, first1] = await Promise.all([onG0, onG1]);
+  t.ok(first0.some((a) => a.reply === null), `some requests to the killed gateway got no answer (${JSON.stringify(statusCounts(first0))})`);
+  t.same(first1.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "the other gateway answered all of its own");
+  // Every buyer of the killed gateway retries on the other with the same Idempotency-Key.
+  const retried = await Promise.all(first0.map((a) => attempt(g1, drop.dropId, a.buyer)));
+  t.same(retried.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every retry answered by the surviving gateway");
+  const same = first0.flatMap((a, i) => (a.reply?.status === 201 ? [[a.reply.body.orderId, retried[i]!.reply?.body.orderId, retried[i]!.reply?.status]] : []));
+  t.ok(same.length > 0, `${same.length} buyers answered before the kill`);
+  t.same(same.filter(([a, b, status]) => a !== b || status !== 201), [], "the retry of an accepted purchase answers the same order (201, same orderId)");
+  const rest = await wave(g1, drop.dropId, buyers.slice(30), 20);
+  await stack.start("gateway", 0);
+  const all = [...retried, ...first1, ...rest];
+  t.comment(`answers after retries: ${JSON.stringify(statusCounts(all))}`);
+  const out = await expectAllConfirmed(t, stack, g1, drop, acceptedOf(all), UNITS, started);
+  t.comment(`kill -9 gateway: ${JSON.stringify(out)}`);
+});
+
+t.test("SIGSTOP of an order instance for longer than its session timeout, then SIGCONT: none cancelled, nothing applied twice", async (t) => {
+  const started = Date.now();
+  const drop = await openDrop();
+  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
+  const first = await wave(client, drop.dropId, before);
+  const inFlight = wave(client, drop.dropId, during, 30);
+  await sleep(150);
+  stack.pause("order", 1);
+  const second = await inFlight;
+  await sleep(Number(FAULT_ENV.order.CONSUMER_SESSION_TIMEOUT_MS) + 4_000); // its session expires: the other instance takes over
+  stack.resume("order", 1);
+  const third = await wave(client, drop.dropId, after);
+  const all = [...first, ...second, ...third];
+  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
+  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx");
+  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
+  t.comment(`SIGSTOP order: ${JSON.stringify(out)}`);
+});
