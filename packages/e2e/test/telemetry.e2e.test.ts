@@ -84,10 +84,12 @@ const servicesOf = (traceId: string) => new Set(receiver.spans.filter((s) => s.t
 let confirmedOrder = "";
 let declinedOrder = "";
 let dropId = "";
+let adminToken = "";
 
 t.test("one purchase is one trace: gateway, inventory, order, notification", async (t) => {
   const drop = await setUpDrop(client, { units: 5, perBuyerLimit: 1, holdSeconds: 60, startsInMs: 1200 });
   dropId = drop.dropId;
+  adminToken = drop.adminToken;
   await sleepUntil(drop.startsAt);
   const spansBefore = receiver.spans.length;
   const buyer = mintBuyer();
@@ -194,4 +196,18 @@ t.test("every service's /metrics after the purchases: counters, saga histogram, 
   }, 20_000, 500);
   t.match(lag, /drops_kafka_consumer_lag\{[^}]*group="[^"]+"[^}]*topic="[^"]+"/, "consumer lag per group and topic");
   t.match(lag, /drops_kafka_dead_letters\{[^}]*topic="[^"]+\.dlq"/, "dead letters per topic");
+});
+
+t.test("GET /api/admin/metrics/summary: the admin page's key figures from the metrics", async (t) => {
+  type Summary = { sources: Record<string, string>; purchases: { byOutcome: Record<string, number> }; sagas: { byOutcome: Record<string, number>; compensations: Record<string, number> }; drops: { dropId: string; available: number; sold: number }[] };
+  const r = await client.call<Summary>("GET", "/api/admin/metrics/summary", { token: adminToken });
+  t.equal(r.status, 200, JSON.stringify(r.body));
+  t.same(r.body.sources, { gateway: "ok", inventory: "ok", order: "ok" });
+  t.equal(r.body.purchases.byOutcome["held"], 2);
+  t.same(r.body.sagas.byOutcome, { confirmed: 1, cancelled: 1 });
+  t.same(r.body.sagas.compensations, { payment_declined: 1 });
+  t.match(r.body.drops.find((d) => d.dropId === dropId), { available: 4, sold: 1 });
+  const buyer = await client.call<{ code: string }>("GET", "/api/admin/metrics/summary", { token: mintBuyer().token });
+  t.equal(buyer.status, 403);
+  t.equal((await client.call<{ code: string }>("GET", "/api/admin/metrics/summary", {})).status, 401);
 });

@@ -1,5 +1,6 @@
 // The admin console: pending sellers (approve / reject), per drop Redis vs ledger with resync and
-// pause / resume, dead letters with replay, rankings. Sections whose API is missing say so.
+// pause / resume, dead letters with replay, rankings, and the key figures live from the metrics
+// (GET /api/admin/metrics/summary, read every 2 s). Sections whose API is missing say so.
 import { badge, field, h, liveLine, say, show, when } from "../lib/dom.js";
 import { call, hasRole } from "../lib/api.js";
 import { explain } from "../lib/words.js";
@@ -16,12 +17,55 @@ export default async function adminPage(ctx) {
   const stockEl = h("div", {});
   const deadEl = h("div", {});
   const rankEl = h("div", { class: "grid2" });
+  const liveEl = h("div", { "aria-live": "polite" });
   show(ctx.root, h("h1", {}, "Admin"),
+    h("section", { "aria-labelledby": "m-h" }, h("h2", { id: "m-h" }, "Live figures"), liveEl),
     h("section", { "aria-labelledby": "s-h" }, h("h2", { id: "s-h" }, "Pending sellers"), sellersEl),
     h("section", { "aria-labelledby": "k-h" }, h("h2", { id: "k-h" }, "Drop stock: Redis vs ledger"), stockEl),
     h("section", { "aria-labelledby": "dl-h" }, h("h2", { id: "dl-h" }, "Dead letters"), deadEl),
     h("section", { "aria-labelledby": "r-h" }, h("h2", { id: "r-h" }, "Rankings"), rankEl));
-  await Promise.all([sellers(ctx, sellersEl), stock(ctx, stockEl), deadLetters(ctx, deadEl), rankings(ctx, rankEl)]);
+  await Promise.all([sellers(ctx, sellersEl), stock(ctx, stockEl), deadLetters(ctx, deadEl), rankings(ctx, rankEl), liveFigures(ctx, liveEl)]);
+}
+
+const ms = (s) => (s === null || s === undefined ? "–" : `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms`);
+const pairs = (o) => Object.entries(o ?? {}).map(([k, v]) => `${k} ${v}`).join(", ") || "none";
+
+/** The key figures from the metrics, read every 2 s while the page is shown; rates from two reads. */
+async function liveFigures(ctx, el) {
+  let last;
+  const read = async () => {
+    const r = await call("GET", "/api/admin/metrics/summary", { signal: ctx.signal });
+    if (r.aborted || !ctx.isCurrent()) return false;
+    if (!r.ok) {
+      show(el, h("p", { class: missing(r) ? "muted" : "error" }, missing(r) ? "Live figures are not available on this gateway." : explain(r.body, r.status)));
+      return !missing(r);
+    }
+    const m = r.body;
+    const rate = last ? Math.max(0, (m.purchases.total - last.purchases.total) / ((Date.parse(m.at) - Date.parse(last.at)) / 1000 || 1)) : null;
+    last = m;
+    const down = Object.entries(m.sources).filter(([, v]) => v !== "ok").map(([k, v]) => `${k}: ${v}`);
+    show(el,
+      h("dl", { class: "figures" },
+        h("dt", {}, "Purchase attempts"), h("dd", {}, `${m.purchases.total}${rate === null ? "" : ` (${rate.toFixed(1)}/s now)`}: ${pairs(m.purchases.byOutcome)}`),
+        h("dt", {}, "Purchase p99 / reserve p99"), h("dd", {}, `${ms(m.purchases.p99Seconds)} / ${ms(m.purchases.reserveP99Seconds)}`),
+        h("dt", {}, "Holds open"), h("dd", {}, String(m.holdsActive)),
+        h("dt", {}, "Sagas"), h("dd", {}, `${pairs(m.sagas.byOutcome)}; p99 ${ms(m.sagas.p99Seconds)}; compensations: ${pairs(m.sagas.compensations)}`),
+        h("dt", {}, "Backlog"), h("dd", {}, `outbox ${m.backlog.outbox}, stock stream ${m.backlog.stockStream}`),
+        h("dt", {}, "Kafka lag"), h("dd", {}, String(m.kafka.lag.reduce((a, l) => a + l.lag, 0))),
+        h("dt", {}, "Dead letters"), h("dd", {}, String(m.kafka.deadLetters.reduce((a, d) => a + d.count, 0))),
+        h("dt", {}, "Live streams (SSE)"), h("dd", {}, String(m.sseConnections))),
+      m.drops.length === 0 ? h("p", { class: "muted" }, "No drop loaded in the stock yet.") : h("table", {},
+        h("thead", {}, h("tr", {}, h("th", {}, "Drop"), h("th", {}, "Available"), h("th", {}, "Held"), h("th", {}, "Sold"), h("th", {}, "Waiting"))),
+        h("tbody", {}, m.drops.map((d) => h("tr", { dataset: { dropId: d.dropId } }, h("td", {}, d.dropId), h("td", {}, String(d.available)), h("td", {}, String(d.held)), h("td", {}, String(d.sold)), h("td", {}, String(d.waiting)))))),
+      down.length ? h("p", { class: "error" }, `Not read: ${down.join("; ")}`) : null);
+    return true;
+  };
+  if (!(await read())) return;
+  const timer = setInterval(async () => {
+    if (!ctx.isCurrent()) return clearInterval(timer);
+    if (!(await read())) clearInterval(timer);
+  }, 2000);
+  ctx.signal?.addEventListener("abort", () => clearInterval(timer));
 }
 
 async function sellers(ctx, el) {
