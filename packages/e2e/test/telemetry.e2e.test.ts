@@ -103,7 +103,11 @@ t.test("one purchase is one trace: gateway, inventory, order, notification", asy
   t.match(traceId, /^[0-9a-f]{32}$/);
   // the last hop: the notification service handling OrderConfirmed (after StockConfirmed, relayed from the confirm script's entry)
   const eventTypes = (service: string) => receiver.spans.filter((s) => s.traceId === traceId && s.service === service).map((s) => s.attributes["drops.event.type"]).filter(Boolean);
-  await eventually(async () => (eventTypes("notification").includes("OrderConfirmed") ? true : undefined), 15_000, 200).catch(() => undefined);
+  // every process exports in its own batches (1 s): wait for the last of them
+  const complete = () =>
+    eventTypes("notification").includes("OrderConfirmed") && eventTypes("inventory").includes("StockConfirmRequested") &&
+    ["PaymentRequested", "PaymentSucceeded", "StockConfirmed", "StockReserved"].every((e) => eventTypes("order").includes(e));
+  await eventually(async () => (complete() ? true : undefined), 15_000, 200).catch(() => undefined);
   const seen = servicesOf(traceId);
   t.same([...seen].filter((s) => ["gateway", "inventory", "order", "notification"].includes(s)).sort(), ["gateway", "inventory", "notification", "order"], "the purchase's trace id on every service's spans");
   t.equal(gatewaySpan.name, "POST /api/drops/:dropId/purchases", "the server span is named after the route pattern");
@@ -133,7 +137,7 @@ t.test("a declined card: the compensation spans carry the purchase's trace id", 
   // downstream of the compensation: the inventory releases the hold, the notification tells the buyer
   const below = await eventually(async () => {
     const s = servicesOf(traceId);
-    return s.has("inventory") && s.has("notification") ? s : undefined;
+    return ["gateway", "order", "inventory", "notification"].every((n) => s.has(n)) ? s : undefined;
   }, 15_000, 200);
   t.ok(below.has("gateway") && below.has("order"), "gateway and order in the same trace");
   const children = receiver.spans.filter((s) => s.traceId === traceId && s.parentSpanId === compensation.spanId);
