@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { mapError } from "./error-body.ts";
 import { canonicalUrl } from "./ids.ts";
 import { errorHandlerPlugin } from "./error-handler.ts";
@@ -86,7 +86,7 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
       logger: loggerOptions(name, opts.logLevel ?? config?.LOG_LEVEL),
       genReqId: requestId,
       // One line per request at most, written by observeHttp when the response is sent.
-      disableRequestLogging: true,
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: opts.bodyLimit ?? config?.BODY_LIMIT_BYTES ?? 1024 * 1024,
       return503OnClosing: true,
       trustProxy: opts.trustProxy ?? false,

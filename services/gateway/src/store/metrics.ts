@@ -70,10 +70,14 @@ export function gatewayGauges(deps: { sseOpen: () => number; kafka?: KafkaClient
 function lazyAdmin(kafka: KafkaClient): { api: KafkaLagAdmin; close: () => Promise<void> } {
   const admin = kafka.admin();
   let connected: Promise<void> | undefined;
-  const ready = () => (connected ??= admin.connect().catch((err: unknown) => {
-    connected = undefined;
-    throw err;
-  }));
+  let closed = false;
+  const ready = () => {
+    if (closed) return Promise.reject(new Error("closed"));
+    return (connected ??= admin.connect().catch((err: unknown) => {
+      connected = undefined;
+      throw err;
+    }));
+  };
   return {
     api: {
       fetchTopicOffsets: async (topic) => (await ready(), admin.fetchTopicOffsets(topic)),
@@ -81,7 +85,12 @@ function lazyAdmin(kafka: KafkaClient): { api: KafkaLagAdmin; close: () => Promi
       listGroups: async () => (await ready(), admin.listGroups()),
     },
     close: async () => {
-      if (connected) await admin.disconnect();
+      closed = true;
+      const pending = connected;
+      if (pending === undefined) return;
+      // a connect still in flight finishes first, then its socket is closed (it would keep the process alive)
+      await pending.catch(() => undefined);
+      await admin.disconnect();
     },
   };
 }
