@@ -13,7 +13,9 @@
  * - PostgreSQL SQLSTATE class 08 (connection), 57P01-57P03 (shutdown, crash, cannot connect now),
  *   53300 (too many connections), 40001 / 40P01 (serialization failure, deadlock: retry the
  *   transaction); pg's own "Connection terminated" and "timeout exceeded when trying to connect";
- * - Prisma P1001, P1002, P1008, P1017, P2024 and PrismaClientInitializationError;
+ * - Prisma P1001, P1002, P1008, P1017, P2024 and PrismaClientInitializationError, and its driver
+ *   adapter's "Can't reach database server" / "Timed out fetching a new connection" /
+ *   "Server has closed the connection" (a PrismaClientKnownRequestError without a code);
  * - ioredis: "Connection is closed", "Stream isn't writeable", "Command timed out",
  *   MaxRetriesPerRequestError, and the server's LOADING / BUSY / TRYAGAIN / CLUSTERDOWN /
  *   MASTERDOWN replies;
@@ -46,7 +48,8 @@ const NAMES = new Set([
   "KafkaJSConnectionClosedError",
   "KafkaJSNumberOfRetriesExceeded",
 ]);
-const MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|Command timed out|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN)\b/;
+const MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Can't reach database server|Timed out fetching a new connection|Server has closed the connection|Connection is closed|Stream isn't writeable|Command timed out|^(LOADING|BUSY|TRYAGAIN|CLUSTERDOWN|MASTERDOWN)\b/;
 const HTTP_UNAVAILABLE = new Set([502, 503, 504]);
 
 /** Whether `err` (or an error it wraps) is a dependency down or timing out. */

@@ -25,6 +25,8 @@ t.test("a dependency down or timing out is transient", async (t) => {
     ["Prisma can't reach the database", withCode("P1001")],
     ["Prisma pool timeout", withCode("P2024")],
     ["Prisma initialization", named("PrismaClientInitializationError")],
+    ["Prisma through the pg adapter, no code", named("PrismaClientKnownRequestError", "Raw query failed. Code: `N/A`. Message: `Can't reach database server at 127.0.0.1:43905`")],
+    ["Prisma pool exhausted", named("PrismaClientKnownRequestError", "Timed out fetching a new connection from the connection pool.")],
     ["ioredis: connection closed", new Error("Connection is closed.")],
     ["ioredis: no offline queue", new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ["ioredis: command timeout", new Error("Command timed out")],
