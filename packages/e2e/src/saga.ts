@@ -14,8 +14,8 @@ export type PlacedOrder = { buyer: { token: string }; orderId: string };
 
 /** The order's public status, or `http <status>` when it cannot be read. */
 export async function orderStatus(client: Api, o: PlacedOrder): Promise<string> {
-  const r = await client.call<{ status: string }>("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token });
-  return r.status === 200 ? r.body.status : `http ${r.status}`;
+  const r = await client.call<{ status: string; code?: string; message?: string }>("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token });
+  return r.status === 200 ? r.body.status : `http ${r.status} ${r.body.code ?? ""}: ${r.body.message ?? ""}`;
 }
 
 /** Every order's final status, once all are final (the stack's logs in the error when they are not). */

@@ -299,7 +299,13 @@ function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: 
       launch(inst, s.envFor(service));
       await waitReady(inst);
     },
-    logs: () => s.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.slice(-12).map((l) => l.slice(0, 400)).join("\n")}`).join("\n"),
+    logs: () =>
+      s.instances
+        .map((i) => {
+          const state = i.proc === undefined ? "not running" : i.proc.exitCode !== null || i.proc.signalCode !== null ? `exited (${i.proc.exitCode ?? i.proc.signalCode})` : "running";
+          return `--- ${i.service}#${i.index} ${state}\n${i.output.slice(-12).map((l) => l.slice(0, 400)).join("\n")}`;
+        })
+        .join("\n"),
     stop: async () => {
       // A frozen process cannot take a SIGTERM: thaw it first.
       for (const i of s.instances) i.proc?.kill("SIGCONT");
