@@ -3,6 +3,8 @@
 # unit tests (*.unit.test.ts: no infrastructure, so before any is started); then PostgreSQL, Redis
 # and a Kafka broker (started here if none answers, stopped again at the end), topics and
 # migrations; then the integration (*.int.test.ts) and end-to-end (*.e2e.test.ts) tests; then the
+# fault suite (*.fault.test.ts, one file at a time: each kills and restarts a Kafka broker, Redis or
+# PostgreSQL of its own, on other ports, or the processes of its own stack); then the
 # browser tests (*.browser.test.ts: the storefront in headless Chromium, installed here when missing;
 # screenshots under .tap/screenshots/).
 # The last lines are one count over every tier (`N passed, N failed`) and the run time; the full
@@ -17,11 +19,12 @@ started=$(date +%s)
 UNIT=('packages/*/test/**/*.unit.test.ts' 'services/*/test/**/*.unit.test.ts')
 WITH_INFRA=('packages/*/test/**/*.int.test.ts' 'services/*/test/**/*.int.test.ts' 'packages/e2e/test/**/*.e2e.test.ts')
 BROWSER=('packages/e2e/test/browser/**/*.browser.test.ts')
+FAULTS=('packages/e2e/test/faults/**/*.fault.test.ts')
 full=1
 if (($# > 0)); then
-  full=0 UNIT=() WITH_INFRA=() BROWSER=()
+  full=0 UNIT=() WITH_INFRA=() BROWSER=() FAULTS=()
   for f in "$@"; do
-    case $f in *.unit.test.ts) UNIT+=("$f") ;; *.browser.test.ts) BROWSER+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
+    case $f in *.unit.test.ts) UNIT+=("$f") ;; *.browser.test.ts) BROWSER+=("$f") ;; *.fault.test.ts) FAULTS+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
   done
 fi
 
@@ -61,7 +64,7 @@ if ((${#UNIT[@]} > 0)); then
     run_tests unit "${UNIT[@]}"
 fi
 
-if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} > 0)); then
+if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#FAULTS[@]} > 0)); then
   had_kafka=0
   [[ -f "$DROPS_RUN/pids/kafka.pid" ]] && had_kafka=1
   bash scripts/infra.sh up
@@ -75,6 +78,10 @@ if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} > 0)); then
   if ((${#WITH_INFRA[@]} > 0)); then
     step "Integration and end-to-end tests"
     run_tests infra "${WITH_INFRA[@]}"
+  fi
+  if ((${#FAULTS[@]} > 0)); then
+    step "Fault suite (one file at a time; docs/reliability.md)"
+    run_tests faults --jobs=1 --timeout=900 "${FAULTS[@]}"
   fi
   if ((${#BROWSER[@]} > 0)); then
     ensure_chromium
