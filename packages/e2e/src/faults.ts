@@ -99,8 +99,8 @@ function count(statuses: readonly string[]): Record<string, number> {
 
 /**
  * The stack environment of the fault suite: short sessions and leases, few slow charges (the fault
- * lands mid-saga), and a payment deadline (4 s) shorter than any fault: a deadline that ran while our
- * own side is down would cancel payers here (it did: PAYMENT_FAILED:TIMEOUT before the fix).
+ * lands mid-saga), and a payment deadline (4 s) shorter than any fault, so a deadline that ran while
+ * our own side is down would cancel payers here (as the issue's kill -9 run did: PAYMENT_FAILED:TIMEOUT).
  */
 export const FAULT_ENV = {
   order: {
