@@ -9,6 +9,8 @@ import { createSoldOutFlags } from "./domain/sold-out-flags.ts";
 import { createStockFeed, type StockFeed } from "./domain/stock-feed.ts";
 import { stripClientIdentity } from "./routes/authenticate.ts";
 import { registerDocs } from "./routes/docs.ts";
+import { registerRateLimits } from "./routes/rate-limits.ts";
+import { registerSecurityHeaders } from "./routes/security-headers.ts";
 import { acceptEmptyJsonBodies } from "./routes/json-body.ts";
 import { quietRequestLogs } from "./routes/request-log.ts";
 import { createPurchaser, createRowlockPurchaser, type Purchaser } from "./routes/purchase-path.ts";
@@ -39,6 +41,7 @@ import { createDeadLetters } from "./store/dead-letters.ts";
 import { createNotificationClient } from "./store/notifications.ts";
 import { createCartClient } from "./store/cart.ts";
 import { createCatalogClient } from "./store/catalog.ts";
+import { catalogNames } from "./store/names.ts";
 import { createImageClient } from "./store/images.ts";
 import { catalogDropInfo } from "./store/drop-info.ts";
 import { createInventoryClient } from "./store/inventory.ts";
@@ -75,6 +78,8 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
   const app = await createServiceApp({
     config,
     clients: clients.shell,
+    publicEntry: true,
+    trustProxy: config.TRUST_PROXY,
     setup: async (app) => {
       feed = createStockFeed((err, c) => app.log.warn({ err, dropId: c.dropId }, "stock listener failed"));
       const stock = createPurchaseStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
@@ -90,12 +95,14 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.addHook("preValidation", rejectNul);
       quietRequestLogs(app);
       stripClientIdentity(app);
+      await registerSecurityHeaders(app, { hsts: config.HSTS });
       acceptEmptyJsonBodies(app);
       await registerDocs(app);
       await app.register(storefrontRoutes);
 
-      const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.log);
+      const catalog = createCatalogClient(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.internalAuth, app.log);
       const tokens = createTokenSigner(config.JWT_SECRET, config.JWT_TTL_SECONDS, Date.now);
+      await registerRateLimits(app, { redis: clients.redis, prefix: config.STOCK_KEY_PREFIX, config, tokens });
       const drops = catalogDropInfo(catalog, config.DROP_CACHE_MS);
       const pending = createPendingPurchases(clients.redis, config.STOCK_KEY_PREFIX);
       const flags = createSoldOutFlags(config.SOLD_OUT_FLAG_MS, Date.now, (err, dropId) =>
@@ -123,29 +130,29 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
 
       const deps = { catalog, tokens, stock: opts.stock ?? redisStockSource(stock, app.log) };
       await app.register(authRoutes, deps);
-      const images = createImageClient(config.CATALOG_URL, { uploadTimeoutMs: config.IMAGE_UPLOAD_TIMEOUT_MS, timeoutMs: config.CATALOG_TIMEOUT_MS, log: app.log });
+      const images = createImageClient(config.CATALOG_URL, { uploadTimeoutMs: config.IMAGE_UPLOAD_TIMEOUT_MS, timeoutMs: config.CATALOG_TIMEOUT_MS, auth: app.internalAuth, log: app.log });
       await app.register(imageRoutes, { catalog, tokens, images });
       await app.register(sellerRoutes, deps);
       await app.register(productRoutes, { ...deps, availableOf: productAvailable(stock) });
       await app.register(dropRoutes, deps);
       await app.register(rankingRoutes, { catalog });
       await app.register(purchaseRoutes, { tokens, purchaser });
-      await app.register(orderRoutes, { tokens, pending, orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log) });
+      await app.register(orderRoutes, { tokens, pending, names: catalogNames(catalog), orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log) });
       await app.register(orderStreamRoutes, {
         tokens, pending, hub, sse, channel: config.LIVE_CHANNEL, pollMs: config.ORDER_STREAM_POLL_MS,
-        orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log),
+        orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log),
       });
       const watcher = createQueueWatcher({ queue, hub, refreshMs: config.QUEUE_REFRESH_MS, graceMs: config.QUEUE_ABANDON_GRACE_SECONDS * 1000, log: app.log });
       await app.register(queueRoutes, { tokens, admissions, drops, queue, watcher, sse });
       await app.register(stockStreamRoutes, { snapshots: versionedSnapshots(stock), feed, drops, sse, tickMs: config.SSE_TICK_MS });
-      const notifications = createNotificationClient(config.NOTIFICATION_URL, config.SERVICE_TIMEOUT_MS, app.log);
+      const notifications = createNotificationClient(config.NOTIFICATION_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(notificationRoutes, { tokens, notifications });
       await app.register(watchRoutes, { tokens, drops, notifications });
       await app.register(deadLetterRoutes, { tokens, deadLetters });
-      await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-      await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log) });
-      const inventory = createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.log);
-      const orderService = createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.log);
+      await app.register(cartRoutes, { tokens, cart: createCartClient(config.CART_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log) });
+      await app.register(adminStockRoutes, { tokens, inventory: createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log) });
+      const inventory = createInventoryClient(config.INVENTORY_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log);
+      const orderService = createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(adminDropRoutes, { tokens, inventory });
       await app.register(adminOrderRoutes, { tokens, orders: orderService });
       await app.register(adminMetricsRoutes, { tokens, sources: { inventory: config.INVENTORY_URL, order: config.ORDER_URL, timeoutMs: config.SERVICE_TIMEOUT_MS } });
