@@ -49,7 +49,7 @@ t.test("sellers, admin approval, products and drops through the gateway", async 
   t.equal(read.statusCode, 200);
   t.same(read.json(), {
     dropId, productId, name: "Poster", startsAt: dropBody.startsAt, units: 100, available: 100, status: "scheduled",
-    description: "Screen print", priceCents: 4000, perBuyerLimit: 2, holdSeconds: 120, sellerId,
+    description: "Screen print", priceCents: 4000, perBuyerLimit: 2, holdSeconds: 120, sellerId, images: [], imageUrl: null,
   });
   const list = await s.call("GET", "/api/drops?q=SCREEN%20poster&sort=-startsAt&page=1&pageSize=10");
   t.equal(list.statusCode, 200);
