@@ -89,8 +89,12 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       workers = createWorkers({ kafka: clients.kafka, topic: config.STOCK_TOPIC, serviceName: config.SERVICE_NAME, feed, log: app.log, deadLetters });
       app.addHook("onClose", async () => workers.stop());
       const sse = sseRegistryFor(app, { heartbeatMs: config.SSE_HEARTBEAT_MS, maxBufferedBytes: config.SSE_MAX_BUFFERED_BYTES });
-      const gauges = gatewayGauges({ sseOpen: () => sse.size, kafka: clients.kafka, onError: (err) => app.log.debug({ err }, "Kafka lag read failed") });
-      app.addHook("onClose", async () => gauges.stop());
+      // Started once the app is ready, never during a start that fails (their Kafka admin client would keep the process alive: onClose never runs then).
+      let gauges: ReturnType<typeof gatewayGauges> | undefined;
+      app.addHook("onReady", async () => {
+        gauges = gatewayGauges({ sseOpen: () => sse.size, kafka: clients.kafka, onError: (err) => app.log.debug({ err }, "Kafka lag read failed") });
+      });
+      app.addHook("onClose", async () => gauges?.stop());
       app.setValidatorCompiler(strictValidatorCompiler());
       app.addHook("preValidation", rejectNul);
       quietRequestLogs(app);
