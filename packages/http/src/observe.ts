@@ -4,8 +4,9 @@
  *   pattern (`/api/drops/:dropId/purchases`, never the URL; "unmatched" for a 404 of the router),
  *   recorded in onResponse with a cached series (three Map lookups and a bucket search, no allocation:
  *   it runs on the gateway's sold-out short-circuit too);
- * - at most one log line per request at info ("request completed", with the request id; the gateway's
- *   request logger writes it at debug, see its routes/request-log.ts);
+ * - at most one log line per request at info ("request completed", with the request id and the
+ *   request (method, URL: fastify's own request line is off); the gateway's request logger writes it
+ *   at debug, its URL redacted, see its routes/request-log.ts);
  * - with tracing on, the HTTP server span named after the route pattern (`http.route`);
  * - GET /metrics (Prometheus text) on the app's own port when metrics run and no separate
  *   METRICS_PORT serves them.
@@ -43,7 +44,7 @@ export function observeHttp(app: FastifyInstance): void {
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     seriesFor(route, request.method, reply.statusCode).record(reply.elapsedTime / 1000);
-    if (!QUIET.has(route)) request.log.info({ res: reply, responseTime: reply.elapsedTime }, "request completed");
+    if (!QUIET.has(route)) request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
     done();
   });
   app.get("/metrics", { logLevel: "warn", schema: { hide: true } }, async (_request, reply) => {
