@@ -1,8 +1,8 @@
 /**
  * Fault suite, PostgreSQL: the database (a scratch cluster of this test's own) stopped for 30 s in
  * the middle of a drop (`pg_ctl stop -m fast`: every session terminated), then started again. Buyers
- * still get answers (the reservation needs only Redis; a 503 once the gateway's cached drop info
- * expired, never a 500); the accepted work waits in the Redis stream
+ * still get their holds (the reservation needs only Redis, and the gateway serves the drop's last
+ * known info while the catalog cannot be read); the accepted work waits in the Redis stream
  * (the inventory's outbox) and in Kafka (consumers retry a transient failure for as long as it
  * takes, dead-lettering nothing), and completes after: every accepted order confirmed, none
  * cancelled, nothing dead-lettered.
@@ -40,10 +40,10 @@ t.test("PostgreSQL stopped for 30 s mid-drop: buyers answered, the work waits an
   const down = Date.now();
   const second = await wave(client, drop.dropId, during, 2); // spread over the outage
   t.comment(`answers while PostgreSQL was down: ${JSON.stringify(statusCounts(second))}`);
-  // Every buyer gets an answer: a hold (Redis only), or 503 UNAVAILABLE once the gateway's cached drop
-  // info (DROP_CACHE_MS, 5 s) expired and the catalog cannot be read (docs/reliability.md: found here).
-  t.same(second.filter((a) => !(a.reply?.status === 201 || (a.reply?.status === 503 && a.reply.body.code === "UNAVAILABLE"))).map((a) => a.reply?.status ?? a.error), [], "every buyer answered: 201, or 503 UNAVAILABLE (never a 500, never a hang)");
-  t.ok(acceptedOf(second).length > 0, "holds are granted while PostgreSQL is down (the reservation needs only Redis)");
+  // Every buyer gets a hold: the reservation needs only Redis, and once the gateway's cached drop info
+  // (DROP_CACHE_MS, 5 s) expires it serves the last known info while the catalog cannot be read (an
+  // earlier run answered 5 of 15 with 503 here: docs/reliability.md).
+  t.same(second.filter((a) => a.reply?.status !== 201).map((a) => a.reply?.status ?? a.error), [], "every buyer held while PostgreSQL is down (the reservation needs only Redis)");
   await sleep(Math.max(0, 30_000 - (Date.now() - down)));
   await scratch.startPostgres();
   t.comment(`PostgreSQL down for ${Date.now() - down} ms`);

@@ -2,9 +2,13 @@
  * What the purchase path needs from the catalog's drop (its price, fixed when the drop was scheduled,
  * which the saga charges; its seller's user id, since a seller cannot buy in its own drop), cached per drop
  * for `ttlMs` and loaded once for all concurrent misses, so a spike hits the catalog about once per
- * drop and period per instance, not once per attempt. Failures are not cached.
+ * drop and period per instance, not once per attempt. Failures are not cached. When the catalog
+ * cannot be reached (a 5xx or no answer) and the drop was loaded before, the last known info is
+ * served: everything the purchase path takes from it is fixed when the drop is scheduled (price,
+ * seller, waiting room), and the reservation itself needs only Redis, so a catalog or PostgreSQL
+ * outage does not stop a drop from selling (docs/reliability.md).
  */
-import type { ServiceClient } from "@drops/http";
+import { AppError, type ServiceClient } from "@drops/http";
 
 export type DropInfo = {
   dropId: string; priceCents: number; startsAt: string; status: string; available: number;
@@ -19,6 +23,11 @@ export type DropInfo = {
 export type DropInfoCache = { get(dropId: string): Promise<DropInfo> };
 
 const MAX_ENTRIES = 10_000;
+
+/** A failure that says nothing about the drop itself: the catalog is down, slow or failing. */
+function catalogUnreachable(err: unknown): boolean {
+  return !(err instanceof AppError) || err.statusCode >= 500;
+}
 
 export function createDropInfoCache(load: (dropId: string) => Promise<DropInfo>, ttlMs: number, now: () => number = Date.now): DropInfoCache {
   const cached = new Map<string, { info: DropInfo; until: number }>();
@@ -36,6 +45,10 @@ export function createDropInfoCache(load: (dropId: string) => Promise<DropInfo>,
             cached.set(dropId, { info, until: now() + ttlMs });
           }
           return info;
+        })
+        .catch((err: unknown) => {
+          if (hit && catalogUnreachable(err)) return hit.info;
+          throw err;
         })
         .finally(() => loading.delete(dropId));
       loading.set(dropId, p);
