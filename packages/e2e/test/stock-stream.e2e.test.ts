@@ -4,39 +4,18 @@
  * snapshot's seq as `id:`, and a reconnect with `Last-Event-ID` gets the current snapshot at once
  * only if it is newer than that id.
  */
-import { request } from "node:http";
 import t from "tap";
 import { eventually } from "@drops/testing";
+import { openSse, type SseStream } from "@drops/testing/sse";
 import { api, mintBuyer, purchase, setUpDrop, sleepUntil, startStack, type Stack } from "../src/index.ts";
 
-type Frame = { id: string | undefined; data: { dropId: string; available: number; status: string } };
-type Watcher = { frames: Frame[]; heartbeats: number; close: () => void };
+type StockData = { dropId: string; available: number; status: string };
 
 /** A watcher of the stream (what EventSource does), collecting `stock` frames and heartbeats. */
-function watch(base: string, dropId: string, lastEventId?: string): Promise<Watcher> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: "text/event-stream", ...(lastEventId ? { "last-event-id": lastEventId } : {}) };
-    const req = request(`${base}/api/drops/${dropId}/stock/stream`, { headers }, (res) => {
-      const w: Watcher = { frames: [], heartbeats: 0, close: () => req.destroy() };
-      let buf = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (block.startsWith(": heartbeat")) w.heartbeats++;
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (data) w.frames.push({ id: /^id: (.*)$/m.exec(block)?.[1], data: JSON.parse(data) as Frame["data"] });
-        }
-      });
-      resolve(w);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const watch = (base: string, dropId: string, lastEventId?: string): Promise<SseStream<StockData>> =>
+  openSse<StockData>(`${base}/api/drops/${dropId}/stock/stream`, lastEventId ? { lastEventId } : {});
+
+const heartbeats = (w: SseStream<StockData>): number => w.comments.filter((c) => c.startsWith(": heartbeat")).length;
 
 let stack: Stack;
 t.before(async () => {
@@ -64,7 +43,7 @@ t.test("two gateways both stream a purchase; Last-Event-ID resumes with the curr
 
   const current = onB.frames.at(-1)!;
   const resumed = await watch(b, drop.dropId, current.id);
-  await eventually(async () => (resumed.heartbeats > 0 ? true : undefined), 5000, 20);
+  await eventually(async () => (heartbeats(resumed) > 0 ? true : undefined), 5000, 20);
   t.same(resumed.frames, [], "resumed with the current id: nothing at once");
   const behind = await watch(a, drop.dropId, first.id);
   const caughtUp = await eventually(async () => behind.frames[0], 5000, 20);

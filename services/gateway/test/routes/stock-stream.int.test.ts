@@ -1,46 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { request, type IncomingMessage } from "node:http";
 import t from "tap";
+import { openSse, type SseStream } from "@drops/testing/sse";
 import type { StockChanged } from "@drops/events";
 import { testEnvelope, testKafka, testPublisher, testTopic } from "@drops/kafka/testing";
 import { createPurchaseStock } from "../../src/store/stock.ts";
 import { purchaseStack } from "./stock-fixture.ts";
 
-type Frame = { event: string; data: { dropId: string; available: number; status: string } };
-type Stream = { res: IncomingMessage; frames: Frame[]; ids: (string | undefined)[]; comments: string[]; ended: Promise<void>; close: () => void };
+type StockData = { dropId: string; available: number; status: string };
+type Stream = SseStream<StockData>;
 
-/** Opens the SSE stream and collects its `stock` frames (`ids`: each frame's `id:`). */
-function openStream(url: string, lastEventId?: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { accept: "text/event-stream", ...(lastEventId === undefined ? {} : { "last-event-id": lastEventId }) };
-    const req = request(url, { headers }, (res) => {
-      const frames: Frame[] = [];
-      const ids: (string | undefined)[] = [];
-      const comments: string[] = [];
-      let buf = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buf += chunk;
-        let i: number;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (block.startsWith(":")) comments.push(block);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) {
-            frames.push({ event, data: JSON.parse(data) as Frame["data"] });
-            ids.push(/^id: (.*)$/m.exec(block)?.[1]);
-          }
-        }
-      });
-      const ended = new Promise<void>((r) => res.on("close", () => r()));
-      resolve({ res, frames, ids, comments, ended, close: () => req.destroy() });
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+/** Opens the SSE stream and collects its `stock` frames. */
+const openStream = (url: string, lastEventId?: string): Promise<Stream> => openSse<StockData>(url, lastEventId === undefined ? {} : { lastEventId });
 
 async function until<T>(fn: () => T | undefined, ms = 15_000, onRetry?: () => Promise<void>): Promise<T> {
   const deadline = Date.now() + ms;
@@ -77,9 +47,9 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   t.equal(stream.res.statusCode, 200);
   t.match(stream.res.headers["content-type"], /^text\/event-stream/);
   const first = await until(() => stream.frames[0], 2000);
-  t.same(first, { event: "stock", data: { dropId, available: 0, status: "sold_out" } }, "the first event at once, from Redis");
+  t.same({ event: first.event, data: first.data }, { event: "stock", data: { dropId, available: 0, status: "sold_out" } }, "the first event at once, from Redis");
   const versioned = await createPurchaseStock(s.redis, { prefix: s.prefix }).versionedSnapshot(dropId);
-  t.equal(stream.ids[0], String(versioned?.seq), "the first event's id: the snapshot's seq");
+  t.equal(stream.frames[0]?.id, String(versioned?.seq), "the first event's id: the snapshot's seq");
   const unloaded = await s.drop({ units: 9, load: false });
   const fromCatalog = await openStream(`${base}/api/drops/${unloaded}/stock/stream`);
   t.same((await until(() => fromCatalog.frames[0], 2000)).data, { dropId: unloaded, available: 9, status: "scheduled" }, "not loaded: the catalog's figures");
@@ -97,8 +67,8 @@ t.test("stock stream: the first event at once, then each StockChanged of the dro
   };
   await publish();
   const update = await until(() => stream.frames[1], 15_000, publish);
-  t.same(update, { event: "stock", data: { dropId, available: 1, status: "open" } }, "the release reaches the stream");
-  t.ok(Number(stream.ids[1]) > Number(stream.ids[0]), "with a newer id");
+  t.same({ event: update.event, data: update.data }, { event: "stock", data: { dropId, available: 1, status: "open" } }, "the release reaches the stream");
+  t.ok(Number(stream.frames[1]?.id) > Number(stream.frames[0]?.id), "with a newer id");
   t.notOk(stream.frames.some((f) => f.data.dropId !== dropId), "only this drop's changes");
   t.ok(await until(() => (stream.comments.some((c) => c.includes("heartbeat")) ? true : undefined), 2000), "heartbeat comments keep the connection alive");
 
@@ -140,7 +110,7 @@ t.test("Last-Event-ID resume: the current snapshot at once only if newer than th
   const url = `${base}/api/drops/${dropId}/stock/stream`;
   const first = await openStream(url);
   await until(() => first.frames[0], 2000);
-  const id = first.ids[0]!;
+  const id = first.frames[0]!.id!;
   t.match(id, /^\d+$/, "a numeric id");
 
   const upToDate = await openStream(url, id);
@@ -148,7 +118,7 @@ t.test("Last-Event-ID resume: the current snapshot at once only if newer than th
   t.same(upToDate.frames, [], "the client has the current snapshot: nothing at once");
   const behind = await openStream(url, String(Number(id) - 1));
   t.same((await until(() => behind.frames[0], 2000)).data, { dropId, available: 3, status: "scheduled" }, "behind: the current snapshot at once");
-  t.equal(behind.ids[0], id);
+  t.equal(behind.frames[0]?.id, id);
   const forged = await openStream(url, "not-a-number");
   t.equal((await until(() => forged.frames[0], 2000)).data.available, 3, "a forged id is no id: the current snapshot");
   const future = await openStream(url, "9007199254740000");
@@ -157,7 +127,7 @@ t.test("Last-Event-ID resume: the current snapshot at once only if newer than th
 
   s.gw.feed.deliver({ dropId, available: 2, held: 1, sold: 0, total: 3, status: "OPEN", seq: Number(id) + 1 });
   for (const st of [first, upToDate, behind, forged, future]) {
-    const last = await until(() => (st.ids.includes(String(Number(id) + 1)) ? st.frames.at(-1) : undefined), 2000);
+    const last = await until(() => (st.frames.some((f) => f.id === String(Number(id) + 1)) ? st.frames.at(-1) : undefined), 2000);
     t.equal(last.data.available, 2, "every stream follows the next change, the future-id one too");
   }
   s.gw.feed.deliver({ dropId, available: 1, held: 2, sold: 0, total: 3, status: "OPEN", seq: Number(id) });
