@@ -31,8 +31,11 @@ export type KafkaLagOptions = {
   onError?: (err: unknown) => void;
 };
 
-/** Starts polling; returns stop(). The first read happens right away. */
-export function watchKafkaLag(opts: KafkaLagOptions): { stop: () => void; refresh: () => Promise<void> } {
+/**
+ * Starts polling; returns stop(). The first read happens right away. stop() resolves once a read in
+ * flight has ended, so the caller can then disconnect the admin client without a read reconnecting it.
+ */
+export function watchKafkaLag(opts: KafkaLagOptions): { stop: () => Promise<void>; refresh: () => Promise<void> } {
   const lag = new Map<string, { group: string; topic: string; value: number }>();
   const dead = new Map<string, number>();
   const m = meter();
@@ -94,10 +97,11 @@ export function watchKafkaLag(opts: KafkaLagOptions): { stop: () => void; refres
       await running;
       await refresh();
     },
-    stop: () => {
+    stop: async () => {
       clearInterval(timer);
       lagGauge.removeCallback(onLag);
       deadGauge.removeCallback(onDead);
+      await running;
     },
   };
 }

@@ -68,7 +68,7 @@ t.test("fuzzed input on every route: a 4xx with {code, message}, never a 5xx", a
   for (const url of ["/api/orders/abc/cancel", "/api/orders/%00/cancel"]) check(`POST ${url}`, await s.call("POST", url, { token: seller.accessToken }));
   const gets = [
     "/api/drops/1", "/api/drops/%E0%A4%A", "/api/drops?page=0", "/api/drops?page=abc", "/api/drops?pageSize=101", "/api/drops?pageSize=-5",
-    "/api/drops?sort=price", "/api/drops?sort=", "/api/drops?q=%00", `/api/drops?q=${"a".repeat(500)}`, "/api/drops?q[]=a", "/api/drops?status=sold",
+    "/api/drops?sort=cheapest", "/api/drops?sort=", "/api/drops?q=%00", `/api/drops?q=${"a".repeat(500)}`, "/api/drops?q[]=a", "/api/drops?status=sold",
     "/api/drops?sellerId=abc", "/api/drops?unknown=1", "/api/products/abc", "/api/admin/sellers?page=x",
     "/api/orders/abc", "/api/orders/%00", "/api/orders?page=0", "/api/orders?status=lost", "/api/orders?buyerId=x", "/api/orders?pageSize=1000",
     "/api/drops/abc/stock/stream", "/api/admin/drops/abc/stock", `/api/admin/drops/${"9".repeat(40)}/stock`,

@@ -60,7 +60,8 @@ export function gatewayGauges(deps: { sseOpen: () => number; kafka?: KafkaClient
   return {
     stop: async () => {
       sse.removeCallback(observe);
-      lag?.stop();
+      // the read in flight ends first: a read after the disconnect would open a new socket
+      await lag?.stop();
       await admin?.close();
     },
   };
