@@ -43,26 +43,62 @@ export type EventProducer = {
   readonly producer: Producer;
 };
 
+/**
+ * The broker no longer accepts this producer's sequence numbers (after a broker restart lost its
+ * producer state, or an epoch was fenced). kafkajs cannot recover from these: every later send to
+ * the partition fails the same way. A new producer gets a new producer id and starts afresh.
+ */
+const SEQUENCE_ERRORS = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH"]);
+
+/** True for a sequence error, also wrapped (kafkajs's retrier: `cause`; a batch over brokers: `errors`). */
+export function isProducerSequenceError(err: unknown, depth = 0): boolean {
+  if (err === null || typeof err !== "object" || depth > 4) return false;
+  const e = err as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.type === "string" && SEQUENCE_ERRORS.has(e.type)) return true;
+  if (isProducerSequenceError(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((x) => isProducerSequenceError(x, depth + 1));
+}
+
 export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventProducer {
   // Idempotence needs acks=all and at most 5 in-flight requests per connection.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 5,
-    allowAutoTopicCreation: false,
-    // murmur2 on the key, as the Java client: the same key lands on the same partition everywhere.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: opts.retries ?? Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
-  });
+  const make = (): Producer =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      // murmur2 on the key, as the Java client: the same key lands on the same partition everywhere.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: opts.retries ?? Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+    });
+  let producer = make();
   let connecting: Promise<void> | undefined;
   let closed = false;
   const connect = (): Promise<void> => (connecting ??= producer.connect());
+
+  /** Replaces a producer whose sequence the broker refuses (see SEQUENCE_ERRORS). */
+  async function renew(): Promise<void> {
+    const old = producer;
+    const wasConnecting = connecting;
+    producer = make();
+    connecting = undefined;
+    if (wasConnecting !== undefined) await old.disconnect().catch(() => undefined);
+  }
 
   const batcher = new Batcher({
     lingerMs: opts.lingerMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
     send: async (topicMessages) => {
-      await connect();
-      await producer.sendBatch({ topicMessages, acks: -1 });
+      for (let attempt = 0; ; attempt++) {
+        await connect();
+        try {
+          await producer.sendBatch({ topicMessages, acks: -1 });
+          return;
+        } catch (err) {
+          // A re-send after renewing may duplicate what the broker kept: consumers dedupe by event id.
+          if (!isProducerSequenceError(err) || attempt >= 2 || closed) throw err;
+          await renew();
+        }
+      }
     },
   });
 
@@ -79,7 +115,9 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventP
   }
 
   return {
-    producer,
+    get producer() {
+      return producer;
+    },
     connect,
     publish: async (topic, key, event) => enqueue(topic, toMessage(key, event), false),
     publishNow: async (topic, key, event) => enqueue(topic, toMessage(key, event), true),
