@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
+import { eventually } from "@drops/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { api, checkout, createProduct, mintBuyer, setCartLine, setUpDrop, setUpSeller, startStack, type Api, type Stack } from "../../src/index.ts";
 import { launchChromium, SCREENSHOTS, screenshot, tokenOf, watchErrors } from "./browser.ts";
@@ -306,7 +307,12 @@ t.test("a buyer sees drops with pictures on the list (desktop and 375 px), watch
   const card = page.locator(`li.drop-card[data-drop-id="${drop.dropId}"]`);
   await card.waitFor();
   t.equal(await card.locator("img.thumb").getAttribute("src"), url, "the drop card shows the product's picture");
-  await page.waitForFunction(`(() => { const i = document.querySelector('li.drop-card img.thumb'); return i && i.complete && i.naturalWidth > 0; })()`, undefined, { timeout: 10_000 });
+  // Polled with a function evaluated by the driver (a string predicate is eval'ed in the page, which its CSP forbids).
+  await eventually(async () => ((await card.locator("img.thumb").evaluate((i) => {
+    const img = i as unknown as { complete: boolean; naturalWidth: number };
+    return img.complete && img.naturalWidth > 0;
+  })) ? true : undefined), 10_000, 100);
+  t.pass("the picture loaded");
   t.match(await card.textContent(), /Upcoming/, "with its status");
   await page.goto("/");
   await page.locator("li.drop-card").first().waitFor();
