@@ -75,7 +75,18 @@ export async function expectAllConfirmed(t: Tap, stack: Stack, client: Api, drop
     return all.every((s) => ["confirmed", "cancelled", "expired", "refunded"].includes(s)) ? all : undefined;
   }, 120_000, 500).catch(async (err: unknown) => {
     const now = await Promise.all(orders.map((o) => orderStatus(client, o)));
-    throw new Error(`orders did not all end (${JSON.stringify(count(now))}): ${(err as Error).message}\n${stack.logs()}`);
+    // What a stuck order looks like from outside, for the diagnosis: its id and raw answer (a `held`
+    // from the gateway's pending record means the saga never created it), and the dead letters.
+    const stuck = await Promise.all(
+      orders.flatMap((o, i) => (["confirmed", "cancelled", "expired", "refunded"].includes(now[i]!) ? [] : [o])).map(async (o) => {
+        const r = await client.call("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token });
+        return { orderId: o.orderId, status: r.status, body: r.body };
+      }),
+    );
+    const dead = await client.call("GET", "/api/admin/dead-letters", { token: drop.adminToken }).catch((e: unknown) => ({ status: 0, body: String(e) }));
+    throw new Error(
+      `orders did not all end (${JSON.stringify(count(now))}): ${(err as Error).message}\nstuck: ${JSON.stringify(stuck)}\ndead letters: ${JSON.stringify(dead.body)}\n${stack.logs()}`,
+    );
   });
   const byStatus = count(statuses);
   t.comment(`${orders.length} accepted: ${JSON.stringify(byStatus)}`);
