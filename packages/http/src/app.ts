@@ -7,6 +7,7 @@ import { verifyInternalCalls } from "./identity.ts";
 import { createInternalAuth, type InternalAuth } from "./internal-auth.ts";
 import { loggerOptions, requestId, type LogLevel } from "./logger.ts";
 import { observeHttp } from "./observe.ts";
+import { rejectNul, strictValidatorCompiler } from "./validation.ts";
 
 /** What a service's app needs of its infrastructure clients (each service's `openClients` result fits). */
 export type ServiceClients = {
@@ -118,6 +119,9 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
       // onClose hooks run last-added first, so this one runs after those the service adds.
       app.addHook("onClose", async () => clients.close());
     }
+    // Every service: bodies never coerced, unknown properties refused (400 VALIDATION_FAILED), no NUL into text.
+    app.setValidatorCompiler(strictValidatorCompiler());
+    app.addHook("preValidation", rejectNul);
     await opts.setup?.(app);
     return app;
   } catch (err) {

@@ -1,4 +1,4 @@
-import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService } from "@drops/http";
+import { createServiceApp, type BuiltService } from "@drops/http";
 import { openClients, whenConnected, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { cartRoutes } from "./routes/cart.ts";
@@ -19,8 +19,6 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     config,
     clients: clients.shell,
     setup: async (app) => {
-      app.setValidatorCompiler(strictValidatorCompiler());
-      app.addHook("preValidation", rejectNul);
       // Requests before the (fail-fast) connection is up would be 503s: wait for it, briefly.
       await whenConnected(clients.redis, config.REDIS_COMMAND_TIMEOUT_MS).catch((err: unknown) =>
         app.log.warn({ err }, "Redis not connected yet: carts answer 503 until it is"));

@@ -1,4 +1,4 @@
-import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService } from "@drops/http";
+import { createServiceApp, type BuiltService } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -44,8 +44,6 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     config,
     clients: clients.shell,
     setup: async (app) => {
-      app.setValidatorCompiler(strictValidatorCompiler());
-      app.addHook("preValidation", rejectNul);
       await app.register(userRoutes, { db });
       await app.register(sellerRoutes, { db, pause: opts.pause ?? httpStockPauser(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log) });
       const stock = opts.stock ?? httpProductStock(config.INVENTORY_URL, config.INVENTORY_TIMEOUT_MS, app.internalAuth, app.log);

@@ -1,4 +1,4 @@
-import { createServiceApp, rejectNul, sseRegistryFor, strictValidatorCompiler, type BuiltService } from "@drops/http";
+import { createServiceApp, sseRegistryFor, type BuiltService } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { createAdmissionTokens } from "./domain/admission-token.ts";
@@ -95,8 +95,6 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         gauges = gatewayGauges({ sseOpen: () => sse.size, kafka: clients.kafka, onError: (err) => app.log.debug({ err }, "Kafka lag read failed") });
       });
       app.addHook("onClose", async () => gauges?.stop());
-      app.setValidatorCompiler(strictValidatorCompiler());
-      app.addHook("preValidation", rejectNul);
       quietRequestLogs(app);
       stripClientIdentity(app);
       await registerSecurityHeaders(app, { hsts: config.HSTS });

@@ -1,4 +1,4 @@
-import { createServiceApp, rejectNul, strictValidatorCompiler, type BuiltService, type Workers } from "@drops/http";
+import { createServiceApp, type BuiltService, type Workers } from "@drops/http";
 import { createLock } from "@drops/redis";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
@@ -24,9 +24,6 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     config,
     clients: clients.shell,
     setup: async (app) => {
-      // Bodies never coerced, unknown properties refused (400 VALIDATION_FAILED), as in the other services.
-      app.setValidatorCompiler(strictValidatorCompiler());
-      app.addHook("preValidation", rejectNul);
       const prefix = config.STOCK_KEY_PREFIX;
       const store = createStockStore(clients.redis, { prefix });
       const gauges = inventoryGauges({ redis: clients.redis, prefix, onError: (err) => app.log.debug({ err }, "stock gauges not read") });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { createServiceApp, rejectNul, strictValidatorCompiler } from "@drops/http";
+import { createServiceApp } from "@drops/http";
 import { openClients, type Clients } from "./clients.ts";
 import type { Config } from "./config.ts";
 import { notificationRoutes } from "./routes/notifications.ts";
@@ -25,9 +25,6 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     config,
     clients: clients.shell,
     setup: async (app) => {
-      // As in the other services: bodies never coerced, unknown fields refused, no NUL into text columns.
-      app.setValidatorCompiler(strictValidatorCompiler());
-      app.addHook("preValidation", rejectNul);
       await app.register(notificationRoutes, { queries: createNotificationQueries(clients.prisma), now });
       await app.register(streamRoutes, { hub: clients.hub, heartbeatMs: config.SSE_HEARTBEAT_MS });
       await app.register(watcherRoutes, { pool: clients.pool, now });
