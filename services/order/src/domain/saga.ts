@@ -59,6 +59,11 @@ export function evolve(order: Order, change: OrderChange, now: number): Order {
   return { ...order, ...change, updatedAt: now, version: order.version + 1 };
 }
 
+/** What every new order starts as: held until its hold expires, nothing paid or ended yet. */
+function held(holdExpiresAt: number, now: number): Pick<Order, "status" | "holdExpiresAt" | "paymentDeadlineAt" | "paymentId" | "cancelReason" | "failureReason" | "createdAt" | "updatedAt" | "version"> {
+  return { status: "held", holdExpiresAt, paymentDeadlineAt: null, paymentId: null, cancelReason: null, failureReason: null, createdAt: now, updatedAt: now, version: 0 };
+}
+
 function create(input: Extract<SagaInput, { type: "StockReserved" }>, now: number): Decision {
   const r = input.reserved;
   return created({
@@ -70,15 +75,7 @@ function create(input: Extract<SagaInput, { type: "StockReserved" }>, now: numbe
     amountCents: r.amountCents ?? 0,
     currency: r.currency ?? input.defaultCurrency,
     paymentMethod: r.paymentMethod,
-    status: "held",
-    holdExpiresAt: r.holdExpiresAt,
-    paymentDeadlineAt: null,
-    paymentId: null,
-    cancelReason: null,
-    failureReason: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 0,
+    ...held(r.holdExpiresAt, now),
   });
 }
 
@@ -94,15 +91,7 @@ function createFromCart(c: CartCheckedOut, now: number): Decision {
     amountCents: c.amountCents,
     currency: c.currency,
     paymentMethod: c.paymentMethod,
-    status: "held",
-    holdExpiresAt: c.holdExpiresAt,
-    paymentDeadlineAt: null,
-    paymentId: null,
-    cancelReason: null,
-    failureReason: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 0,
+    ...held(c.holdExpiresAt, now),
   });
 }
 
