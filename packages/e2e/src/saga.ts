@@ -29,6 +29,20 @@ export async function waitAllFinal(stack: Stack, client: Api, orders: readonly P
 }
 
 /**
+ * The order service's environment for its crash drill (with one order instance, so the kill takes
+ * the whole saga down): a short Kafka session timeout lets the restarted instance take the dead
+ * member's partitions without waiting the default 30 s, and six charges at a time (of 100 ms each)
+ * keep the orders spread over about a second, so the kill lands mid-saga (with the default 256
+ * charge slots they would all confirm at once).
+ */
+export const ORDER_CRASH_ENV: Readonly<Record<string, string>> = {
+  CONSUMER_SESSION_TIMEOUT_MS: "6000",
+  PAYMENT_TIMEOUT_MS: "8000",
+  PAYMENT_LATENCY_MS: "100",
+  PAYMENT_CONCURRENCY: "6",
+};
+
+/**
  * kill -9 of the (single) order service as soon as one of the first orders is confirmed, so the
  * rest are in flight, then a restart a second later. Returns how many were confirmed just before.
  */

@@ -4,7 +4,7 @@
  * orders' units per product), and each product's stock is consistent in Redis and in the ledger.
  */
 import t from "tap";
-import { api, checkout, createProduct, killOrderServiceMidSaga, mintBuyer, runScript, setCartLine, settledStock, setUpSeller, startStack, waitAllFinal } from "../src/index.ts";
+import { api, checkout, createProduct, killOrderServiceMidSaga, ORDER_CRASH_ENV, mintBuyer, runScript, setCartLine, settledStock, setUpSeller, startStack, waitAllFinal } from "../src/index.ts";
 import type { Stack } from "../src/index.ts";
 
 const CHECKOUTS = 100;
@@ -13,11 +13,7 @@ const LINES = 3;
 let stack: Stack;
 
 t.before(async () => {
-  stack = await startStack({
-    // As in order-crash: one order instance, a short session timeout for the restarted member, and
-    // few slow charges at a time so the kill lands while most sagas are in flight.
-    env: { order: { CONSUMER_SESSION_TIMEOUT_MS: "6000", PAYMENT_TIMEOUT_MS: "8000", PAYMENT_LATENCY_MS: "100", PAYMENT_CONCURRENCY: "6" } },
-  });
+  stack = await startStack({ env: { order: { ...ORDER_CRASH_ENV } } });
 });
 
 t.teardown(async () => {

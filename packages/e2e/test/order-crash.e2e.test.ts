@@ -4,20 +4,14 @@
  * Redis and in the ledger, and no event may be lost or applied twice (sold == confirmed orders).
  */
 import t from "tap";
-import { api, killOrderServiceMidSaga, mintBuyer, purchase, runScript, settledStock, setUpDrop, sleepUntil, startStack, waitAllFinal } from "../src/index.ts";
+import { api, killOrderServiceMidSaga, ORDER_CRASH_ENV, mintBuyer, purchase, runScript, settledStock, setUpDrop, sleepUntil, startStack, waitAllFinal } from "../src/index.ts";
 import type { Stack } from "../src/index.ts";
 
 
 let stack: Stack;
 
 t.before(async () => {
-  stack = await startStack({
-    // One order instance, so the kill takes the whole saga down. A short Kafka session timeout lets
-    // the restarted instance take the dead member's partitions without waiting the default 30 s.
-    // Six charges at a time (of 100 ms each) keep the 60 orders spread over about a second, so the
-    // kill lands mid-saga (with the default 256 charge slots they would all confirm at once).
-    env: { order: { CONSUMER_SESSION_TIMEOUT_MS: "6000", PAYMENT_TIMEOUT_MS: "8000", PAYMENT_LATENCY_MS: "100", PAYMENT_CONCURRENCY: "6" } },
-  });
+  stack = await startStack({ env: { order: { ...ORDER_CRASH_ENV } } });
 });
 
 t.teardown(async () => {
