@@ -31,14 +31,16 @@
  *
  * Every process of the platform, the buyers and this runner share the machine (2 cores here).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { openFileLimits, runWithRaisedFileLimit, spawnWithFileLimit } from "./lib/limits.ts";
+import { percentile } from "./lib/jtl.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 const TTL_SECONDS = 120;
@@ -251,27 +253,15 @@ const log = (msg: string): void => void process.stderr.write(`[queue ${new Date(
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, d = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : n);
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 const dist = (values: number[]) => {
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
   return { n: s.length, p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)), max: round(s.at(-1) ?? NaN) };
 };
 
-function openFileLimits(): { soft: number; hard: number } {
-  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files")) ?? "";
-  const [soft, hard] = line.replace("Max open files", "").trim().split(/\s+/).map((v) => (v === "unlimited" ? Infinity : Number(v)));
-  return { soft: soft ?? 1024, hard: hard ?? 1024 };
-}
-
 type Child = { proc: ChildProcess; waiters: ((m: ToParent) => void)[] };
 
 function spawnChild(cfg: ChildConfig, hardLimit: number): Child {
-  const limit = Number.isFinite(hardLimit) ? String(hardLimit) : "unlimited";
-  const proc = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, SELF, "--child"], {
+  const proc = spawnWithFileLimit(hardLimit, [SELF, "--child"], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, QUEUE_CHILD: JSON.stringify(cfg) },
   });
@@ -410,19 +400,5 @@ async function main(): Promise<void> {
 if (process.argv[2] === "--child") {
   runChild(JSON.parse(process.env["QUEUE_CHILD"] ?? "{}") as ChildConfig);
 } else {
-  const { soft, hard } = openFileLimits();
-  if (soft < hard && process.env["QUEUE_REEXEC"] !== "1") {
-    // raise the soft open-file limit to the hard one (the gateway the stack starts inherits it)
-    const limit = Number.isFinite(hard) ? String(hard) : "unlimited";
-    const proc = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, ...process.execArgv, SELF, ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: { ...process.env, QUEUE_REEXEC: "1" },
-    });
-    proc.on("exit", (code) => process.exit(code ?? 1));
-  } else {
-    main().catch((err: unknown) => {
-      log(`failed: ${(err as Error).stack ?? String(err)}`);
-      process.exit(2);
-    });
-  }
+  runWithRaisedFileLimit(SELF, "QUEUE_REEXEC", main, log);
 }

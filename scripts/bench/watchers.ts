@@ -48,6 +48,8 @@ import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import { openFileLimits, runWithRaisedFileLimit, spawnWithFileLimit } from "./lib/limits.ts";
+import { percentile } from "./lib/jtl.ts";
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -259,12 +261,6 @@ function parseArgs(argv: string[]): Args {
 const log = (msg: string): void => void process.stderr.write(`[watchers ${new Date().toISOString().slice(11, 23)}] ${msg}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function openFileLimits(): { soft: number; hard: number } {
-  const line = readFileSync("/proc/self/limits", "utf8").split("\n").find((l) => l.startsWith("Max open files")) ?? "";
-  const [soft, hard] = line.replace("Max open files", "").trim().split(/\s+/).map((v) => (v === "unlimited" ? Infinity : Number(v)));
-  return { soft: soft ?? 1024, hard: hard ?? 1024 };
-}
-
 type ProcFigures = { rssKb: number; fds: number; cpuTicks: number };
 
 function procFigures(pid: number): ProcFigures {
@@ -276,18 +272,12 @@ function procFigures(pid: number): ProcFigures {
   return { rssKb, fds, cpuTicks: Number(fields[11]) + Number(fields[12]) };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 const round = (n: number, d = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : n);
 
 type Child = { proc: ChildProcess; count: number; waiters: ((m: ToParent) => void)[] };
 
 function spawnChild(cfg: ChildConfig, hardLimit: number): Child {
-  const limit = Number.isFinite(hardLimit) ? String(hardLimit) : "unlimited";
-  const proc = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, SELF, "--child"], {
+  const proc = spawnWithFileLimit(hardLimit, [SELF, "--child"], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     env: { ...process.env, WATCHERS_CHILD: JSON.stringify(cfg) },
   });
@@ -480,19 +470,5 @@ if (process.argv[2] === "--child") {
     process.exit(2);
   });
 } else {
-  const { soft, hard } = openFileLimits();
-  if (soft < hard && process.env["WATCHERS_REEXEC"] !== "1") {
-    // raise the soft open-file limit to the hard one (the gateways the stack starts inherit it)
-    const limit = Number.isFinite(hard) ? String(hard) : "unlimited";
-    const proc = spawn("bash", ["-c", `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, ...process.execArgv, SELF, ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: { ...process.env, WATCHERS_REEXEC: "1" },
-    });
-    proc.on("exit", (code) => process.exit(code ?? 1));
-  } else {
-    main().catch((err: unknown) => {
-      log(`failed: ${(err as Error).stack ?? String(err)}`);
-      process.exit(2);
-    });
-  }
+  runWithRaisedFileLimit(SELF, "WATCHERS_REEXEC", main, log);
 }
