@@ -42,6 +42,14 @@ export async function ensureApprovedSeller(db: Db, account: SellerAccount, note:
   return userId;
 }
 
+/** The seller's (the user's) product named `product.name`, the oldest one, created when missing. */
+async function ensureProduct(db: Db, userId: string, product: ProductInput): Promise<{ productId: string; created: boolean }> {
+  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
+  const existing = await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } });
+  if (existing) return { productId: existing.id, created: false };
+  return { productId: (await createProduct(db, userId, product)).productId, created: true };
+}
+
 export type UpcomingDrop = { dropId: string; productId: string; startsAt: string; reused: boolean };
 
 /**
@@ -57,10 +65,7 @@ export async function ensureUpcomingDrop(
   opts: { delaySeconds: number; schedule: DropScheduler; nowMs?: number },
 ): Promise<UpcomingDrop> {
   const nowMs = opts.nowMs ?? Date.now();
-  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
-  const productId =
-    (await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } }))?.id ??
-    (await createProduct(db, userId, product)).productId;
+  const { productId } = await ensureProduct(db, userId, product);
   const upcoming = await db.drop.findFirst({ where: { productId, startsAt: { gt: new Date(nowMs) } }, orderBy: { startsAt: "asc" } });
   if (upcoming) {
     await opts.schedule(await getDrop(db, upcoming.id));
@@ -82,11 +87,9 @@ export async function ensureStockedProduct(
   product: ProductInput,
   opts: { stock: number; setStock: (productId: string, units: number) => Promise<void> },
 ): Promise<{ productId: string; created: boolean }> {
-  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
-  const existing = await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } });
-  const productId = existing?.id ?? (await createProduct(db, userId, product)).productId;
-  await opts.setStock(productId, opts.stock);
-  return { productId, created: existing === null };
+  const p = await ensureProduct(db, userId, product);
+  await opts.setStock(p.productId, opts.stock);
+  return p;
 }
 
 /**
@@ -123,10 +126,7 @@ export async function ensureOpenDrop(
   opts: { agoSeconds: number; schedule: DropScheduler; nowMs?: number },
 ): Promise<UpcomingDrop> {
   const nowMs = opts.nowMs ?? Date.now();
-  const seller = await db.seller.findUniqueOrThrow({ where: { userId } });
-  const productId =
-    (await db.product.findFirst({ where: { sellerId: seller.id, name: product.name }, orderBy: { createdAt: "asc" } }))?.id ??
-    (await createProduct(db, userId, product)).productId;
+  const { productId } = await ensureProduct(db, userId, product);
   const open = await db.drop.findFirst({
     where: { productId, startsAt: { lte: new Date(nowMs) }, status: { in: ["scheduled", "open"] }, available: { gt: 0 } },
     orderBy: { startsAt: "desc" },
