@@ -4,10 +4,17 @@
 #   scripts/infra.sh down    stop what this script started (Kafka, and Redis/PostgreSQL if it started them)
 #   scripts/infra.sh status  show what answers
 # Configured endpoints (DATABASE_URL, REDIS_URL, KAFKA_BROKERS) are used as they are when they answer.
+# KAFKA_BROKERS_COUNT=3 (default 1) runs three KRaft nodes instead of one, each broker and controller,
+# the three the controller quorum, on the ports KAFKA_BROKERS lists (default 9092, 9094, 9096; each
+# node's controller on its port + 1), data in $DROPS_RUN/kafka-<id>; new and internal topics are
+# then replicated three times with min.insync.replicas 2. `up` starts the nodes that do not answer
+# (so after one was killed, `up` starts that one again on its data); `down` stops every node.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/drops}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+KAFKA_BROKERS_COUNT="${KAFKA_BROKERS_COUNT:-1}"
+[[ "$KAFKA_BROKERS_COUNT" =~ ^[1-9]$ ]] || die "KAFKA_BROKERS_COUNT must be 1 to 9 (got '$KAFKA_BROKERS_COUNT')."
 KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$DROPS_ROOT/infra/kafka/pom.xml")"
 KAFKA_LIBS="$DROPS_CACHE/kafka-$KAFKA_VERSION/libs"
@@ -67,28 +74,84 @@ kafka_fetch() {
   info "$(ls "$KAFKA_LIBS" | wc -l) jars cached"
 }
 
-kafka_up() {
-  local first=${KAFKA_BROKERS%%,*}
-  local host=${first%%:*} port=${first##*:}
-  if port_open "$host" "$port"; then info "Kafka answers at $host:$port"; return 0; fi
-  [[ "$host" == 127.0.0.1 || "$host" == localhost ]] || die "Kafka at $host:$port does not answer (KAFKA_BROKERS)."
-  kafka_fetch
-  local dir="$DROPS_RUN/kafka" cport=$((port + 1))
+# kafka_addrs: host:port of node 1..KAFKA_BROKERS_COUNT, one a line: the entries of KAFKA_BROKERS
+# when it lists that many, else the first entry's port and every second port above it.
+kafka_addrs() {
+  local -a list; IFS=, read -ra list <<<"$KAFKA_BROKERS"
+  local first=${list[0]} i
+  for ((i = 0; i < KAFKA_BROKERS_COUNT; i++)); do
+    if ((${#list[@]} >= KAFKA_BROKERS_COUNT)); then echo "${list[i]}"; else echo "${first%%:*}:$((${first##*:} + 2 * i))"; fi
+  done
+}
+
+# kafka_node_up ID HOST:PORT VOTERS CLUSTER_ID: writes node ID's server.properties, formats its storage
+# (once) and starts it in the background; the caller waits. One node: $DROPS_RUN/kafka, pids/kafka.pid.
+kafka_node_up() {
+  local id=$1 addr=$2 voters=$3 cluster=$4
+  local host=${addr%%:*} port=${addr##*:} n=$KAFKA_BROKERS_COUNT
+  local dir="$DROPS_RUN/kafka" pidfile="$DROPS_RUN/pids/kafka.pid" cport=$((port + 1))
+  ((n == 1)) || { dir="$DROPS_RUN/kafka-$id"; pidfile="$DROPS_RUN/pids/kafka-$id.pid"; }
+  local replication=$((n < 3 ? n : 3)); local min_isr=$((replication < 3 ? 1 : 2))
   mkdir -p "$dir/data" "$dir/logs"
-  sed -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$dir/data|g" \
+  sed -e "s|@NODE_ID@|$id|g" -e "s|@VOTERS@|$voters|g" -e "s|@REPLICATION@|$replication|g" -e "s|@MIN_ISR@|$min_isr|g" \
+    -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$cport|g" -e "s|@DATA_DIR@|$dir/data|g" \
     "$DROPS_ROOT/infra/kafka/server.properties.template" >"$dir/server.properties"
-  local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
-    "-Dlog4j.configuration=file:$DROPS_ROOT/infra/kafka/log4j.properties" "-Dkafka.logs.dir=$dir/logs")
+  # Several JVMs share the machine with the services: a smaller heap, the serial collector and C1 only.
+  local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC)
+  ((n == 1)) || java_opts=(-Xms128m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+  java_opts+=(-Djava.awt.headless=true "-Dlog4j.configuration=file:$DROPS_ROOT/infra/kafka/log4j.properties" "-Dkafka.logs.dir=$dir/logs")
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     step "Formatting Kafka storage in $dir/data"
-    java "${java_opts[@]}" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format \
-      -t "$(java -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)" \
+    java "${java_opts[@]}" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format -t "$cluster" \
       -c "$dir/server.properties" >"$dir/logs/format.log" 2>&1 || die "Kafka storage format failed; see $dir/logs/format.log"
   fi
-  step "Starting Kafka $KAFKA_VERSION (KRaft) on $host:$port"
+  step "Starting Kafka $KAFKA_VERSION (KRaft$( ((n == 1)) || echo ", node $id of $n")) on $host:$port"
   nohup java "${java_opts[@]}" -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties" >"$dir/logs/stdout.log" 2>&1 &
-  echo $! >"$DROPS_RUN/pids/kafka.pid"
-  wait_for Kafka 90 port_open "$host" "$port" || die "Kafka did not start in 90 s; see $dir/logs/"
+  echo $! >"$pidfile"
+}
+
+# kafka_cluster_id: the id the nodes already formatted carry, else a new one (all nodes share it).
+kafka_cluster_id() {
+  local meta pattern="$DROPS_RUN/kafka-*/data/meta.properties"
+  ((KAFKA_BROKERS_COUNT > 1)) || pattern="$DROPS_RUN/kafka/data/meta.properties"
+  for meta in $pattern; do
+    [[ -f "$meta" ]] && { sed -n 's/^cluster.id=//p' "$meta"; return 0; }
+  done
+  java -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1
+}
+
+# started_count FILE: how many times the broker logged that it started (it appends to its server.log).
+started_count() { local c; c="$(grep -c 'Transition from STARTING to STARTED' "$1" 2>/dev/null)" || true; echo "${c:-0}"; }
+
+# kafka_started FILE BEFORE HOST PORT: the node listens and logged a start after BEFORE: it is
+# registered with the quorum and unfenced, so that the cluster shows every broker to a topic creator.
+kafka_started() { port_open "$3" "$4" && (($(started_count "$1") > $2)); }
+
+kafka_up() {
+  local -a addrs waits=(); mapfile -t addrs < <(kafka_addrs)
+  local i voters="" cluster=""
+  if ((KAFKA_BROKERS_COUNT > 1)) && pid_alive "$DROPS_RUN/pids/kafka.pid"; then
+    die "the single Kafka node of $DROPS_RUN runs on the first port; stop it first (scripts/infra.sh down)."
+  fi
+  for i in "${!addrs[@]}"; do voters+="${voters:+,}$((i + 1))@${addrs[i]%%:*}:$((${addrs[i]##*:} + 1))"; done
+  for i in "${!addrs[@]}"; do
+    local host=${addrs[i]%%:*} port=${addrs[i]##*:}
+    if port_open "$host" "$port"; then info "Kafka answers at $host:$port"; continue; fi
+    [[ "$host" == 127.0.0.1 || "$host" == localhost ]] || die "Kafka at $host:$port does not answer (KAFKA_BROKERS)."
+    kafka_fetch
+    [[ -n "$cluster" ]] || cluster="$(kafka_cluster_id)"
+    local log="$DROPS_RUN/kafka-$((i + 1))/logs/server.log"
+    waits+=("$log" "$(started_count "$log")" "$host" "$port")
+    kafka_node_up $((i + 1)) "${addrs[i]}" "$voters" "$cluster"
+  done
+  if ((KAFKA_BROKERS_COUNT == 1)); then
+    ((${#waits[@]} == 0)) || wait_for Kafka 90 port_open "${waits[2]}" "${waits[3]}" || die "Kafka did not start in 90 s; see $DROPS_RUN/kafka/logs/"
+    return 0
+  fi
+  for ((i = 0; i < ${#waits[@]}; i += 4)); do
+    wait_for "Kafka at ${waits[i + 2]}:${waits[i + 3]}" 120 kafka_started "${waits[@]:i:4}" || die "Kafka at ${waits[i + 2]}:${waits[i + 3]} did not start in 120 s; see $(dirname "${waits[i]}")/"
+  done
+  info "KAFKA_BROKERS=$(IFS=,; echo "${addrs[*]}")"
 }
 
 stop_pid() {
@@ -112,6 +175,9 @@ case "${1:-up}" in
     ;;
   down)
     stop_pid Kafka "$DROPS_RUN/pids/kafka.pid"
+    for f in "$DROPS_RUN"/pids/kafka-*.pid; do
+      if [[ -f "$f" ]]; then stop_pid "Kafka node $(basename "$f" .pid | cut -d- -f2)" "$f"; fi
+    done
     stop_pid Redis "$DROPS_RUN/pids/redis.pid"
     if [[ -f "$DROPS_RUN/pids/postgres.ours" ]]; then
       "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$DROPS_RUN/postgres" stop >/dev/null || true
@@ -121,7 +187,7 @@ case "${1:-up}" in
   status)
     read -r h p < <(host_port "$DATABASE_URL" 5432); port_open "$h" "$p" && echo "postgres up ($h:$p)" || echo "postgres down ($h:$p)"
     read -r h p < <(host_port "$REDIS_URL" 6379); port_open "$h" "$p" && echo "redis up ($h:$p)" || echo "redis down ($h:$p)"
-    f=${KAFKA_BROKERS%%,*}; port_open "${f%%:*}" "${f##*:}" && echo "kafka up ($f)" || echo "kafka down ($f)"
+    while read -r f; do port_open "${f%%:*}" "${f##*:}" && echo "kafka up ($f)" || echo "kafka down ($f)"; done < <(kafka_addrs)
     ;;
   *) die "usage: scripts/infra.sh up|down|status" ;;
 esac
