@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { mapError } from "./error-body.ts";
 import { canonicalUrl } from "./ids.ts";
 import { errorHandlerPlugin } from "./error-handler.ts";
+import { createDrain, installDrain } from "./drain.ts";
 import { healthPlugin, type ReadinessChecks } from "./health.ts";
 import { verifyInternalCalls } from "./identity.ts";
 import { createInternalAuth, type InternalAuth } from "./internal-auth.ts";
@@ -76,7 +77,8 @@ export type ServiceAppOptions = {
 
 /**
  * A fastify instance with the shell every service shares: JSON logs, request ids
- * (x-request-id in and out), the error handler, /health and /ready. It never listens.
+ * (x-request-id in and out), the error handler, /health and /ready, and `app.drain` (drain.ts).
+ * It never listens.
  */
 export async function createServiceApp(opts: ServiceAppOptions): Promise<FastifyInstance> {
   const { config, clients } = opts;
@@ -110,9 +112,13 @@ export async function createServiceApp(opts: ServiceAppOptions): Promise<Fastify
     // GET /metrics and the per-route HTTP histogram (observe.ts).
     observeHttp(app);
     await app.register(errorHandlerPlugin);
+    // Shutdown's first step (startService): /ready false, every answer Connection: close (drain.ts).
+    const drain = createDrain();
+    installDrain(app, drain);
     await app.register(healthPlugin, {
       checks: opts.checks ?? clients?.checks ?? {},
       timeoutMs: opts.readyTimeoutMs ?? config?.READY_TIMEOUT_MS ?? 2000,
+      draining: () => drain.active,
     });
     if (clients) {
       clients.setLogger(app.log);

@@ -2,7 +2,7 @@
  * Configuration shared by every service. Imports only @drops/config so a service's
  * instrument.ts can read it before any instrumented module (fastify, http) is loaded.
  */
-import { ConfigError, commonSpec, fromEnv, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
+import { ConfigError, commonSpec, fromEnv, hostPorts, int, loadConfig, port, str, type ConfigOf, type Parser } from "@drops/config";
 import { DEV_INTERNAL_AUTH_SECRET, committedSecretProblems } from "./committed-secrets.ts";
 
 export { COMMITTED_SECRETS, DEV_ADMIN_PASSWORD, DEV_ADMISSION_SECRET, DEV_INTERNAL_AUTH_SECRET, DEV_JWT_SECRET, committedSecretProblems } from "./committed-secrets.ts";
@@ -18,11 +18,27 @@ export function serviceSpec(name: string, defaultPort: number, opts: { portVar?:
     ...commonSpec,
     SERVICE_NAME: str(name, "service name in logs, traces and metrics"),
     PORT: fromEnv(portVar, { ...port(defaultPort), describe: `the TCP port this service listens on (${portVar})` }),
-    SHUTDOWN_GRACE_MS: int(10_000, { min: 0, max: 600_000 }, "milliseconds allowed for a graceful shutdown"),
+    SHUTDOWN_GRACE_MS: int(10_000, { min: 0, max: 600_000 }, "milliseconds allowed for a graceful shutdown (drain included)"),
+    SHUTDOWN_DRAIN_MS: int(0, { min: 0, max: 600_000 }, "milliseconds a stopping instance keeps serving with /ready false before it stops (behind a load balancer: longer than its health check takes to see it; 0 without one)"),
     READY_TIMEOUT_MS: int(2_000, { min: 10, max: 60_000 }, "per-dependency timeout of GET /ready in milliseconds"),
     BODY_LIMIT_BYTES: int(1_048_576, { min: 1_024, max: 104_857_600 }, "maximum request body in bytes"),
     INTERNAL_AUTH_SECRET: str(DEV_INTERNAL_AUTH_SECRET, "HMAC secret of the signed assertions on every service-to-service call (at least 32 characters; the same on every service; the default is refused with NODE_ENV=production)"),
   };
+}
+
+/**
+ * The stock Redis's variable, read by the services that run the stock scripts (inventory, gateway,
+ * cart): empty, the stock lives on REDIS_URL as everything else; a list of a Redis Cluster's nodes,
+ * the stock lives on that cluster (ioredis' Cluster client) and REDIS_URL keeps the rest (carts,
+ * rankings, the live push). Redlock never uses the cluster (the inventory's REDLOCK_URLS).
+ */
+export const stockRedisSpec = {
+  STOCK_REDIS_CLUSTER_NODES: hostPorts([], "the stock Redis as a Redis Cluster: comma-separated host:port of its nodes (any of them; empty: the stock is on REDIS_URL)"),
+};
+
+/** Where a service's stock Redis is: REDIS_URL, or the cluster of STOCK_REDIS_CLUSTER_NODES. */
+export function stockRedisTarget(config: { REDIS_URL: string; STOCK_REDIS_CLUSTER_NODES: readonly string[] }): { url: string; clusterNodes: readonly string[] } {
+  return { url: config.REDIS_URL, clusterNodes: config.STOCK_REDIS_CLUSTER_NODES };
 }
 
 /** loadConfig, but a bad configuration prints every problem and exits 1 (fail fast at start). */

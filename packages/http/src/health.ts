@@ -4,7 +4,12 @@ import fp from "fastify-plugin";
 /** A named readiness probe: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessChecks = Record<string, () => Promise<void>>;
 export type CheckResults = Record<string, string>;
-export type HealthOptions = { checks: ReadinessChecks; timeoutMs?: number };
+export type HealthOptions = {
+  checks: ReadinessChecks;
+  timeoutMs?: number;
+  /** True while the instance is shutting down: /ready answers 503 whatever the checks say. */
+  draining?: () => boolean;
+};
 
 function withTimeout(name: string, check: () => Promise<void>, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -33,7 +38,8 @@ export async function runChecks(checks: ReadinessChecks, timeoutMs: number): Pro
 
 /**
  * GET /health: liveness, the process answers (never touches dependencies).
- * GET /ready: readiness, 200 `{status:"ready", checks}` or 503 `{code:"NOT_READY", checks}`.
+ * GET /ready: readiness, 200 `{status:"ready", checks}` or 503 `{code:"NOT_READY", checks}` (also
+ * while draining: `checks.instance` is "draining", the checks are not run).
  */
 async function health(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 2000;
@@ -41,6 +47,9 @@ async function health(app: FastifyInstance, opts: HealthOptions): Promise<void> 
   app.get("/health", { logLevel: "warn" }, async () => ({ status: "ok" }));
 
   app.get("/ready", { logLevel: "warn" }, async (request, reply) => {
+    if (opts.draining?.() === true) {
+      return reply.status(503).send({ code: "NOT_READY", message: "this instance is shutting down", checks: { instance: "draining" } });
+    }
     const result = await runChecks(opts.checks, timeoutMs);
     if (result.ok) return { status: "ready", checks: result.checks };
     request.log.warn({ checks: result.checks }, "not ready");

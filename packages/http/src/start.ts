@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 
@@ -13,6 +14,12 @@ export type StartServiceOptions = {
   listen: { host: string; port: number };
   /** Milliseconds allowed for a graceful close before the process is forced out. Default 10 s. */
   graceMs?: number;
+  /**
+   * Milliseconds the instance keeps serving with GET /ready false (and `Connection: close` on every
+   * answer) before it stops anything, so a load balancer's health check takes it out of rotation
+   * first (drain.ts). Counted inside graceMs. Default 0: no balancer, stop at once.
+   */
+  drainMs?: number;
   /** Runs first on shutdown, before the app closes (e.g. stop consumers, flush telemetry). */
   onClose?: () => Promise<void>;
   /** Runs last, after the app and its clients closed (e.g. flush telemetry). */
@@ -42,9 +49,17 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
     }
   }
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
+  // The order of a graceful stop: drain (readiness false, requests still served), then the workers
+  // (a consumer finishes its batch, commits and leaves its group; loops end their round and release
+  // their locks and leases), then the server (in-flight requests finish), then the clients.
+  const close = (drain = true): Promise<void> => {
     closing ??= (async () => {
       try {
+        if (app.hasDecorator("drain")) app.drain.begin();
+        if (drain && (opts.drainMs ?? 0) > 0) {
+          app.log.info({ drainMs: opts.drainMs }, `${opts.name} draining: not ready, still serving`);
+          await sleep(opts.drainMs);
+        }
         await workers?.stop();
         await opts.onClose?.();
       } finally {
@@ -61,7 +76,8 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
   const grace = closeWithGrace({ delay: opts.graceMs ?? 10_000, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.fatal({ err }, `${opts.name} crashed, shutting down`);
     else app.log.info({ signal }, `${opts.name} shutting down`);
-    await close();
+    // A crash does not wait for the balancer: what is broken should not serve on.
+    await close(!err);
     app.log.info(`${opts.name} stopped`);
   });
   app.addHook("onClose", async () => grace.uninstall());
@@ -69,10 +85,10 @@ export async function startService(opts: StartServiceOptions): Promise<RunningSe
   try {
     const url = await app.listen({ host: opts.listen.host, port: opts.listen.port });
     app.log.info({ url }, `${opts.name} listening on ${url}`);
-    return { app, url, close };
+    return { app, url, close: () => close() };
   } catch (err) {
     app.log.fatal({ err }, `${opts.name} could not listen on ${opts.listen.host}:${opts.listen.port}`);
-    await close();
+    await close(false);
     process.exitCode = 1;
     throw err;
   }
@@ -85,7 +101,7 @@ export type Workers = { start(): Promise<void>; stop(): Promise<void> };
 export type BuiltService = { app: FastifyInstance; workers?: Workers };
 
 /** The shell variables runService reads (every `serviceSpec` config has them). */
-export type RunServiceConfig = { SERVICE_NAME: string; HOST: string; PORT: number; SHUTDOWN_GRACE_MS: number };
+export type RunServiceConfig = { SERVICE_NAME: string; HOST: string; PORT: number; SHUTDOWN_GRACE_MS: number; SHUTDOWN_DRAIN_MS?: number };
 
 export type RunServiceOptions<C extends RunServiceConfig> = {
   config: C;
@@ -113,6 +129,7 @@ export async function runService<C extends RunServiceConfig>(opts: RunServiceOpt
       },
       listen: { host: config.HOST, port: config.PORT },
       graceMs: config.SHUTDOWN_GRACE_MS,
+      ...(config.SHUTDOWN_DRAIN_MS !== undefined ? { drainMs: config.SHUTDOWN_DRAIN_MS } : {}),
       ...(opts.afterClose ? { afterClose: opts.afterClose } : {}),
     });
   } catch {

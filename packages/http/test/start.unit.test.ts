@@ -104,3 +104,37 @@ t.test("startService starts workers after the build, stops them first, and close
   t.ok(closed, "the app was closed");
   t.ok(after, "afterClose ran");
 });
+
+t.test("a stop drains first: /ready 503 and routes still served with Connection: close for drainMs, then the workers stop", async (t) => {
+  const order: string[] = [];
+  const running = await startService({
+    name: "d",
+    build: async () => {
+      const app = await createServiceApp({ name: "d", logLevel: "silent" });
+      app.get("/work", async () => ({ ok: true }));
+      return app;
+    },
+    workers: async () => ({ stop: async () => void order.push("workers stopped") }),
+    listen: { host: "127.0.0.1", port: 0 },
+    drainMs: 400,
+  });
+  const before = await fetch(`${running.url}/ready`);
+  t.equal(before.status, 200, "ready before the stop");
+  const started = Date.now();
+  const closing = running.close();
+  const ready = await fetch(`${running.url}/ready`);
+  t.equal(ready.status, 503, "not ready while draining");
+  t.match(await ready.json(), { code: "NOT_READY", checks: { instance: "draining" } });
+  const work = await fetch(`${running.url}/work`);
+  t.equal(work.status, 200, "a request while draining is served");
+  t.equal(work.headers.get("connection"), "close", "and its connection is not kept alive");
+  t.same(order, [], "the workers still run while draining");
+  await closing;
+  t.ok(Date.now() - started >= 400, "the stop waited for the drain");
+  t.same(order, ["workers stopped"]);
+});
+
+t.test("SHUTDOWN_DRAIN_MS defaults to 0 (no balancer: stop at once)", async (t) => {
+  t.equal(loadConfigOrExit(serviceSpec("cart", 3004), {}).SHUTDOWN_DRAIN_MS, 0);
+  t.equal(loadConfigOrExit(serviceSpec("cart", 3004), { SHUTDOWN_DRAIN_MS: "3000" }).SHUTDOWN_DRAIN_MS, 3000);
+});
