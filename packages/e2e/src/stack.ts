@@ -40,6 +40,11 @@ export type StackOptions = {
    * other test.
    */
   infra?: Partial<Infra>;
+  /**
+   * Runs once every instance has its port, before any process starts (e.g. a load balancer in front
+   * of them: packages/e2e/src/balancer.ts). A failure stops the stack.
+   */
+  beforeStart?: (instances: readonly Instance[]) => Promise<void>;
 };
 
 /** Where a stack's PostgreSQL, Redis (stock, locks and everything else) and Kafka are. */
@@ -110,6 +115,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   await createTopicsAndSchemas(common, schemas, infra);
   const stack = stackHandle({ id, prefix, schemas, envFor, instances, infra });
   try {
+    await opts.beforeStart?.(instances);
     await startInOrder(instances, (inst) => stack.start(inst.service, inst.index));
   } catch (err) {
     await stack.stop().catch(() => undefined);
