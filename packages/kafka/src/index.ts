@@ -1,6 +1,6 @@
 export { createKafka, checkKafka, type CreateKafkaOptions } from "./client.ts";
 export { createProducer, isProducerSequenceError, type EventProducer, type ProducerOptions, type ProducerStats } from "./producer.ts";
-export { ensureTopics, type EnsureTopicSpec } from "./topics.ts";
+export { ensureTopics, replicationFor, topicConfig, type EnsureTopicSpec, type TopicReplication } from "./topics.ts";
 export { runConsumer, type ConsumerRunner, type ConsumerStats, type KeyParallelism, type Handler, type Handlers, type MessageContext, type RunConsumerOptions } from "./consumer.ts";
 export { ConsumerOptionsError, consumerOptionsProblems } from "./consumer-options.ts";
 export { DLQ_HEADER, deadLetterMessage, readDeadLetterHeaders, type DeadLetterInfo, type DlqReason, type DlqSource } from "./dlq.ts";
