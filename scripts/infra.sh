@@ -9,6 +9,8 @@
 # node's controller on its port + 1), data in $DROPS_RUN/kafka-<id>; new and internal topics are
 # then replicated three times with min.insync.replicas 2. `up` starts the nodes that do not answer
 # (so after one was killed, `up` starts that one again on its data); `down` stops every node.
+# REDIS_CLUSTER=1 also runs the stock's Redis Cluster (scripts/redis-cluster.sh: three masters and
+# three replicas on 7000..7005; the services take it with STOCK_REDIS_CLUSTER_NODES).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/drops}"
@@ -171,6 +173,7 @@ case "${1:-up}" in
     step "Local infrastructure"
     postgres_up
     redis_up
+    if [[ "${REDIS_CLUSTER:-0}" == 1 ]]; then bash "$DROPS_ROOT/scripts/redis-cluster.sh" up; fi
     kafka_up
     ;;
   down)
@@ -179,6 +182,7 @@ case "${1:-up}" in
       if [[ -f "$f" ]]; then stop_pid "Kafka node $(basename "$f" .pid | cut -d- -f2)" "$f"; fi
     done
     stop_pid Redis "$DROPS_RUN/pids/redis.pid"
+    if [[ "${REDIS_CLUSTER:-0}" == 1 ]]; then bash "$DROPS_ROOT/scripts/redis-cluster.sh" down; fi
     if [[ -f "$DROPS_RUN/pids/postgres.ours" ]]; then
       "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/pg_ctl" -D "$DROPS_RUN/postgres" stop >/dev/null || true
       rm -f "$DROPS_RUN/pids/postgres.ours"
@@ -187,6 +191,7 @@ case "${1:-up}" in
   status)
     read -r h p < <(host_port "$DATABASE_URL" 5432); port_open "$h" "$p" && echo "postgres up ($h:$p)" || echo "postgres down ($h:$p)"
     read -r h p < <(host_port "$REDIS_URL" 6379); port_open "$h" "$p" && echo "redis up ($h:$p)" || echo "redis down ($h:$p)"
+    if [[ "${REDIS_CLUSTER:-0}" == 1 ]]; then bash "$DROPS_ROOT/scripts/redis-cluster.sh" status; fi
     while read -r f; do port_open "${f%%:*}" "${f##*:}" && echo "kafka up ($f)" || echo "kafka down ($f)"; done < <(kafka_addrs)
     ;;
   *) die "usage: scripts/infra.sh up|down|status" ;;
