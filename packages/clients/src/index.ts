@@ -9,20 +9,27 @@ import type { FastifyBaseLogger } from "fastify";
 import { checkPostgres, createPool, type CreatePoolOptions } from "@drops/db";
 import type { ReadinessChecks, ServiceClients } from "@drops/http";
 import { checkKafka, createKafka, createProducer, type EventProducer, type ProducerOptions } from "@drops/kafka";
-import { checkRedis, createRedis, type CreateRedisOptions } from "@drops/redis";
+import { checkRedis, createRedis, createStockRedis, type CreateRedisOptions, type StockRedis, type StockRedisTarget } from "@drops/redis";
 
 export type Pool = ReturnType<typeof createPool>;
 export type RedisClient = ReturnType<typeof createRedis>;
+/** The stock Redis: one Redis, or a Redis Cluster client (STOCK_REDIS_CLUSTER_NODES). */
+export type StockRedisClient = StockRedis;
 export type KafkaClient = ReturnType<typeof createKafka>;
 
-/** Anything with ioredis's status/quit/disconnect/on. */
-type RedisLike = Pick<RedisClient, "status" | "quit" | "disconnect" | "on">;
+/** Anything with ioredis's status/quit/disconnect/on (a connection or a Cluster client). */
+type RedisLike = { status: string; quit(): Promise<unknown>; disconnect(): void; on(event: "error", listener: (err: Error) => void): unknown };
 
 export type Infra = {
   /** A pg pool (connections open on first use); checked as `postgres` unless `check: false`. */
   postgres(url: string, opts?: CreatePoolOptions & { check?: boolean }): Pool;
   /** An ioredis connection to `url` (lazy unless `lazyConnect: false`); checked as `redis` (or `opts.check`). */
   redis(url: string, opts?: CreateRedisOptions & { check?: string | false }): RedisClient;
+  /**
+   * The stock Redis of `target` (lazy unless `lazyConnect: false`): a Cluster client when
+   * `target.clusterNodes` lists nodes, else a connection to `target.url`; checked as `redis` (or `opts.check`).
+   */
+  stockRedis(target: StockRedisTarget, opts?: CreateRedisOptions & { check?: string | false }): StockRedis;
   /** Adopts a Redis connection made elsewhere (e.g. with fail-fast settings): logged, checked as `check`, closed. */
   adoptRedis<R extends RedisLike>(redis: R, check: string | false, ping?: () => Promise<void>): R;
   /** A kafkajs client (no connection until used); checked as `kafka`. */
@@ -60,6 +67,11 @@ export function createInfra(serviceName: string): Infra {
     redis(url, opts = {}) {
       const { check = "redis", ...redisOpts } = opts;
       const redis = createRedis(url, { lazyConnect: true, connectionName: serviceName, ...redisOpts });
+      return infra.adoptRedis(redis, check, () => checkRedis(redis));
+    },
+    stockRedis(target, opts = {}) {
+      const { check = "redis", ...redisOpts } = opts;
+      const redis = createStockRedis(target, { lazyConnect: true, connectionName: serviceName, ...redisOpts });
       return infra.adoptRedis(redis, check, () => checkRedis(redis));
     },
     adoptRedis(redis, check, ping) {

@@ -147,6 +147,29 @@ export function list(def?: string[], describe = "a comma-separated list"): Parse
   );
 }
 
+/**
+ * Comma-separated `host:port` list (e.g. STOCK_REDIS_CLUSTER_NODES=127.0.0.1:7000,127.0.0.1:7001);
+ * every item is checked (a port 1..65535, a host without spaces; IPv6 in brackets), each bad one named.
+ */
+export function hostPorts(def?: string[], describe = "a comma-separated host:port list"): Parser<string[]> {
+  return withDefault(
+    {
+      describe,
+      parse: (raw) => {
+        const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+        if (items.length === 0) throw new Error("empty list");
+        const bad = items.filter((item) => {
+          const m = /^([^\s:/]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(item);
+          return !m || Number(m[2]) < 1 || Number(m[2]) > 65535;
+        });
+        if (bad.length > 0) throw new Error(`not host:port: ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
+        return items;
+      },
+    },
+    def,
+  );
+}
+
 export function oneOf<const T extends string>(values: readonly T[], def?: T): Parser<T> {
   return withDefault(
     {

@@ -1,4 +1,4 @@
-export { createRedis, checkRedis, deleteKeysWithPrefix, type CreateRedisOptions } from "./client.ts";
+export { createRedis, createStockRedis, checkRedis, deleteKeysWithPrefix, isCluster, mastersOf, type CreateRedisOptions, type StockRedis, type StockRedisTarget } from "./client.ts";
 export { parseLuaHeader, checkLuaBody, splitLuaHeader, LuaHeaderError, type LuaHeader } from "./lua-header.ts";
 export { inlineIncludes, LuaIncludeError, type LuaInclude } from "./includes.ts";
 export { defineScripts, ScriptNameClashError, readLuaScript, readLuaScripts, scriptName, type LuaScript, type Scripts, type ScriptArg, type ReadLuaOptions } from "./scripts.ts";

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Redis } from "ioredis";
+import type { StockRedis } from "./client.ts";
 import { inlineIncludes } from "./includes.ts";
 import { checkLuaBody, parseLuaHeader, splitLuaHeader, type LuaHeader } from "./lua-header.ts";
 
@@ -18,9 +18,9 @@ export type ReadLuaOptions = {
 
 export type ScriptArg = string | number | Buffer;
 
-/** Scripts registered on one ioredis connection with `defineCommand`. */
+/** Scripts registered on one ioredis connection (or Redis Cluster client) with `defineCommand`. */
 export type Scripts = {
-  readonly redis: Redis;
+  readonly redis: StockRedis;
   readonly scripts: ReadonlyMap<string, LuaScript>;
   /** Runs script `name` (EVALSHA, falling back to EVAL once). Throws if `keys.length` differs from the header. */
   run(name: string, keys: readonly string[], args?: readonly ScriptArg[]): Promise<unknown>;
@@ -56,7 +56,7 @@ export function readLuaScripts(dir: string, opts: ReadLuaOptions = {}): LuaScrip
 type Command = (...args: ScriptArg[]) => Promise<unknown>;
 
 /** Lua source of each command defineScripts registered, per connection (a re-definition of the same source is allowed). */
-const defined = new WeakMap<Redis, Map<string, string>>();
+const defined = new WeakMap<StockRedis, Map<string, string>>();
 
 /**
  * Thrown when a script name would shadow a member of the ioredis connection (`expire` is EXPIRE,
@@ -67,7 +67,7 @@ export class ScriptNameClashError extends Error {
   override name = "ScriptNameClashError";
 }
 
-function checkNames(redis: Redis, list: readonly LuaScript[]): void {
+function checkNames(redis: StockRedis, list: readonly LuaScript[]): void {
   const mine = defined.get(redis);
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -91,9 +91,10 @@ function checkNames(redis: Redis, list: readonly LuaScript[]): void {
  * runner. `source` is a directory of `.lua` files, or scripts already read. Fails loudly at load, before
  * defining anything, on a bad header, a duplicate name, or a name that clashes with an ioredis member
  * (ScriptNameClashError). Defining the same scripts again on one connection is allowed (same Lua).
- * Services keep their own `.lua` folders.
+ * Services keep their own `.lua` folders. On a Redis Cluster client a script runs on the slot of its
+ * keys, which must all share one (a hash tag such as `{drop:<id>}`).
  */
-export function defineScripts(redis: Redis, source: string | readonly LuaScript[]): Scripts {
+export function defineScripts(redis: StockRedis, source: string | readonly LuaScript[]): Scripts {
   const list = typeof source === "string" ? readLuaScripts(source) : source;
   checkNames(redis, list);
   let mine = defined.get(redis);
