@@ -20,17 +20,17 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     clients: clients.shell,
     setup: async (app) => {
       // Requests before the (fail-fast) connection is up would be 503s: wait for it, briefly.
-      await whenConnected(clients.redis, config.REDIS_COMMAND_TIMEOUT_MS).catch((err: unknown) =>
+      await Promise.all([...new Set([clients.redis, clients.stock])].map((r) => whenConnected(r, config.REDIS_COMMAND_TIMEOUT_MS))).catch((err: unknown) =>
         app.log.warn({ err }, "Redis not connected yet: carts answer 503 until it is"));
       const now = Date.now;
       const carts = createCarts(clients.redis, { prefix: config.CART_KEY_PREFIX, ttlSeconds: config.CART_TTL_SECONDS, maxLines: config.CART_MAX_LINES });
       const catalog = createProductCatalog(config.CATALOG_URL, config.CATALOG_TIMEOUT_MS, app.internalAuth, app.log);
-      const stock = createCartStock(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
+      const stock = createCartStock(clients.stock, { prefix: config.STOCK_KEY_PREFIX });
       const checkouts = createCheckouts(clients.redis, { prefix: config.CART_KEY_PREFIX, recordSeconds: config.CHECKOUT_RECORD_SECONDS, lockMs: config.CHECKOUT_LOCK_MS });
       const checkout = createCheckout({
         carts, checkouts, catalog, stock, producer: clients.producer, topic: config.CHECKOUTS_TOPIC,
         publishTimeoutMs: config.PUBLISH_TIMEOUT_MS, currency: config.CURRENCY, cartTtlMs: config.CART_TTL_SECONDS * 1000,
-        recordPending: (p) => recordPendingOrder(clients.redis, config.STOCK_KEY_PREFIX, p, now()),
+        recordPending: (p) => recordPendingOrder(clients.stock, config.STOCK_KEY_PREFIX, p, now()),
         now, log: app.log,
       });
       await app.register(cartRoutes, { carts, catalog, stock, maxLines: config.CART_MAX_LINES, now });

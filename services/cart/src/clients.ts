@@ -1,18 +1,20 @@
-import { createInfra, type KafkaClient, type RedisClient } from "@drops/clients";
+import { createInfra, type KafkaClient, type RedisClient, type StockRedisClient } from "@drops/clients";
 import type { ServiceClients } from "@drops/http";
+import { stockRedisTarget } from "@drops/http/config";
 import type { EventProducer } from "@drops/kafka";
-import { checkRedis, createRedis } from "@drops/redis";
+import { checkRedis, createRedis, createStockRedis } from "@drops/redis";
 import type { Config } from "./config.ts";
 
 /**
- * The cart's clients: one Redis connection (REDIS_URL, the stock Redis: the carts under
- * CART_KEY_PREFIX, the inventory's stock keys under STOCK_KEY_PREFIX), Kafka and its producer for
- * CartCheckedOut. /ready checks redis and kafka.
+ * The cart's clients: one Redis connection (REDIS_URL: the carts under CART_KEY_PREFIX and, unless
+ * the stock is on a Redis Cluster, the inventory's stock keys under STOCK_KEY_PREFIX), the stock
+ * Redis (that same connection, or a Cluster client over STOCK_REDIS_CLUSTER_NODES), Kafka and its
+ * producer for CartCheckedOut. /ready checks redis (and stock-redis on a cluster) and kafka.
  */
-export type Clients = { redis: RedisClient; kafka: KafkaClient; producer: EventProducer; shell: ServiceClients };
+export type Clients = { redis: RedisClient; stock: StockRedisClient; kafka: KafkaClient; producer: EventProducer; shell: ServiceClients };
 
 /** Resolves once `redis` is connected; rejects after `timeoutMs` (the connection keeps trying). */
-export async function whenConnected(redis: RedisClient, timeoutMs: number): Promise<void> {
+export async function whenConnected(redis: StockRedisClient, timeoutMs: number): Promise<void> {
   if (redis.status !== "ready") {
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
@@ -29,7 +31,7 @@ export async function whenConnected(redis: RedisClient, timeoutMs: number): Prom
 }
 
 /** /ready right after the start waits for the connection instead of failing on it, then PINGs. */
-async function pingWhenConnected(redis: RedisClient, timeoutMs: number): Promise<void> {
+async function pingWhenConnected(redis: StockRedisClient, timeoutMs: number): Promise<void> {
   await whenConnected(redis, timeoutMs);
   await checkRedis(redis);
 }
@@ -45,15 +47,21 @@ async function pingWhenConnected(redis: RedisClient, timeoutMs: number): Promise
  */
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
-  const redis = createRedis(config.REDIS_URL, {
+  const failFast = {
     connectionName: config.SERVICE_NAME,
     enableOfflineQueue: false,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-  });
+  };
+  const redis = createRedis(config.REDIS_URL, failFast);
   infra.adoptRedis(redis, "redis", () => pingWhenConnected(redis, config.READY_TIMEOUT_MS));
+  let stock: StockRedisClient = redis;
+  if (config.STOCK_REDIS_CLUSTER_NODES.length > 0) {
+    const cluster = createStockRedis(stockRedisTarget(config), { ...failFast, connectionName: `${config.SERVICE_NAME}-stock` });
+    stock = infra.adoptRedis(cluster, "stock-redis", () => pingWhenConnected(cluster, config.READY_TIMEOUT_MS));
+  }
   const kafka = infra.kafka(config.KAFKA_BROKERS);
   const producer = infra.producer(kafka, { lingerMs: 0, retries: 3 });
-  return { redis, kafka, producer, shell: infra.shell };
+  return { redis, stock, kafka, producer, shell: infra.shell };
 }

@@ -1,10 +1,11 @@
 import { int, str, url, type ConfigOf } from "@drops/config";
 import { topics } from "@drops/events";
-import { configReaders, serviceSpec } from "@drops/http/config";
+import { configReaders, serviceSpec, stockRedisSpec } from "@drops/http/config";
 
 /** Every variable the cart service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("cart", 3004),
+  ...stockRedisSpec,
   CART_KEY_PREFIX: str("", "namespace of the cart's own Redis keys (carts, checkout records, locks; tests use a unique one)"),
   CART_TTL_SECONDS: int(604_800, { min: 1, max: 366 * 24 * 3600 }, "a cart expires this many seconds after its last change (default 7 days)"),
   CART_MAX_LINES: int(50, { min: 1, max: 1000 }, "most distinct products in one cart (409 CART_FULL above)"),

@@ -121,7 +121,10 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       app.addHook("onClose", async () => gate.close());
       const queue = createQueueStore(clients.redis, { prefix: config.STOCK_KEY_PREFIX });
       const admissions = createAdmissionTokens(config.ADMISSION_SECRET);
-      const hub = createChannelHub(clients.sub, (err, channel) => app.log.warn({ err, channel }, "pub/sub subscription failed"));
+      const hubError = (err: Error, channel: string) => app.log.warn({ err, channel }, "pub/sub subscription failed");
+      const hub = createChannelHub(clients.sub, hubError);
+      // The waiting room's channels are published by the inventory's scripts on the stock Redis: a hub of its own when that is a cluster.
+      const stockHub = clients.stockSub === clients.sub ? hub : createChannelHub(clients.stockSub, hubError);
       let purchaser: Purchaser = createPurchaser({ stock, gate, drops, flags, pending, stats, log: app.log, tracing: config.OTEL_ENABLED, queue: { store: queue, tokens: admissions } });
       if (config.PURCHASE_STRATEGY === "rowlock") {
         if (!clients.pg) throw new Error("PURCHASE_STRATEGY=rowlock needs the PostgreSQL pool (openClients opens it in that mode)");
@@ -144,7 +147,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
         tokens, pending, hub, sse, channel: config.LIVE_CHANNEL, pollMs: config.ORDER_STREAM_POLL_MS,
         orders: createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log),
       });
-      const watcher = createQueueWatcher({ queue, hub, refreshMs: config.QUEUE_REFRESH_MS, graceMs: config.QUEUE_ABANDON_GRACE_SECONDS * 1000, log: app.log });
+      const watcher = createQueueWatcher({ queue, hub: stockHub, refreshMs: config.QUEUE_REFRESH_MS, graceMs: config.QUEUE_ABANDON_GRACE_SECONDS * 1000, log: app.log });
       await app.register(queueRoutes, { tokens, admissions, drops, queue, watcher, sse });
       await app.register(stockStreamRoutes, { snapshots: versionedSnapshots(stock), feed, drops, sse, tickMs: config.SSE_TICK_MS });
       const notifications = createNotificationClient(config.NOTIFICATION_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log);

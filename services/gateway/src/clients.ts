@@ -1,18 +1,25 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { createInfra, type KafkaClient, type Pool } from "@drops/clients";
 import type { ServiceClients } from "@drops/http";
-import { checkRedis } from "@drops/redis";
+import { stockRedisTarget } from "@drops/http/config";
+import { checkRedis, createStockRedis, type StockRedis } from "@drops/redis";
 import type { Config } from "./config.ts";
 
 /**
- * The gateway's infrastructure: the stock Redis (the inventory's) and Kafka. No database, but in the
+ * The gateway's infrastructure: the stock Redis (the inventory's: REDIS_URL, or the Redis Cluster of
+ * STOCK_REDIS_CLUSTER_NODES), pub/sub subscribers and Kafka. No database, but in the
  * row-lock comparison (PURCHASE_STRATEGY=rowlock), where a PostgreSQL pool carries the purchases.
  */
 export type Clients = {
-  /** The stock Redis, where purchases reserve: fail-fast settings, see openClients. */
-  redis: Redis;
-  /** Pub/sub subscriber (the waiting room's change channels, the notifications' live channel): retries forever, not readiness-checked. */
+  /** The stock Redis, where purchases reserve (and the rate limits count): fail-fast settings, see openClients. */
+  redis: StockRedis;
+  /** Pub/sub subscriber on REDIS_URL (the notifications' live channel): retries forever, not readiness-checked. */
   sub: Redis;
+  /**
+   * Pub/sub subscriber of the stock Redis (the waiting room's change channels, published by the
+   * inventory's scripts): `sub` itself unless the stock is on a cluster, then a cluster subscriber.
+   */
+  stockSub: StockRedis;
   kafka: KafkaClient;
   /** Only with PURCHASE_STRATEGY=rowlock (then /ready checks it too). */
   pg?: Pool;
@@ -30,7 +37,7 @@ export type Clients = {
  */
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createStockRedis(stockRedisTarget(config), {
     connectionName: config.SERVICE_NAME,
     enableOfflineQueue: false,
     commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
@@ -38,9 +45,11 @@ export function openClients(config: Config): Clients {
     autoResendUnfulfilledCommands: false,
   });
   infra.adoptRedis(redis, "redis", () => checkRedis(redis));
-  const sub = infra.redis(config.REDIS_URL, { check: false, connectionName: `${config.SERVICE_NAME}-sub`, maxRetriesPerRequest: null });
+  const subOpts = { check: false as const, connectionName: `${config.SERVICE_NAME}-sub`, maxRetriesPerRequest: null };
+  const sub = infra.redis(config.REDIS_URL, subOpts);
+  const stockSub = config.STOCK_REDIS_CLUSTER_NODES.length === 0 ? sub : infra.stockRedis(stockRedisTarget(config), { ...subOpts, connectionName: `${config.SERVICE_NAME}-stock-sub` });
   const kafka = infra.kafka(config.KAFKA_BROKERS);
-  if (config.PURCHASE_STRATEGY !== "rowlock") return { redis, sub, kafka, shell: infra.shell };
+  if (config.PURCHASE_STRATEGY !== "rowlock") return { redis, sub, stockSub, kafka, shell: infra.shell };
   const pg = infra.postgres(config.DATABASE_URL, { schema: config.ROWLOCK_SCHEMA, max: config.ROWLOCK_POOL_MAX });
-  return { redis, sub, kafka, pg, shell: infra.shell };
+  return { redis, sub, stockSub, kafka, pg, shell: infra.shell };
 }

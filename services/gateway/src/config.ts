@@ -1,6 +1,6 @@
 import { bool, commonSpec, int, oneOf, str, type ConfigOf, url } from "@drops/config";
 import { topics } from "@drops/events";
-import { DEV_ADMISSION_SECRET, DEV_JWT_SECRET, configReaders, serviceSpec } from "@drops/http/config";
+import { DEV_ADMISSION_SECRET, DEV_JWT_SECRET, configReaders, serviceSpec, stockRedisSpec } from "@drops/http/config";
 
 /** The development defaults of JWT_SECRET and ADMISSION_SECRET: like every committed secret, refused when NODE_ENV=production (configReaders). */
 export { DEV_ADMISSION_SECRET, DEV_JWT_SECRET };
@@ -11,6 +11,7 @@ const shell = serviceSpec("gateway", 3000, { portVar: "PORT" });
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...shell,
+  ...stockRedisSpec,
   /** The public entry serves GET /metrics off its public port: 9464 on 127.0.0.1 unless set (METRICS_PORT=0: on PORT, public). */
   METRICS_PORT: { ...commonSpec.METRICS_PORT, default: 9464, describe: "the port of GET /metrics, off the public port (0: on PORT itself)" },
   JWT_SECRET: str(DEV_JWT_SECRET, "HS256 secret signing access tokens (at least 32 characters)"),

@@ -1,10 +1,11 @@
 import { bool, int, list, str, type ConfigOf } from "@drops/config";
-import { configReaders, serviceSpec } from "@drops/http/config";
+import { configReaders, serviceSpec, stockRedisSpec } from "@drops/http/config";
 
 /** Every variable the inventory service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
   ...serviceSpec("inventory", 3002),
-  REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum"),
+  ...stockRedisSpec,
+  REDLOCK_URLS: list(["redis://127.0.0.1:6379"], "comma-separated Redis URLs of the Redlock quorum: independent nodes, never the stock's Redis Cluster"),
   DB_SCHEMA: str("inventory", "PostgreSQL schema holding the inventory's tables"),
   STOCK_KEY_PREFIX: str("", "prefix of every stock, lock and fence key in Redis (the gateway must use the same)"),
   WORKERS_ENABLED: bool(true),
@@ -19,4 +20,24 @@ export const spec = {
 
 export type Config = ConfigOf<typeof spec>;
 
-export const { readConfig, readConfigOrExit } = configReaders(spec, "inventory");
+/** host:port of a redis:// URL (the default port 6379), for comparing it with cluster nodes. */
+function hostPortOf(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname === "localhost" ? "127.0.0.1" : u.hostname}:${u.port === "" ? "6379" : u.port}`;
+}
+
+/**
+ * Redlock's quorum must be independent nodes: a REDLOCK_URLS entry that is one of the stock
+ * cluster's nodes is refused (a cluster node answers only for its own slots, and a failover there
+ * would take the lock's key with it).
+ */
+function checked(config: Config): Config {
+  const cluster = new Set(config.STOCK_REDIS_CLUSTER_NODES.map((n) => n.replace(/^localhost:/, "127.0.0.1:")));
+  const onCluster = config.REDLOCK_URLS.filter((url) => cluster.has(hostPortOf(url)));
+  if (onCluster.length > 0) {
+    throw new Error(`REDLOCK_URLS must name independent Redis nodes, not nodes of the stock cluster (STOCK_REDIS_CLUSTER_NODES): ${onCluster.join(", ")}`);
+  }
+  return config;
+}
+
+export const { readConfig, readConfigOrExit } = configReaders(spec, "inventory", checked);

@@ -3,7 +3,7 @@
  * line under the order's id or none, release, live availability) on the stock Redis, and the
  * gateway's pending-purchase key, so GET /api/orders/:orderId answers "held" right after a checkout.
  */
-import type { RedisClient } from "@drops/clients";
+import type { StockRedisClient } from "@drops/clients";
 import { pendingPurchaseKey } from "@drops/inventory-service/purchase";
 import type { OrderLine } from "../domain/checkout.ts";
 
@@ -15,7 +15,7 @@ export { createCartStock, type CartStock, type CartStockLine, type LinesOutcome 
  * "" and lines the order's, expiring with the hold.
  */
 export async function recordPendingOrder(
-  redis: RedisClient,
+  redis: StockRedisClient,
   prefix: string,
   p: { orderId: string; buyerId: string; lines: readonly OrderLine[]; holdExpiresAtMs: number },
   nowMs: number,

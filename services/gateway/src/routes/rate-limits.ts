@@ -17,7 +17,7 @@
  */
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest, onResponseHookHandler, preHandlerAsyncHookHandler } from "fastify";
-import type { Redis } from "ioredis";
+import type { StockRedis } from "@drops/redis";
 import { tooManyRequests } from "@drops/http";
 import type { TokenSigner } from "../domain/jwt.ts";
 import { verifiedUserWithRole } from "./authenticate.ts";
@@ -78,7 +78,7 @@ function appendHook<H>(existing: H | H[] | undefined, hook: H): H[] {
  * Registers @fastify/rate-limit (no global limit) on `redis` under `${prefix}rate-limit:` and attaches
  * the limits of `routeLimits` to their routes as they are added: call before registering the routes.
  */
-export async function registerRateLimits(app: FastifyInstance, opts: { redis: Redis; prefix: string; config: RateLimitConfig; tokens: TokenSigner }): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, opts: { redis: StockRedis; prefix: string; config: RateLimitConfig; tokens: TokenSigner }): Promise<void> {
   await app.register(rateLimit, { global: false, redis: opts.redis, nameSpace: `${opts.prefix}rate-limit:`, skipOnError: true });
   const table = routeLimits(opts.config, opts.tokens);
   app.addHook("onRoute", (route) => {

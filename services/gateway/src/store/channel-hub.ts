@@ -5,7 +5,7 @@
  * `{drop:<id>}:queue:changes`) however many buyers watch it. At-most-once, like any pub/sub: the
  * streams that use it also refresh on a timer, so a lost message only delays an update.
  */
-import type { Redis } from "ioredis";
+import type { StockRedis } from "@drops/redis";
 
 export type ChannelHub = {
   /** Calls `listener` with each message on `channel` until the returned function is called. */
@@ -14,7 +14,7 @@ export type ChannelHub = {
   readonly channels: number;
 };
 
-export function createChannelHub(sub: Redis, onError: (err: Error, channel: string) => void): ChannelHub {
+export function createChannelHub(sub: StockRedis, onError: (err: Error, channel: string) => void): ChannelHub {
   const listeners = new Map<string, Set<(message: string) => void>>();
   sub.on("message", (channel: string, message: string) => {
     for (const l of listeners.get(channel) ?? []) {

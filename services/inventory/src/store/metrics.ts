@@ -1,6 +1,7 @@
 /**
- * The inventory's metrics, read from the stock Redis at scrape time (one pipeline per scrape, never
- * per purchase; names are the dashboard's contract, infra/grafana):
+ * The inventory's metrics, read from the stock Redis at scrape time (one pipeline per scrape, one per
+ * drop on a Redis Cluster, where a pipeline must stay in one slot; never per purchase; names are the
+ * dashboard's contract, infra/grafana):
  * - `drops_stock_available{drop_id}`, `drops_stock_held{drop_id}`, `drops_stock_sold{drop_id}`: units,
  *   per loaded drop (the drop index; at most MAX_DROPS drops, the rest summed under drop_id="other");
  * - `drops_holds_active`: holds not yet confirmed, released or expired (all drops);
@@ -10,6 +11,7 @@
  * - `drops_queue_admitted_total`: buyers admitted by this instance's admitter (rate = admission rate).
  */
 import { hotCounter, meter, type BatchObservableResult, type Observable } from "@drops/telemetry";
+import { isCluster } from "@drops/redis";
 import type { Redis } from "./stock/scripts.ts";
 import { dropIndexKey, dropKeys } from "./stock/keys.ts";
 import { queueKeys } from "./queue/keys.ts";
@@ -32,15 +34,7 @@ export function inventoryGauges(deps: { redis: Redis; prefix: string; onError?: 
     const observe = (g: Observable, v: number, a?: Record<string, string>) => r.observe(g, v, a);
     try {
       const ids = (await deps.redis.smembers(dropIndexKey(deps.prefix))).sort();
-      const pipe = deps.redis.pipeline();
-      for (const id of ids) {
-        const k = dropKeys(id, deps.prefix);
-        pipe.hmget(k.meta, "available", "held", "sold");
-        pipe.zcard(k.expiry);
-        pipe.xlen(k.events);
-        pipe.zcard(queueKeys(id, deps.prefix).line);
-      }
-      const res = ((await pipe.exec()) ?? []) as [Error | null, unknown][];
+      const res = await readFigures(deps.redis, ids, deps.prefix);
       let holdCount = 0;
       let streamed = 0;
       const other = { available: 0, held: 0, sold: 0, queue: 0 };
@@ -78,4 +72,21 @@ export function inventoryGauges(deps: { redis: Redis; prefix: string; onError?: 
   const observables = [available, held, sold, holds, backlog, queue];
   m.addBatchObservableCallback(callback, observables);
   return { stop: () => m.removeBatchObservableCallback(callback, observables) };
+}
+
+type Pipe = ReturnType<Redis["pipeline"]>;
+
+/** Four replies per drop, in `ids` order: its meta counters, expiry size, stream length, line size. */
+async function readFigures(redis: Redis, ids: readonly string[], prefix: string): Promise<[Error | null, unknown][]> {
+  const queue = (pipe: Pipe, id: string): Pipe => {
+    const k = dropKeys(id, prefix);
+    return pipe.hmget(k.meta, "available", "held", "sold").zcard(k.expiry).xlen(k.events).zcard(queueKeys(id, prefix).line);
+  };
+  if (isCluster(redis)) {
+    const each = await Promise.all(ids.map(async (id) => (await queue(redis.pipeline(), id).exec()) ?? []));
+    return each.flat();
+  }
+  const pipe = redis.pipeline();
+  for (const id of ids) queue(pipe, id);
+  return (await pipe.exec()) ?? [];
 }

@@ -6,10 +6,11 @@
  *
  *   node scripts/reconcile.ts [--json] [dropId...]
  *
- * Reads REDIS_URL, DATABASE_URL, DB_SCHEMA, STOCK_KEY_PREFIX (defaults as the service).
+ * Reads REDIS_URL (or STOCK_REDIS_CLUSTER_NODES), DATABASE_URL, DB_SCHEMA, STOCK_KEY_PREFIX (defaults as the service).
  */
 import { createPool } from "@drops/db";
-import { createRedis } from "@drops/redis";
+import { stockRedisTarget } from "@drops/http/config";
+import { createStockRedis } from "@drops/redis";
 import { readConfig } from "../config.ts";
 import type { Pool } from "./db.ts";
 import type { Redis } from "./stock/scripts.ts";
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   const json = argv.includes("--json");
   const only = argv.filter((a) => !a.startsWith("--"));
   const config = readConfig(env);
-  const redis = createRedis(config.REDIS_URL, { connectionName: "inventory-reconcile" });
+  const redis = createStockRedis(stockRedisTarget(config), { connectionName: "inventory-reconcile" });
   const pool = createPool(config.DATABASE_URL, { schema: config.DB_SCHEMA, applicationName: "inventory-reconcile" });
   try {
     const { reports, ok } = await reconcile({ redis, pool, prefix: config.STOCK_KEY_PREFIX }, only);

@@ -3,7 +3,8 @@
  * relay instance at a time reads it (per-drop order on Kafka), pending-entry reclaim, ack and trim.
  */
 import { fileURLToPath } from "node:url";
-import { defineScripts } from "@drops/redis";
+import { setTimeout as sleep } from "node:timers/promises";
+import { defineScripts, isCluster } from "@drops/redis";
 import type { Redis } from "../stock/scripts.ts";
 import { dropKeys } from "../stock/keys.ts";
 import type { DropState } from "../../domain/to-events.ts";
@@ -75,9 +76,9 @@ export function createStreamGroup(opts: { redis: Redis; reader: Redis; prefix: s
       const out = new Map<string, RawEntry[]>();
       if (dropIds.length === 0) return out;
       const streams = dropIds.map(streamKey);
-      const r = (await reader.xreadgroup(
+      const r = isCluster(reader) ? await readEachSlot(reader, { group, consumer }, streams, count, blockMs) : ((await reader.xreadgroup(
         "GROUP", group, consumer, "COUNT", count, "BLOCK", blockMs, "STREAMS", ...streams, ...streams.map(() => ">"),
-      )) as [string, RawEntry[]][] | null;
+      )) as [string, RawEntry[]][] | null);
       for (const [stream, entries] of r ?? []) {
         const dropId = dropOfStream.get(stream);
         if (dropId !== undefined && entries.length > 0) out.set(dropId, entries);
@@ -99,6 +100,22 @@ export function createStreamGroup(opts: { redis: Redis; reader: Redis; prefix: s
       return { status: status ?? "unknown", startsAtMs: Number(startsAtMs ?? 0), kind: kind === "product" ? "product" : "drop" };
     },
   };
+}
+
+/**
+ * On a Redis Cluster the drops' streams are in different slots, and one XREADGROUP may name keys of
+ * one slot only: each stream is read on its own (no BLOCK: blocking reads to one node would queue
+ * behind each other on its connection), all at once; when none has anything new, the round waits
+ * `blockMs` (RELAY_BLOCK_MS is then the poll period: a new entry waits at most that long).
+ */
+async function readEachSlot(
+  reader: Redis, as: { group: string; consumer: string }, streams: readonly string[], count: number, blockMs: number,
+): Promise<[string, RawEntry[]][]> {
+  const read = (stream: string) => reader.xreadgroup("GROUP", as.group, as.consumer, "COUNT", count, "STREAMS", stream, ">") as Promise<[string, RawEntry[]][] | null>;
+  const replies = await Promise.all(streams.map(read));
+  const found = replies.flatMap((r) => r ?? []).filter(([, entries]) => entries.length > 0);
+  if (found.length === 0) await sleep(blockMs);
+  return found;
 }
 
 function parts(id: string): [bigint, bigint] {

@@ -9,11 +9,14 @@
  */
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { defineScripts, readLuaScripts, type createRedis, type LuaScript, type Scripts } from "@drops/redis";
+import { defineScripts, readLuaScripts, type LuaScript, type Scripts, type StockRedis } from "@drops/redis";
 import { scriptVersionKey } from "./keys.ts";
 
-/** The ioredis client type, via @drops/redis (the inventory does not depend on ioredis directly). */
-export type Redis = ReturnType<typeof createRedis>;
+/**
+ * The stock Redis client type, via @drops/redis (the inventory does not depend on ioredis directly):
+ * one Redis, or a Redis Cluster client; every stock key of a drop carries `{drop:<id>}` (keys.ts).
+ */
+export type Redis = StockRedis;
 
 export type StockScripts = Pick<Scripts, "run">;
 
