@@ -5,7 +5,8 @@ import type { Config } from "./config.ts";
 import { dropRoutes } from "./routes/drops.ts";
 import { productRoutes } from "./routes/products.ts";
 import { createAdmitterStore } from "./store/queue/queue-store.ts";
-import { createStockStore } from "./store/stock/stock-store.ts";
+import { createStockStore, type StockStore } from "./store/stock/stock-store.ts";
+import { rehydrate } from "./store/hot-set.ts";
 import { createWorkers } from "./workers.ts";
 import { createOpener } from "./workers/opener.ts";
 import { inventoryGauges } from "./store/metrics.ts";
@@ -25,14 +26,15 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
     clients: clients.shell,
     setup: async (app) => {
       const prefix = config.STOCK_KEY_PREFIX;
-      const store = createStockStore(clients.redis, { prefix });
-      const gauges = inventoryGauges({ redis: clients.redis, prefix, onError: (err) => app.log.debug({ err }, "stock gauges not read") });
-      app.addHook("onClose", async () => gauges.stop());
       const locker = createLock(clients.lockClients, {
         lockPrefix: `${prefix}lock:`,
         fencePrefix: `${prefix}fence:`,
         onError: (err) => app.log.warn({ err }, "redlock error"),
       });
+      // A command for an archived drop's order re-loads the drop from the ledger (store/hot-set.ts).
+      const store: StockStore = createStockStore(clients.redis, { prefix, rehydrate: (dropId) => rehydrate({ redis: clients.redis, pool: clients.pool, store, locker, prefix }, dropId) });
+      const gauges = inventoryGauges({ redis: clients.redis, prefix, onError: (err) => app.log.debug({ err }, "stock gauges not read") });
+      app.addHook("onClose", async () => gauges.stop());
       // Called, not registered: `app.register(plugin, { prefix })` would take the stock key prefix for a route prefix.
       await dropRoutes(app, { redis: clients.redis, pool: clients.pool, store, locker, prefix, queues: createAdmitterStore(clients.redis, { prefix }) });
       // Its own opener (never started): the routes load a product's stock with its `open`, under the same lock.

@@ -2,7 +2,7 @@
  * The inventory's background work, started before the service listens and stopped before its
  * clients close: first it records the stock script version (so the gateway can check it runs the
  * same scripts), then the stock stream relay (Redis -> Kafka + ledger), the drop opener, the
- * hold-expiry sweeper, the waiting-room admitter and the command consumer (drops.inventory-commands). With WORKERS_ENABLED=false
+ * hold-expiry sweeper, the archiver (ended drops leave the hot set), the waiting-room admitter and the command consumer (drops.inventory-commands). With WORKERS_ENABLED=false
  * buildApp returns no workers: that instance serves its routes only.
  */
 import type { FastifyBaseLogger } from "fastify";
@@ -23,6 +23,8 @@ import { createAdmitter } from "./workers/admitter.ts";
 import { createOpener } from "./workers/opener.ts";
 import { createStockRelay } from "./workers/relay.ts";
 import { createSweeper } from "./workers/sweeper.ts";
+import { createArchiver } from "./workers/archiver.ts";
+import { createDueIndex } from "./store/stock/due-index.ts";
 
 export const COMMANDS_GROUP = "inventory-commands";
 
@@ -67,7 +69,24 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
     intervalMs: config.OPENER_INTERVAL_MS,
     logger: logger.child({ worker: "opener" }),
   });
-  const sweeper = createSweeper({ store, locker, intervalMs: config.SWEEPER_INTERVAL_MS, logger: logger.child({ worker: "sweeper" }) });
+  const sweeper = createSweeper({
+    store,
+    due: createDueIndex(clients.redis, { prefix }),
+    locker,
+    intervalMs: config.SWEEPER_INTERVAL_MS,
+    auditMs: config.SWEEPER_AUDIT_MS,
+    logger: logger.child({ worker: "sweeper" }),
+  });
+  const archiver = createArchiver({
+    redis: clients.redis,
+    pool: clients.pool,
+    store,
+    prefix,
+    locker,
+    intervalMs: config.ARCHIVER_INTERVAL_MS,
+    quietMs: config.ARCHIVE_QUIET_MS,
+    logger: logger.child({ worker: "archiver" }),
+  });
   const admitter = createAdmitter({
     pool: clients.pool,
     queues: createAdmitterStore(clients.redis, { prefix }),
@@ -89,16 +108,17 @@ export function createWorkers(opts: { config: Config; clients: Clients; store: S
       relay.start();
       opener.start();
       sweeper.start();
+      archiver.start();
       admitter.start();
       const commandLogger = logger.child({ worker: "commands" });
       commands = await runCommandConsumer({ kafka: clients.kafka, store, publish, now: Date.now, logger: commandLogger, consumerLogger: commandLogger });
-      logger.info("inventory workers started (relay, opener, sweeper, admitter, command consumer)");
+      logger.info("inventory workers started (relay, opener, sweeper, archiver, admitter, command consumer)");
     },
     async stop() {
       if (!started) return;
       started = false;
       // In parallel (leaving the consumer group takes seconds); the producer closes with the app, after these.
-      await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), admitter.stop(), relay.stop()]);
+      await Promise.all([commands?.stop(), opener.stop(), sweeper.stop(), archiver.stop(), admitter.stop(), relay.stop()]);
       commands = undefined;
     },
   };

@@ -1,7 +1,9 @@
 /**
  * The stock stream relay: the inventory's outbox relay from Redis to Kafka (and the ledger).
  *
- * Each loaded drop has a stream `{drop:<id>}:events` written by the stock scripts. A relay instance
+ * Each loaded drop has a stream `{drop:<id>}:events` written by the stock scripts. The relay reads the
+ * streams of the hot set (`stock:drops`) only: a drop that leaves it (archived) is let go of (lease
+ * released) at the next round. A relay instance
  * leases a drop stream (so one instance reads a drop at a time and its events reach Kafka in stream
  * order), reads it with XREADGROUP in the consumer group `group`, publishes the mapped events with
  * the batching producer, hands the entries to the sinks (the ledger), and XACKs only after all of
@@ -151,10 +153,22 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
     ready.add(dropId);
   }
 
-  /** Takes or keeps the lease of every loaded drop (at most every third of the lease per drop). */
+  /** Gives up the drops that left the hot set (archived: hot-set.ts), so the archiver may compact their streams. */
+  async function letGo(hot: ReadonlySet<string>): Promise<void> {
+    for (const dropId of tried.keys()) if (!hot.has(dropId)) tried.delete(dropId);
+    for (const dropId of [...owned.keys()]) {
+      if (hot.has(dropId)) continue;
+      loseLease(dropId);
+      await group.releaseLease(dropId);
+    }
+  }
+
+  /** Takes or keeps the lease of every hot drop (at most every third of the lease per drop); lets go of the others. */
   async function refreshLeases(): Promise<void> {
     const now = Date.now();
-    for (const dropId of await opts.redis.smembers(dropIndexKey(prefix))) {
+    const hot = await opts.redis.smembers(dropIndexKey(prefix));
+    await letGo(new Set(hot));
+    for (const dropId of hot) {
       const last = owned.get(dropId) ?? tried.get(dropId);
       const initialised = ready.has(dropId) || !owned.has(dropId);
       if (last !== undefined && now - last < leaseMs / 3 && initialised) continue;

@@ -9,6 +9,7 @@ import type { ReserveOutcome } from "../../domain/reservation.ts";
 import { id, nonNegInt, now, purchaseArgs } from "../stock/args.ts";
 import { dropKeys } from "../stock/keys.ts";
 import { parseReserve } from "../stock/replies.ts";
+import { markDue } from "../stock/due-index.ts";
 import { defineStockScripts, type Redis } from "../stock/scripts.ts";
 import type { ReserveInput } from "../stock/purchase.ts";
 import { queueKeys } from "./keys.ts";
@@ -84,7 +85,9 @@ export function createQueueStore(redis: Redis, opts: { prefix: string }): QueueS
         ...purchaseArgs(input.purchase, input.traceparent), id("admissionId", input.admissionId),
       ]);
       if (Array.isArray(raw) && raw[0] === "ADMISSION_INVALID") return { status: "ADMISSION_INVALID", reason: String(raw[1]) };
-      return parseReserve(raw, input.orderId, fingerprint);
+      const outcome = parseReserve(raw, input.orderId, fingerprint);
+      if (outcome.status === "HELD") await markDue(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
+      return outcome;
     },
     changesChannel: (dropId) => queueKeys(dropId, prefix).changes,
   };

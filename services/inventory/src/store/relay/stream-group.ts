@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { defineScripts, isCluster } from "@drops/redis";
 import type { Redis } from "../stock/scripts.ts";
-import { dropKeys } from "../stock/keys.ts";
+import { dropKeys, relayLeaseKey } from "../stock/keys.ts";
 import type { DropState } from "../../domain/to-events.ts";
 
 const LEASE_LUA_DIR = fileURLToPath(new URL("./lua/", import.meta.url));
@@ -35,7 +35,7 @@ export function createStreamGroup(opts: { redis: Redis; reader: Redis; prefix: s
   const { redis, reader, prefix, group, consumer } = opts;
   const scripts = defineScripts(redis, LEASE_LUA_DIR);
   const keys = (dropId: string) => dropKeys(dropId, prefix);
-  const leaseKey = (dropId: string): string => `${prefix}{drop:${dropId}}:relay`;
+  const leaseKey = (dropId: string): string => relayLeaseKey(dropId, prefix);
   const dropOfStream = new Map<string, string>();
 
   const streamKey = (dropId: string): string => {

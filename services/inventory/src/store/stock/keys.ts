@@ -25,9 +25,28 @@ export function dropKeys(dropId: string, prefix = ""): DropKeys {
   return { meta: `${tag}:meta`, buyers: `${tag}:buyers`, holds: `${tag}:holds`, expiry: `${tag}:expiry`, events: `${tag}:events` };
 }
 
-/** Set of loaded drop ids: how the stream relay and the hold sweeper find every drop's keys. */
+/**
+ * The hot set: ids of the loaded stock items that are live (drops until archived, products always).
+ * How the stream relay, the archiver and the gauges find the items' keys. An archived drop leaves it
+ * (src/store/hot-set.ts); anything that writes an item's stream adds the item first.
+ */
 export function dropIndexKey(prefix = ""): string {
   return `${prefix}stock:drops`;
+}
+
+/**
+ * The due index: a zset of item ids scored by (at most) the expiry of the item's earliest hold, so the
+ * sweeper touches only items with a hold due (due-index.ts). A global key with no hash tag: it is
+ * written from TypeScript in calls of its own, never inside a per-item script (Redis Cluster).
+ */
+export function dueIndexKey(prefix = ""): string {
+  return `${prefix}stock:due`;
+}
+
+/** The stream relay's lease of an item's stream (store/relay/lua/relay-lease.lua). */
+export function relayLeaseKey(dropId: string, prefix = ""): string {
+  assertDropId(dropId);
+  return `${prefix}{drop:${dropId}}:relay`;
 }
 
 /** Where the inventory records the version of its stock scripts when it starts (see purchase.ts). */

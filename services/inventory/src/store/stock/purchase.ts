@@ -10,6 +10,7 @@ import { snapshotSeq } from "../../domain/to-events.ts";
 import { id, now, purchaseArgs, type PurchaseInfo } from "./args.ts";
 import { dropKeys, pendingPurchaseKey, scriptVersionKey } from "./keys.ts";
 import { parseReserve } from "./replies.ts";
+import { markDue } from "./due-index.ts";
 import { defineStockScripts, SCRIPT_VERSION, type Redis } from "./scripts.ts";
 
 export { SCRIPT_VERSION, pendingPurchaseKey };
@@ -32,7 +33,10 @@ export type ReserveInput = {
 };
 
 export type PurchaseStock = {
-  /** Holds `qty` units for the order (reserve.lua): atomic, idempotent per orderId; a rejection writes nothing. */
+  /**
+   * Holds `qty` units for the order (reserve.lua): atomic, idempotent per orderId; a rejection writes
+   * nothing. A hold (new or replayed) then marks the drop in the due index (due-index.ts).
+   */
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   /** The drop's live counters and status; null when the drop is not loaded. */
   snapshot(dropId: string): Promise<StockSnapshot | null>;
@@ -74,7 +78,10 @@ export function createPurchaseStock(redis: Redis, opts: { prefix: string }): Pur
         fingerprint,
         ...purchaseArgs(input.purchase, input.traceparent),
       ]);
-      return parseReserve(raw, input.orderId, fingerprint);
+      const outcome = parseReserve(raw, input.orderId, fingerprint);
+      // After the hold exists (a replay marks again: its first attempt may have died before marking).
+      if (outcome.status === "HELD") await markDue(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
+      return outcome;
     },
 
     async snapshot(dropId) {

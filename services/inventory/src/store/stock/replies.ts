@@ -6,6 +6,17 @@ export class StockReplyError extends Error {
   override name = "StockReplyError";
 }
 
+/**
+ * The order is not in the holds hash of an archived drop (archive-drop.lua): its outcome is in the
+ * ledger. The stock store re-loads the drop from the ledger and asks again (hot-set.ts).
+ */
+export class ArchivedDropError extends Error {
+  override name = "ArchivedDropError";
+  constructor(script: string) {
+    super(`${script}: the drop is archived; re-load it from the ledger`);
+  }
+}
+
 type Reply = readonly unknown[];
 
 function asReply(raw: unknown, script: string): Reply {
@@ -73,6 +84,7 @@ export function parseReserve(raw: unknown, orderId: string, fingerprint: string)
 export function parseConfirm(raw: unknown): ConfirmOutcome {
   const r = asReply(raw, "confirm");
   switch (r[0]) {
+    case "ARCHIVED": throw new ArchivedDropError("confirm");
     case "CONFIRMED": return { status: "CONFIRMED", buyerId: str(r, 1), qty: int(r, 2), replay: int(r, 3) === 1 };
     case "GONE": return { status: "GONE", state: state(r, 1) };
     case "NOT_FOUND": return { status: "NOT_FOUND" };
@@ -83,6 +95,7 @@ export function parseConfirm(raw: unknown): ConfirmOutcome {
 export function parseRelease(raw: unknown): ReleaseOutcome {
   const r = asReply(raw, "release");
   switch (r[0]) {
+    case "ARCHIVED": throw new ArchivedDropError("release");
     case "RELEASED": {
       const s = state(r, 4);
       if (s !== "released" && s !== "expired" && s !== "void") throw new StockReplyError(`release: state ${s}`);
@@ -101,6 +114,7 @@ export function parseRelease(raw: unknown): ReleaseOutcome {
 export function parseRefund(raw: unknown): RefundOutcome {
   const r = asReply(raw, "refund");
   switch (r[0]) {
+    case "ARCHIVED": throw new ArchivedDropError("refund");
     case "REFUNDED": return { status: "REFUNDED", buyerId: str(r, 1), qty: int(r, 2), replay: int(r, 3) === 1 };
     case "NOT_SOLD": return { status: "NOT_SOLD", state: state(r, 1) };
     case "NOT_FOUND": return { status: "NOT_FOUND" };
@@ -136,6 +150,23 @@ export function parseAdjust(raw: unknown): AdjustOutcome {
     case "INSUFFICIENT": return { status: "INSUFFICIENT", available: int(r, 1) };
     case "STALE_FENCE": return { status: "STALE_FENCE", fence: int(r, 1) };
     default: return unknownStatus("adjust-stock", r);
+  }
+}
+
+export type ArchiveOutcome =
+  | { status: "ARCHIVED"; lastStreamId: string }
+  | { status: "ALREADY" | "RELAYING" | "NOT_LOADED" }
+  | { status: "NOT_SETTLED"; reason: string };
+
+export function parseArchive(raw: unknown): ArchiveOutcome {
+  const r = asReply(raw, "archive-drop");
+  switch (r[0]) {
+    case "ARCHIVED": return { status: "ARCHIVED", lastStreamId: r[1] === undefined ? "" : str(r, 1) };
+    case "ALREADY": return { status: "ALREADY" };
+    case "RELAYING": return { status: "RELAYING" };
+    case "NOT_LOADED": return { status: "NOT_LOADED" };
+    case "NOT_SETTLED": return { status: "NOT_SETTLED", reason: str(r, 1) };
+    default: return unknownStatus("archive-drop", r);
   }
 }
 

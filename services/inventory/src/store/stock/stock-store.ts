@@ -7,9 +7,10 @@ import type { AdjustOutcome, ConfirmOutcome, OpenDropOutcome, RefundOutcome, Rel
 import { id, nonNegInt, now, token } from "./args.ts";
 import { createPurchaseStock, type ReserveInput } from "./purchase.ts";
 import type { DropStatus, StockCounters, StockKind } from "../../domain/stock.ts";
-import { dropIndexKey, dropKeys } from "./keys.ts";
+import { dropIndexKey, dropKeys, relayLeaseKey } from "./keys.ts";
+import { markDue } from "./due-index.ts";
 import { defineStockScripts, type Redis, type StockScripts } from "./scripts.ts";
-import { parseAdjust, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus } from "./replies.ts";
+import { ArchivedDropError, parseAdjust, parseArchive, parseConfirm, parseOpenDrop, parseOrderIds, parseRefund, parseRelease, parseResync, parseSetStatus, type ArchiveOutcome } from "./replies.ts";
 import { activeTraceparent } from "@drops/telemetry";
 
 export type OpenDropInput = {
@@ -52,8 +53,16 @@ export type StockStore = {
   resync(input: ResyncInput): Promise<ResyncOutcome>;
   /** Restock (delta > 0) or withdraw (delta < 0) units; `fence` is the `drop:<id>:adjust` Redlock token. */
   adjust(input: { dropId: string; delta: number; fence: number; nowMs?: number }): Promise<AdjustOutcome>;
-  /** Every loaded drop id (for the sweeper and the stream relay). */
+  /** The hot set: every loaded item not archived (for the stream relay, the archiver, the gauges). */
   dropIds(): Promise<string[]>;
+  /**
+   * archive-drop.lua: compacts an ended, settled drop to its meta hash. `lastStreamId` is the last stream
+   * entry id the caller found in the ledger. Only the archiver calls it (src/store/hot-set.ts).
+   */
+  archive(dropId: string, lastStreamId: string, nowMs?: number): Promise<ArchiveOutcome>;
+  /** Takes the item out of the hot set / puts it back (the archiver's steps). */
+  leaveHotSet(dropId: string): Promise<void>;
+  enterHotSet(dropId: string): Promise<void>;
 };
 
 export type ResyncHold = { orderId: string; buyerId: string; qty: number; expiresAtMs: number; state: "held" | "sold" | "released" | "expired" | "refunded" };
@@ -74,7 +83,18 @@ export type ResyncInput = {
 export type { ReserveInput, PurchaseInfo } from "./purchase.ts";
 export type { AdjustOutcome, ResyncOutcome } from "../../domain/reservation.ts";
 
-export type StockStoreOptions = { prefix?: string };
+export type StockStoreOptions = {
+  prefix?: string;
+  /**
+   * Re-loads an archived drop from the ledger (the resync path, hot-set.ts). A confirm, release or
+   * refund of an order an archived drop no longer holds calls it, then asks again; without it such a
+   * command throws ArchivedDropError.
+   */
+  rehydrate?: (dropId: string) => Promise<void>;
+};
+
+/** How often a command retries after re-loading an archived drop (another instance may be re-loading it). */
+const REHYDRATE_ATTEMPTS = 5;
 
 /** release.lua on `scripts` (which must define it): the one wrapper, shared with cart-stock.ts. */
 export async function releaseHold(scripts: StockScripts, prefix: string, ref: ReleaseInput): Promise<ReleaseOutcome> {
@@ -94,6 +114,19 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
   const scripts = defineStockScripts(redis);
   const purchase = createPurchaseStock(redis, { prefix });
   const keys = (dropId: string) => dropKeys(dropId, prefix);
+  const hot = (dropId: string) => redis.sadd(dropIndexKey(prefix), dropId);
+
+  /** Runs a command; when it finds the drop archived, re-loads it from the ledger and runs it again. */
+  async function unarchived<T>(dropId: string, command: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await command();
+      } catch (err) {
+        if (!(err instanceof ArchivedDropError) || !opts.rehydrate || attempt >= REHYDRATE_ATTEMPTS) throw err;
+        await opts.rehydrate(dropId);
+      }
+    }
+  }
 
   return {
     async openDrop(input) {
@@ -119,20 +152,22 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
 
     async confirm(ref) {
       const k = keys(ref.dropId);
-      const raw = await scripts.run("confirm", [k.meta, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs), activeTraceparent()]);
-      return parseConfirm(raw);
+      return unarchived(ref.dropId, async () =>
+        parseConfirm(await scripts.run("confirm", [k.meta, k.holds, k.expiry, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs), activeTraceparent()])));
     },
 
-    release: (ref) => releaseHold(scripts, prefix, ref),
+    release: (ref) => unarchived(ref.dropId, () => releaseHold(scripts, prefix, ref)),
 
     async refund(ref) {
       const k = keys(ref.dropId);
-      const raw = await scripts.run("refund", [k.meta, k.buyers, k.holds, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)]);
-      return parseRefund(raw);
+      return unarchived(ref.dropId, async () =>
+        parseRefund(await scripts.run("refund", [k.meta, k.buyers, k.holds, k.events], [ref.dropId, id("orderId", ref.orderId), now(ref.nowMs)])));
     },
 
     async setStatus(dropId, status, nowMs) {
       const k = keys(dropId);
+      // Its "status" entry must reach the relay even for an archived drop.
+      await hot(dropId);
       return parseSetStatus(await scripts.run("setDropStatus", [k.meta, k.events], [dropId, status, now(nowMs)]));
     },
 
@@ -168,17 +203,34 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
         input.holds.length,
         ...holdArgs,
       ]);
-      return parseResync(raw);
+      const outcome = parseResync(raw);
+      const held = input.holds.filter((h) => h.state === "held").map((h) => h.expiresAtMs);
+      if (outcome.status === "RESYNCED" && held.length > 0) await markDue(redis, prefix, input.dropId, Math.min(...held));
+      return outcome;
     },
 
     async adjust(input) {
       const k = keys(input.dropId);
       if (!Number.isSafeInteger(input.delta) || input.delta === 0) throw new RangeError(`delta must be a non-zero integer, got ${input.delta}`);
+      await hot(input.dropId);
       return parseAdjust(await scripts.run("adjustStock", [k.meta, k.events], [input.dropId, input.delta, nonNegInt("fence", input.fence), now(input.nowMs)]));
     },
 
     async dropIds() {
       return redis.smembers(dropIndexKey(prefix));
+    },
+
+    async archive(dropId, lastStreamId, nowMs) {
+      const k = keys(dropId);
+      return parseArchive(await scripts.run("archiveDrop", [k.meta, k.buyers, k.holds, k.expiry, k.events, relayLeaseKey(dropId, prefix)], [lastStreamId, now(nowMs)]));
+    },
+
+    async leaveHotSet(dropId) {
+      await redis.srem(dropIndexKey(prefix), dropId);
+    },
+
+    async enterHotSet(dropId) {
+      await hot(dropId);
     },
   };
 }

@@ -20,6 +20,7 @@
 --   ARGV[12] nowMs ("" = Redis server time)
 --   ARGV[13] kind: drop | product (used when the meta hash is gone)
 --   ARGV[14] number of holds that follow, then 5 values per hold: orderId, buyerId, qty, expiresAtMs, state
+-- An archived drop (archive-drop.lua) is re-loaded: its archived mark is removed.
 -- RETURNS: {"RESYNCED"} (one "status" event with the rebuilt counters); {"STALE_FENCE", storedFence} when
 --   the token is older than the last resync's; {"CHANGED", lastId} when the stream moved past the given
 --   last id (an entry not yet in the ledger: bring the ledger up to date and retry). Nothing written unless RESYNCED.
@@ -55,5 +56,6 @@ for b, q in pairs(taken) do redis.call("HSET", KEYS[2], b, q) end
 redis.call("HSET", KEYS[1], "status", status, "startsAtMs", cur[2] or ARGV[9], "perBuyerLimit", cur[3] or ARGV[10],
   "holdMs", cur[4] or ARGV[11], "total", ARGV[4], "adjustments", ARGV[5], "available", ARGV[6], "held", ARGV[7],
   "sold", ARGV[8], "fence", cur[5] or "0", "resyncFence", fence, "kind", cur[6] or ARGV[13])
+redis.call("HDEL", KEYS[1], "archived", "archivedStreamId")
 stockEvent(KEYS[5], "status", ARGV[1], "", "", 0, {available = ARGV[6], held = ARGV[7], sold = ARGV[8]}, now, {"status", status})
 return {"RESYNCED"}

@@ -4,8 +4,9 @@
 -- t.event stream entry. t = {meta, holds, stream, buyers?, expiry?, dropId, orderId, now (ARGV value,
 -- "" = server time), from, to, units, event, done, replays, refused, withState?, missing?}.
 -- Answers {t.done, buyerId, qty, replay (0 moved, 1 state in t.replays: nothing written)} (plus the
--- state with t.withState); {t.refused, state} for any other state; t.missing() or {"NOT_FOUND"} when
--- the order never reserved.
+-- state with t.withState); {t.refused, state} for any other state; {"ARCHIVED"} (nothing written) when the
+-- order is not in the holds hash of an archived drop (its outcome is in the ledger: re-load the drop and
+-- ask again); t.missing() or {"NOT_FOUND"} when the order never reserved.
 -- @include server-time
 -- @include hold
 -- @include counters
@@ -14,6 +15,7 @@
 local function settleHold(t)
   local hold = loadHold(t.holds, t.orderId)
   if not hold then
+    if redis.call("HEXISTS", t.meta, "archived") == 1 then return {"ARCHIVED"} end
     if t.missing then return t.missing() end
     return {"NOT_FOUND"}
   end

@@ -1,0 +1,111 @@
+/**
+ * The archiver: keeps the hot set (`stock:drops`) to live stock items, so background work and Redis
+ * memory follow live drops, not history (store/hot-set.ts, ARCHITECTURE.md "Archive and re-load").
+ * Every ARCHIVER_INTERVAL_MS: finishes the drops marked 'archiving' (compacted, or back in the hot set),
+ * then marks the hot drops that ended and settled and have been quiet for ARCHIVE_QUIET_MS ('archiving',
+ * out of the hot set; the next round compacts them, once the relay let go of their streams). One
+ * instance at a time: the Redlock `archiver:drops` (auto-extended), the others stand by. Two at once
+ * would still be safe: every step re-checks in Redis and the ledger, and archive-drop.lua is atomic.
+ */
+import { startLoop, type Loop } from "@drops/http";
+import type { LockHandle, Locker } from "@drops/redis";
+import { LockNotAcquiredError } from "@drops/redis";
+import { archivingDrops, beginArchive, endedCandidates, finishArchive, type HotSetDeps } from "../store/hot-set.ts";
+
+export const ARCHIVER_LOCK = "archiver:drops";
+
+export type ArchiverLogger = { info: (obj: object, msg: string) => void; warn: (obj: object, msg: string) => void };
+
+export type ArchiverOptions = HotSetDeps & {
+  locker: Pick<Locker, "acquire">;
+  /** Default 5 000 ms. */
+  intervalMs?: number;
+  /** Nothing written to a drop for this long before it is archived. Default 600 000 ms. */
+  quietMs?: number;
+  lockTtlMs?: number;
+  logger?: ArchiverLogger;
+};
+
+export type ArchiverStats = { rounds: number; archived: number; begun: number; returned: number; errors: number; active: boolean };
+
+export type Archiver = {
+  /** One round without the lock: finish the 'archiving' drops, then begin the newly settled ones. */
+  archiveOnce(): Promise<{ archived: number; begun: number }>;
+  start(): void;
+  stop(): Promise<void>;
+  stats(): ArchiverStats;
+};
+
+export function createArchiver(opts: ArchiverOptions): Archiver {
+  const intervalMs = opts.intervalMs ?? 5_000;
+  const quietMs = opts.quietMs ?? 600_000;
+  const ttl = opts.lockTtlMs ?? 10_000;
+  const stats: ArchiverStats = { rounds: 0, archived: 0, begun: 0, returned: 0, errors: 0, active: false };
+  /** Items known to be products (never archived; their kind never changes). */
+  const products = new Set<string>();
+  let handle: LockHandle | undefined;
+  let loop: Loop | undefined;
+
+  async function archiveOnce(): Promise<{ archived: number; begun: number }> {
+    let archived = 0;
+    for (const dropId of await archivingDrops(opts.pool)) {
+      const step = await finishArchive(opts, dropId);
+      if (step === "ARCHIVED") archived += 1;
+      if (step === "NOT_SETTLED") stats.returned += 1;
+    }
+    let begun = 0;
+    for (const dropId of await endedCandidates(opts, products)) {
+      if ((await beginArchive(opts, dropId, { quietMs })) === "ARCHIVING") begun += 1;
+    }
+    stats.rounds += 1;
+    stats.archived += archived;
+    stats.begun += begun;
+    return { archived, begun };
+  }
+
+  async function leadership(): Promise<boolean> {
+    if (handle && !handle.signal.aborted) return true;
+    if (handle) {
+      opts.logger?.warn({ token: handle.token }, "archiver lost its lock; standing by");
+      handle = undefined;
+      stats.active = false;
+    }
+    try {
+      handle = await opts.locker.acquire(ARCHIVER_LOCK, ttl, { retryCount: 0 });
+    } catch (err) {
+      if (err instanceof LockNotAcquiredError) return false;
+      throw err;
+    }
+    stats.active = true;
+    return true;
+  }
+
+  return {
+    archiveOnce,
+    stats: () => ({ ...stats }),
+    start() {
+      loop ??= startLoop("archiver", {
+        idleMs: intervalMs,
+        round: async () => {
+          try {
+            if (await leadership()) {
+              const r = await archiveOnce();
+              if (r.archived + r.begun > 0) opts.logger?.info(r, "archiver round");
+            }
+          } catch (err) {
+            stats.errors += 1;
+            opts.logger?.warn({ err }, "archiver round failed; retrying");
+          }
+          return false;
+        },
+      });
+    },
+    async stop() {
+      await loop?.stop();
+      loop = undefined;
+      await handle?.release();
+      handle = undefined;
+      stats.active = false;
+    },
+  };
+}
