@@ -41,6 +41,10 @@ service_port() { local v; v="$(port_var "$1")"; echo "${!v}"; }
 
 ensure_deps
 bash scripts/infra.sh up
+# REDIS_CLUSTER=1: infra.sh started the local Redis Cluster (scripts/redis-cluster.sh); the stock goes there.
+if [[ "${REDIS_CLUSTER:-0}" == 1 && -z "${STOCK_REDIS_CLUSTER_NODES:-}" ]]; then
+  STOCK_REDIS_CLUSTER_NODES="$(bash scripts/redis-cluster.sh nodes)"; export STOCK_REDIS_CLUSTER_NODES
+fi
 
 step "Creating Kafka topics"
 node scripts/create-topics.ts
