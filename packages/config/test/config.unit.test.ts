@@ -1,5 +1,5 @@
 import t from "tap";
-import { ConfigError, bool, commonSpec, int, list, loadConfig, oneOf, port, str, url, num } from "../src/index.ts";
+import { ConfigError, bool, commonSpec, hostPorts, int, list, loadConfig, oneOf, port, str, url, num } from "../src/index.ts";
 
 t.test("applies defaults and parses values", async (t) => {
   const cfg = loadConfig(
@@ -38,3 +38,12 @@ t.test("common spec has working defaults", async (t) => {
   t.equal(cfg.KAFKA_BROKERS[0], "127.0.0.1:9092");
   t.equal(cfg.NODE_ENV, "development");
 });
+
+t.test("hostPorts: a host:port list, each bad item named; empty is the default", async (t) => {
+  const spec = { NODES: hostPorts([], "cluster nodes") };
+  t.same(loadConfig(spec, {}), { NODES: [] });
+  t.same(loadConfig(spec, { NODES: "127.0.0.1:7000, redis-a:7001,[::1]:7002" }), { NODES: ["127.0.0.1:7000", "redis-a:7001", "[::1]:7002"] });
+  const err = t.throws(() => loadConfig(spec, { NODES: "127.0.0.1:7000,redis://h:1,h:0,h:70000,nohost" })) as ConfigError;
+  t.match(err.message, /NODES=".*" is invalid: not host:port: "redis:\/\/h:1", "h:0", "h:70000", "nohost" \(cluster nodes\)/);
+});
+

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { dropSchema, migrate } from "@drops/db";
 import { createKafka } from "@drops/kafka";
-import { createRedis, deleteKeysWithPrefix } from "@drops/redis";
+import { createRedis, createStockRedis, deleteKeysWithPrefix } from "@drops/redis";
 import { eventually, freePort, testEnv, uniqueName } from "@drops/testing";
 
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -47,8 +47,12 @@ export type StackOptions = {
   beforeStart?: (instances: readonly Instance[]) => Promise<void>;
 };
 
-/** Where a stack's PostgreSQL, Redis (stock, locks and everything else) and Kafka are. */
-export type Infra = { databaseUrl: string; redisUrl: string; kafkaBrokers: string[] };
+/**
+ * Where a stack's PostgreSQL, Redis (stock, locks and everything else) and Kafka are; with
+ * `stockRedisClusterNodes` the stock is on that Redis Cluster instead (STOCK_REDIS_CLUSTER_NODES),
+ * while locks and the rest stay on `redisUrl`.
+ */
+export type Infra = { databaseUrl: string; redisUrl: string; kafkaBrokers: string[]; stockRedisClusterNodes?: string[] };
 
 export type Instance = {
   service: ServiceName;
@@ -142,6 +146,7 @@ function commonEnv(id: string, prefix: string, infra: Infra): Record<string, str
     KAFKA_TOPIC_PREFIX: prefix,
     // Stock, lock and fence keys of this stack only (inventory and gateway must agree).
     STOCK_KEY_PREFIX: `${id}:`,
+    ...(infra.stockRedisClusterNodes ? { STOCK_REDIS_CLUSTER_NODES: infra.stockRedisClusterNodes.join(",") } : {}),
     // The catalog's own keys (rankings) of this stack only.
     CATALOG_KEY_PREFIX: `${id}:`,
     OTEL_ENABLED: "false",
@@ -251,13 +256,15 @@ async function stopInstance(inst: Instance): Promise<void> {
   inst.proc = undefined;
 }
 
-/** Deletes the stack's Redis keys (`<id>:*`). */
-async function deleteKeys(id: string, redisUrl: string): Promise<void> {
-  const redis = createRedis(redisUrl);
-  try {
-    await deleteKeysWithPrefix(redis, `${id}:`);
-  } finally {
-    await redis.quit();
+/** Deletes the stack's Redis keys (`<id>:*`), on the stock's cluster too (every master) when it has one. */
+async function deleteKeys(id: string, infra: Infra): Promise<void> {
+  const clusterNodes = infra.stockRedisClusterNodes ?? [];
+  for (const redis of [createRedis(infra.redisUrl), ...(clusterNodes.length > 0 ? [createStockRedis({ url: infra.redisUrl, clusterNodes })] : [])]) {
+    try {
+      await deleteKeysWithPrefix(redis, `${id}:`);
+    } finally {
+      await redis.quit();
+    }
   }
 }
 
@@ -317,7 +324,7 @@ function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: 
       for (const i of s.instances) i.proc?.kill("SIGCONT");
       await Promise.all(s.instances.map(stopInstance));
       for (const schema of Object.values(s.schemas)) await dropSchema(s.infra.databaseUrl, schema);
-      await deleteKeys(s.id, s.infra.redisUrl);
+      await deleteKeys(s.id, s.infra);
       await deleteTopicsAndGroups(s.id, s.prefix, s.infra.kafkaBrokers);
     },
   };
