@@ -45,6 +45,8 @@ export type StackOptions = {
    * of them: packages/e2e/src/balancer.ts). A failure stops the stack.
    */
   beforeStart?: (instances: readonly Instance[]) => Promise<void>;
+  /** How long an instance may take to answer GET /ready 200 after it was spawned (default 60 s; a loaded box with many processes needs more). */
+  readyTimeoutMs?: number;
 };
 
 /**
@@ -117,7 +119,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const envFor = serviceEnv(common, schemas, instances, opts);
 
   await createTopicsAndSchemas(common, schemas, infra);
-  const stack = stackHandle({ id, prefix, schemas, envFor, instances, infra });
+  const stack = stackHandle({ id, prefix, schemas, envFor, instances, infra, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 });
   try {
     await opts.beforeStart?.(instances);
     await startInOrder(instances, (inst) => stack.start(inst.service, inst.index));
@@ -227,8 +229,8 @@ function launch(inst: Instance, env: Record<string, string>): void {
   inst.proc = child;
 }
 
-/** Resolves once GET /ready answers 200; fails at once if the process exits, or after 60 s. */
-async function waitReady(inst: Instance): Promise<void> {
+/** Resolves once GET /ready answers 200; fails at once if the process exits, or after `timeoutMs`. */
+async function waitReady(inst: Instance, timeoutMs: number): Promise<void> {
   const tail = (): string => inst.output.slice(-30).join("\n");
   await eventually(async () => {
     if (inst.proc?.exitCode !== null && inst.proc?.exitCode !== undefined) {
@@ -236,7 +238,7 @@ async function waitReady(inst: Instance): Promise<void> {
     }
     const res = await fetch(`${inst.url}/ready`).catch(() => undefined);
     return res?.ok === true;
-  }, 60_000, 200).catch((err: unknown) => {
+  }, timeoutMs, 200).catch((err: unknown) => {
     throw new Error(`${inst.service}#${inst.index} not ready: ${(err as Error).message}\n${tail()}`);
   });
 }
@@ -282,7 +284,7 @@ async function deleteTopicsAndGroups(id: string, prefix: string, brokers: string
   }
 }
 
-function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: (service: ServiceName) => Record<string, string>; instances: Instance[]; infra: Infra }): Stack {
+function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: (service: ServiceName) => Record<string, string>; instances: Instance[]; infra: Infra; readyTimeoutMs: number }): Stack {
   const instance = (service: ServiceName, index = 0): Instance => {
     const inst = s.instances.find((i) => i.service === service && i.index === index);
     if (!inst) throw new Error(`no ${service}#${index} in this stack`);
@@ -310,7 +312,7 @@ function stackHandle(s: { id: string; prefix: string; schemas: Schemas; envFor: 
     start: async (service, index = 0) => {
       const inst = instance(service, index);
       launch(inst, s.envFor(service));
-      await waitReady(inst);
+      await waitReady(inst, s.readyTimeoutMs);
     },
     logs: () =>
       s.instances
