@@ -48,7 +48,7 @@ t.test("300 buyers for 100 units (limit 1) on the Redis Cluster: exactly 100 sol
   const attempts = await Promise.all(faultBuyers(300).map((b) => attempt(client, drop.dropId, b)));
   t.same(statusCounts(attempts), { "201": 100, "409 SOLD_OUT": 200 }, "100 held, 200 sold out, no error");
   const outcome = await expectAllConfirmed(t, s, client, drop, acceptedOf(attempts), 100, startedAt);
-  t.same({ sold: outcome.sold, confirmed: outcome.confirmed, held: outcome.held, available: outcome.available }, { sold: 100, confirmed: 100, held: 0, available: 0 });
+  t.same({ sold: outcome.sold, confirmed: outcome.confirmed, held: outcome.held, available: outcome.available }, { sold: 100, confirmed: 100, held: 0, available: 0 }, "exactly 100 sold and confirmed, nothing held or left");
   t.comment(`300 buyers, 100 units on the cluster: ${JSON.stringify(outcome.statuses)} in ${outcome.ms} ms`);
 
   t.equal(await stock.hget(metaKey, "sold"), "100", "the drop's stock is on the cluster");
