@@ -99,3 +99,19 @@ ensure_chromium() {
   [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing"
   info "chromium $(/usr/bin/chromium --version 2>/dev/null || true)"
 }
+
+# ensure_haproxy: the load balancer of INSTANCES>1 (scripts/up.sh) and of the scale-out e2e tests
+# (Debian's haproxy), installed with apt-get when `haproxy` is not on PATH (needs root or sudo).
+ensure_haproxy() {
+  if command -v haproxy >/dev/null 2>&1; then return 0; fi
+  command -v apt-get >/dev/null 2>&1 ||
+    die "HAProxy is required to run several instances behind one URL: install it (Debian/Ubuntu: apt-get install haproxy; macOS: brew install haproxy), or run one instance (INSTANCES=1)"
+  local sudo=()
+  if ((EUID != 0)); then need sudo "Run as root or install sudo to install HAProxy (apt-get install haproxy), or run one instance (INSTANCES=1)."; sudo=(sudo); fi
+  step "Installing HAProxy for the balancer (apt-get install haproxy)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y haproxy >/dev/null ||
+    { "${sudo[@]}" apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y haproxy >/dev/null; } ||
+    die "could not install haproxy (apt-get install -y haproxy failed); install it yourself or run one instance (INSTANCES=1)"
+  command -v haproxy >/dev/null 2>&1 || die "haproxy installed but not on PATH"
+  info "$(haproxy -v 2>/dev/null | head -1)"
+}
