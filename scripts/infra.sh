@@ -178,6 +178,10 @@ case "${1:-up}" in
     ;;
   down)
     stop_pid Kafka "$DROPS_RUN/pids/kafka.pid"
+    # The nodes of a cluster are told to stop together: one after the other, the last ones would wait for a quorum that is gone.
+    for f in "$DROPS_RUN"/pids/kafka-*.pid; do
+      if pid_alive "$f"; then kill "$(cat "$f")" 2>/dev/null || true; fi
+    done
     for f in "$DROPS_RUN"/pids/kafka-*.pid; do
       if [[ -f "$f" ]]; then stop_pid "Kafka node $(basename "$f" .pid | cut -d- -f2)" "$f"; fi
     done
