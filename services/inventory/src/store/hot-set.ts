@@ -5,7 +5,8 @@
  *   marked `archive_state = 'archiving'` in `drops`, taken out of the hot set (`stock:drops`: the relay
  *   lets go of its stream lease, the archiver stops looking at it), then, on a later round, compacted
  *   by archive-drop.lua (holds, buyers, expiry and the stream deleted; the meta hash keeps the counters
- *   and status, so reserves and snapshots answer as before) and marked 'archived'. Its ledger rows were
+ *   and status, so reserves and snapshots answer as before), dropped from the due index and marked
+ *   'archived'. Its ledger rows were
  *   already complete (that is part of "settled"): they are the archive. A drop found not settled at
  *   that step (a refund or a restock came in) goes back into the hot set and its mark is cleared.
  * - re-load (`rehydrate`, any instance): a confirm, release or refund of an order that an archived
@@ -19,6 +20,7 @@ import type { Locker } from "@drops/redis";
 import { mayHaveEnded, notSettledReason } from "../domain/archive.ts";
 import type { Pool } from "./db.ts";
 import { checkDropStock, resyncDrop } from "./stock-admin.ts";
+import { createDueIndex } from "./stock/due-index.ts";
 import { dropKeys } from "./stock/keys.ts";
 import { readLiveView } from "./stock/live-view.ts";
 import type { Redis } from "./stock/scripts.ts";
@@ -74,6 +76,8 @@ export async function finishArchive(deps: HotSetDeps, dropId: string, opts: { no
   const { reason, lastStreamId } = await settledCheck(deps, dropId, opts.nowMs ?? Date.now(), 0);
   const r = reason === null ? await deps.store.archive(dropId, lastStreamId) : ({ status: "NOT_SETTLED" } as const);
   if (r.status === "ARCHIVED" || r.status === "ALREADY") {
+    // its entry in the due index (left by its last reserve) goes too, the safe way (clear, then look again)
+    await createDueIndex(deps.redis, { prefix: deps.prefix }).reindex(dropId);
     await setArchiveState(deps.pool, dropId, "archived");
     return "ARCHIVED";
   }
