@@ -6,6 +6,10 @@
  * - Kafka: `scripts/infra.sh up` with DROPS_RUN pointing at a temporary directory and KAFKA_BROKERS at a
  *   free port (the controller listens on the next one): the same KRaft broker as development, from the
  *   same cached jars. `killKafka()` is kill -9; `startKafka()` starts it on its data again.
+ *   `kafkaBrokers: 3`: the three-node cluster of KAFKA_BROKERS_COUNT=3 (each node broker and controller,
+ *   topics replicated 3 with min.insync.replicas 2) on free ports; `killKafkaBroker(id)` is kill -9 of
+ *   node `id` (1..3, the broker's node id; its port is `infra.kafkaBrokers[id - 1]`), and
+ *   `startKafkaBroker(id)` starts it again on its data (infra.sh starts the nodes that do not answer).
  * - Redis: `redis-server --save "" --appendonly no` as a child process: `killRedis()` is kill -9,
  *   `startRedis()` brings it back empty on the same port (what a crash of an unpersisted Redis leaves).
  * - PostgreSQL: `initdb` + `pg_ctl` of a scratch cluster (fsync off: it is thrown away), run as the
@@ -24,12 +28,16 @@ import { eventually, freePort, testEnv } from "@drops/testing";
 import type { Infra } from "./stack.ts";
 import { ROOT } from "./stack.ts";
 
-export type ScratchOptions = { kafka?: boolean; redis?: boolean; postgres?: boolean };
+export type ScratchOptions = { kafka?: boolean; /** Kafka nodes (default 1; 3 = KAFKA_BROKERS_COUNT=3). */ kafkaBrokers?: number; redis?: boolean; postgres?: boolean };
 
 export type ScratchInfra = {
   infra: Infra;
+  /** kill -9 of every Kafka node / start every node that does not answer. */
   killKafka: () => Promise<void>;
   startKafka: () => Promise<void>;
+  /** kill -9 of one node (its node id, 1-based) / start it again on its data. */
+  killKafkaBroker: (id: number) => Promise<void>;
+  startKafkaBroker: (id: number) => Promise<void>;
   killRedis: () => Promise<void>;
   startRedis: () => Promise<void>;
   stopPostgres: () => Promise<void>;
@@ -53,12 +61,20 @@ async function waitPort(port: number, open: boolean, timeoutMs: number, what: st
   });
 }
 
-/** Two consecutive free ports (Kafka's listener and its controller). */
-async function freePortPair(): Promise<number> {
+/** Two consecutive free ports (Kafka's listener and its controller), none of `taken`. */
+async function freePortPair(taken: readonly number[] = []): Promise<number> {
   for (;;) {
     const p = await freePort();
+    if ([p, p + 1].some((q) => taken.includes(q))) continue;
     if (!(await portOpen(p + 1))) return p;
   }
+}
+
+/** A listener port for each of `n` nodes, each with its controller port (+1) free too. */
+async function freeKafkaPorts(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < n) ports.push(await freePortPair(ports.flatMap((p) => [p, p + 1])));
+  return ports;
 }
 
 function run(cmd: string, args: string[], opts: { asPostgres?: boolean; env?: Record<string, string> } = {}): { code: number | null; output: string } {
@@ -87,6 +103,8 @@ export async function startScratchInfra(opts: ScratchOptions): Promise<ScratchIn
     infra,
     killKafka: none,
     startKafka: none,
+    killKafkaBroker: none,
+    startKafkaBroker: none,
     killRedis: none,
     startRedis: none,
     stopPostgres: none,
@@ -99,7 +117,7 @@ export async function startScratchInfra(opts: ScratchOptions): Promise<ScratchIn
   try {
     if (opts.postgres === true) await scratchPostgres(dir, scratch, stops);
     if (opts.redis === true) await scratchRedis(dir, scratch, stops);
-    if (opts.kafka === true) await scratchKafka(dir, scratch, stops);
+    if (opts.kafka === true) await scratchKafka(dir, opts.kafkaBrokers ?? 1, scratch, stops);
   } catch (err) {
     await scratch.stop();
     throw err;
@@ -154,13 +172,25 @@ async function scratchRedis(dir: string, s: ScratchInfra, stops: (() => Promise<
   stops.push(() => s.killRedis());
 }
 
-async function scratchKafka(dir: string, s: ScratchInfra, stops: (() => Promise<void>)[]): Promise<void> {
-  let port = await freePortPair();
+async function scratchKafka(dir: string, n: number, s: ScratchInfra, stops: (() => Promise<void>)[]): Promise<void> {
+  let ports = await freeKafkaPorts(n);
   const run_ = join(dir, "run");
-  const pidFile = join(run_, "pids", "kafka.pid");
+  // infra.sh's files: one node in kafka/ and pids/kafka.pid, node <id> of several in kafka-<id>/ and pids/kafka-<id>.pid.
+  const nodeDir = (id: number): string => join(run_, n === 1 ? "kafka" : `kafka-${id}`);
+  const pidFile = (id: number): string => join(run_, "pids", n === 1 ? "kafka.pid" : `kafka-${id}.pid`);
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  const checkId = (id: number): void => {
+    if (!ids.includes(id)) throw new Error(`no Kafka node ${id} (nodes ${ids.join(", ")})`);
+  };
   s.startKafka = async () => {
-    // infra.sh starts what does not answer: its PostgreSQL and Redis are the shared ones (they answer).
-    const env = { DROPS_RUN: run_, KAFKA_BROKERS: `127.0.0.1:${port}`, DATABASE_URL: testEnv.databaseUrl, REDIS_URL: testEnv.redisUrl };
+    // infra.sh starts what does not answer: its PostgreSQL and Redis are the shared ones (they answer), and the Kafka nodes that are up.
+    const env = {
+      DROPS_RUN: run_,
+      KAFKA_BROKERS: ports.map((p) => `127.0.0.1:${p}`).join(","),
+      KAFKA_BROKERS_COUNT: String(n),
+      DATABASE_URL: testEnv.databaseUrl,
+      REDIS_URL: testEnv.redisUrl,
+    };
     const r = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn("bash", [join(ROOT, "scripts/infra.sh"), "up"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
@@ -168,17 +198,19 @@ async function scratchKafka(dir: string, s: ScratchInfra, stops: (() => Promise<
       child.stderr.on("data", (d: Buffer) => (output += d.toString()));
       child.on("close", (code) => resolve({ code, output }));
     });
-    if (r.code !== 0) throw new Error(`scripts/infra.sh up (scratch Kafka on ${port}) failed:\n${r.output}\n${readLog(join(run_, "kafka", "logs", "stdout.log"))}`);
+    if (r.code !== 0) throw new Error(`scripts/infra.sh up (scratch Kafka on ${ports.join(", ")}) failed:\n${r.output}\n${ids.map((id) => readLog(join(nodeDir(id), "logs", "stdout.log"))).join("\n")}`);
   };
-  s.killKafka = async () => {
-    if (!existsSync(pidFile)) return;
-    const pid = Number(readFileSync(pidFile, "utf8").trim());
+  s.killKafkaBroker = async (id) => {
+    checkId(id);
+    const file = pidFile(id);
+    if (!existsSync(file)) return;
+    const pid = Number(readFileSync(file, "utf8").trim());
     try {
       process.kill(pid, "SIGKILL");
     } catch {
       // already gone
     }
-    rmSync(pidFile, { force: true });
+    rmSync(file, { force: true });
     await eventually(() => {
       try {
         process.kill(pid, 0);
@@ -187,7 +219,15 @@ async function scratchKafka(dir: string, s: ScratchInfra, stops: (() => Promise<
         return true;
       }
     }, 15_000, 100);
-    await waitPort(port, false, 15_000, "Kafka");
+    await waitPort(ports[id - 1]!, false, 15_000, `Kafka node ${id}`);
+  };
+  s.killKafka = async () => {
+    await Promise.all(ids.map((id) => s.killKafkaBroker(id)));
+  };
+  s.startKafkaBroker = async (id) => {
+    checkId(id);
+    // The others answer: infra.sh starts this one only.
+    await s.startKafka();
   };
   stops.push(() => s.killKafka());
   // The first start may lose its ports to another process between the check and the bind: then once more on others.
@@ -196,10 +236,10 @@ async function scratchKafka(dir: string, s: ScratchInfra, stops: (() => Promise<
   } catch {
     await s.killKafka();
     rmSync(run_, { recursive: true, force: true });
-    port = await freePortPair();
+    ports = await freeKafkaPorts(n);
     await s.startKafka();
   }
-  s.infra.kafkaBrokers = [`127.0.0.1:${port}`];
+  s.infra.kafkaBrokers = ports.map((p) => `127.0.0.1:${p}`);
 }
 
 function readLog(file: string): string {
