@@ -72,16 +72,33 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventP
     });
   let producer = make();
   let connecting: Promise<void> | undefined;
+  /** Whether the current kafkajs producer was ever asked to connect (close then disconnects it). */
+  let touched = false;
   let closed = false;
-  const connect = (): Promise<void> => (connecting ??= producer.connect());
+  /**
+   * One connect shared by every send until it settles. A connect that fails (the broker down when the
+   * first event is sent) is forgotten, so the next send tries again: kept, it failed every later send
+   * at once with the outage's error, for good.
+   */
+  const connect = (): Promise<void> => {
+    if (connecting !== undefined) return connecting;
+    touched = true;
+    const attempt = producer.connect();
+    connecting = attempt;
+    attempt.catch(() => {
+      if (connecting === attempt) connecting = undefined;
+    });
+    return attempt;
+  };
 
   /** Replaces a producer whose sequence the broker refuses (see SEQUENCE_ERRORS). */
   async function renew(): Promise<void> {
     const old = producer;
-    const wasConnecting = connecting;
+    const wasTouched = touched;
     producer = make();
     connecting = undefined;
-    if (wasConnecting !== undefined) await old.disconnect().catch(() => undefined);
+    touched = false;
+    if (wasTouched) await old.disconnect().catch(() => undefined);
   }
 
   const batcher = new Batcher({
@@ -127,8 +144,8 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventP
     async close() {
       closed = true;
       await batcher.flush();
-      if (connecting !== undefined) {
-        await connecting.catch(() => {});
+      if (touched) {
+        await connecting?.catch(() => {});
         await producer.disconnect();
       }
     },
