@@ -6,8 +6,12 @@
  * reconciliation command agreeing.
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eventually } from "@drops/testing";
 import type { Api, DropSetup, PurchaseReply } from "./api.ts";
+import { diagnoseOrders } from "./diagnose.ts";
 import { mintBuyer, purchase } from "./api.ts";
 import { orderStatus, settledStock, type PlacedOrder } from "./saga.ts";
 import { runScript, type Stack } from "./stack.ts";
@@ -84,8 +88,12 @@ export async function expectAllConfirmed(t: Tap, stack: Stack, client: Api, drop
       }),
     );
     const dead = await client.call("GET", "/api/admin/dead-letters", { token: drop.adminToken }).catch((e: unknown) => ({ status: 0, body: String(e) }));
+    // Each stuck order's last hop, read from Redis, PostgreSQL and Kafka themselves; the processes' full output to a file.
+    const where = await diagnoseOrders(stack, drop.dropId, stuck.map((s) => s.orderId));
+    const file = join(tmpdir(), `drops-fault-${stack.id}.log`);
+    writeFileSync(file, `${where}\n${stack.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.join("\n")}`).join("\n")}\n`);
     throw new Error(
-      `orders did not all end (${JSON.stringify(count(now))}): ${(err as Error).message}\nstuck: ${JSON.stringify(stuck)}\ndead letters: ${JSON.stringify(dead.body)}\n${stack.logs()}`,
+      `orders did not all end (${JSON.stringify(count(now))}): ${(err as Error).message}\nstuck: ${JSON.stringify(stuck)}\ndead letters: ${JSON.stringify(dead.body)}\nwhere they stopped: ${where}\nfull output: ${file}\n${stack.logs()}`,
     );
   });
   const byStatus = count(statuses);
