@@ -53,4 +53,8 @@ t.test("300 buyers for 100 units (limit 1) on the Redis Cluster: exactly 100 sol
 
   t.equal(await stock.hget(metaKey, "sold"), "100", "the drop's stock is on the cluster");
   t.equal(await shared.exists(metaKey), 0, "and not on the shared Redis (REDIS_URL)");
+
+  // the inventory's gauges read every drop with a pipeline of its own on a cluster (one slot each)
+  const metrics = await (await fetch(`${s.instance("inventory").url}/metrics`)).text();
+  t.match(metrics, new RegExp(`drops_stock_sold\\{[^}]*drop_id="${drop.dropId}"[^}]*\\} 100\\b`), "the gauges read the drop's figures on the cluster");
 });
