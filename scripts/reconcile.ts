@@ -5,7 +5,8 @@
  *
  *   node scripts/reconcile.ts [--json] [dropId...]
  *
- * Reads REDIS_URL, DATABASE_URL and DB_SCHEMA (the inventory's; default `inventory`).
+ * Reads REDIS_URL (or STOCK_REDIS_CLUSTER_NODES: the stock on a Redis Cluster), DATABASE_URL, DB_SCHEMA
+ * (the inventory's; default `inventory`) and STOCK_KEY_PREFIX.
  * The logic is the inventory's own (`@drops/inventory-service/reconcile`): the inventory owns stock.
  */
 import { main } from "@drops/inventory-service/reconcile";
