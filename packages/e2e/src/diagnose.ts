@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { createPool } from "@drops/db";
 import { decodeEvent } from "@drops/events";
 import { createKafka } from "@drops/kafka";
-import { createRedis } from "@drops/redis";
+import { createStockRedis } from "@drops/redis";
 import type { Stack } from "./stack.ts";
 
 /** The saga topics of a stack (its prefix in front of each). */
@@ -40,7 +40,7 @@ async function section(name: string, read: () => Promise<unknown>): Promise<Reco
 }
 
 async function redisView(stack: Stack, dropId: string, orderIds: readonly string[]): Promise<unknown> {
-  const redis = createRedis(stack.infra.redisUrl);
+  const redis = createStockRedis({ url: stack.infra.redisUrl, clusterNodes: stack.infra.stockRedisClusterNodes ?? [] });
   try {
     const p = `${stack.id}:`;
     const tag = `${p}{drop:${dropId}}`;
