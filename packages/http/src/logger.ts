@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { logTraceFields, tracingEnabled } from "@drops/telemetry";
 import type { LoggerOptions } from "pino";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -15,13 +16,18 @@ export const REDACT_PATHS = [
   "*.accessToken",
 ];
 
-/** Structured JSON logs with the service name on every line and secrets redacted. */
+/**
+ * Structured JSON logs with the service name on every line and secrets redacted; with tracing on,
+ * the active span's `trace_id`, `span_id` and `trace_flags` on every line written under one (a
+ * request past onRequest, a Kafka handler, a saga step). Without tracing there is no mixin at all.
+ */
 export function loggerOptions(service: string, level: LogLevel = "info"): LoggerOptions {
   return {
     level,
     base: { service },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    ...(tracingEnabled() ? { mixin: logTraceFields } : {}),
   };
 }
 

@@ -7,12 +7,14 @@
  * - at most one log line per request at info ("request completed", with the request id and the
  *   request (method, URL: fastify's own request line is off); the gateway's request logger writes it
  *   at debug, its URL redacted, see its routes/request-log.ts);
- * - with tracing on, the HTTP server span named after the route pattern (`http.route`);
+ * - with tracing on, the HTTP server span of every request past onRequest (trace-requests.ts), named
+ *   after the route pattern, ended here; the request line carries its trace fields;
  * - GET /metrics (Prometheus text) on the app's own port when metrics run and no separate
  *   METRICS_PORT serves them.
  */
 import type { FastifyInstance } from "fastify";
-import { HistogramSeries, LATENCY_BUCKETS_SECONDS, METRICS_CONTENT_TYPE, hotHistogram, metricsOnSeparatePort, metricsStarted, metricsText, nameServerSpan, tracingEnabled } from "@drops/telemetry";
+import { HistogramSeries, LATENCY_BUCKETS_SECONDS, METRICS_CONTENT_TYPE, hotHistogram, metricsOnSeparatePort, metricsStarted, metricsText, tracingEnabled, withContext } from "@drops/telemetry";
+import { endRequestSpan, serverSpanOf, traceRequests } from "./trace-requests.ts";
 
 export const HTTP_DURATION_METRIC = "drops_http_server_duration_seconds";
 
@@ -35,16 +37,18 @@ function seriesFor(route: string, method: string, status: number): HistogramSeri
 const QUIET = new Set(["/health", "/ready", "/metrics"]);
 
 export function observeHttp(app: FastifyInstance): void {
-  if (tracingEnabled()) {
-    app.addHook("onRequest", (request, _reply, done) => {
-      nameServerSpan(request.method, request.routeOptions.url ?? "unmatched");
-      done();
-    });
-  }
+  const tracing = tracingEnabled();
+  if (tracing) traceRequests(app);
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     seriesFor(route, request.method, reply.statusCode).record(reply.elapsedTime / 1000);
-    if (!QUIET.has(route)) request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
+    if (!QUIET.has(route)) {
+      const span = tracing ? serverSpanOf(request) : undefined;
+      const line = () => request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, "request completed");
+      if (span === undefined) line();
+      else withContext(span.ctx, line);
+    }
+    if (tracing) endRequestSpan(request, reply.statusCode);
     done();
   });
   app.get("/metrics", { logLevel: "warn", schema: { hide: true } }, async (_request, reply) => {

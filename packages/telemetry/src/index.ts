@@ -13,11 +13,13 @@
 import { metrics, trace, type Meter, type Tracer } from "@opentelemetry/api";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 import { metricsStarted, serveMetrics, startMetrics, stopMetrics } from "./metrics.ts";
+import { isTracing, setTracing } from "./state.ts";
 
 export { FORCE_SAMPLE } from "./names.ts";
 export type { BatchObservableResult, Observable, ObservableResult } from "@opentelemetry/api";
 export { CounterSeries, HistogramSeries, LATENCY_BUCKETS_SECONDS, collectHot, hotCounter, hotHistogram, type HotCounter, type HotHistogram, type Labels } from "./hot.ts";
 export { METRICS_CONTENT_TYPE, metricsOnSeparatePort, metricsStarted, metricsText } from "./metrics.ts";
+export { endServerSpan, logTraceFields, startServerSpan, withContext, type ServerRequest, type ServerSpan } from "./server-span.ts";
 export { watchKafkaLag, type KafkaLagAdmin, type KafkaLagOptions } from "./kafka-lag.ts";
 
 export type TelemetryOptions = {
@@ -56,23 +58,9 @@ export function tracer(): Tracer {
   return trace.getTracer(serviceName);
 }
 
-let tracingOn = false;
-
 /** True when this process runs the trace SDK (false: every span is a no-op; skip building span data). */
 export function tracingEnabled(): boolean {
-  return tracingOn;
-}
-
-/**
- * Names the active HTTP server span after the route pattern (`POST /api/drops/:dropId/purchases`) and
- * sets `http.route`: the HTTP instrumentation knows only the URL. No-op (one boolean test) without tracing.
- */
-export function nameServerSpan(method: string, route: string): void {
-  if (!tracingOn) return;
-  const span = trace.getActiveSpan();
-  if (span === undefined) return;
-  span.updateName(`${method} ${route}`);
-  span.setAttribute("http.route", route);
+  return isTracing();
 }
 
 /**
@@ -80,7 +68,7 @@ export function nameServerSpan(method: string, route: string): void {
  * written where no Kafka header goes (a stock stream entry the relay publishes later).
  */
 export function activeTraceparent(): string {
-  if (!tracingOn) return "";
+  if (!isTracing()) return "";
   const sc = trace.getActiveSpan()?.spanContext();
   if (sc === undefined || !trace.isSpanContextValid(sc)) return "";
   return `00-${sc.traceId}-${sc.spanId}-${(sc.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
@@ -104,7 +92,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
       ...(opts.esmHook === undefined ? {} : { esmHook: opts.esmHook }),
       ...(opts.autoInstrument === undefined ? {} : { autoInstrument: opts.autoInstrument }),
     })).shutdown;
-    tracingOn = true;
+    setTracing(true);
   }
   let stopped: Promise<void> | undefined;
   current = {
@@ -113,7 +101,7 @@ export async function startTelemetry(opts: TelemetryOptions): Promise<Telemetry>
     shutdown: () =>
       (stopped ??= (async () => {
         await stopTracing?.();
-        tracingOn = false;
+        setTracing(false);
         if (withMetrics) await stopMetrics();
       })()),
   };

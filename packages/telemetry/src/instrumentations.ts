@@ -1,8 +1,5 @@
-import type { IncomingMessage } from "node:http";
 import { getNodeAutoInstrumentations } from "@opentelemetry/auto-instrumentations-node";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
-
-const PROBE_PATHS = new Set(["/health", "/ready", "/metrics"]);
 
 /**
  * Query parameters whose values spans record as REDACTED: the instrumentation's own list (it replaces
@@ -10,7 +7,10 @@ const PROBE_PATHS = new Set(["/health", "/ready", "/metrics"]);
  */
 export const REDACTED_QUERY_PARAMS = ["sig", "Signature", "AWSAccessKeyId", "X-Goog-Signature", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "access_token"];
 
-/** http, ioredis, pg, pino, undici, runtime metrics; fs/dns/net are off (noise, cost), kafkajs too (see below). */
+/**
+ * http (client side), undici, ioredis, pg, runtime metrics; fs/dns/net are off (noise, cost), kafkajs,
+ * pino and the HTTP server side too (see below).
+ */
 export function instrumentations(): Instrumentation[] {
   return getNodeAutoInstrumentations({
     "@opentelemetry/instrumentation-fs": { enabled: false },
@@ -26,10 +26,15 @@ export function instrumentations(): Instrumentation[] {
     "@opentelemetry/instrumentation-pg": { requireParentSpan: true },
     // The command name only: arguments carry buyer and order ids, rate-limit keys (IPs) and tokens.
     "@opentelemetry/instrumentation-ioredis": { requireParentSpan: true, dbStatementSerializer: (command: string) => command },
+    // Log lines get their trace fields from @drops/http's logger mixin (server-span.ts logTraceFields),
+    // which also covers the request line written after the response, outside any active context.
+    "@opentelemetry/instrumentation-pino": { enabled: false },
+    // Client side only. The server span is @drops/http's (server-span.ts), started past onRequest, so
+    // an answer from memory there costs nothing: the instrumentation's server side wraps every
+    // request in a context and a span decision, which doubled the CPU of a sold-out answer.
     "@opentelemetry/instrumentation-http": {
-      ignoreIncomingRequestHook: (req: IncomingMessage) => PROBE_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
+      disableIncomingRequestInstrumentation: true,
       redactedQueryParams: REDACTED_QUERY_PARAMS,
-      redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
     },
   });
 }
