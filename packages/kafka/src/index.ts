@@ -1,5 +1,5 @@
 export { createKafka, checkKafka, type CreateKafkaOptions } from "./client.ts";
-export { createProducer, isProducerSequenceError, type EventProducer, type ProducerOptions, type ProducerStats } from "./producer.ts";
+export { createProducer, isProducerSequenceError, unackedMessages, type EventProducer, type ProducerOptions, type ProducerStats } from "./producer.ts";
 export { partitionOf } from "./partition.ts";
 export { ensureTopics, replicationFor, topicConfig, type EnsureTopicSpec, type TopicReplication } from "./topics.ts";
 export { runConsumer, type ConsumerRunner, type ConsumerStats, type KeyParallelism, type Handler, type Handlers, type MessageContext, type RunConsumerOptions } from "./consumer.ts";

@@ -5,7 +5,7 @@
 import { encodeEvent } from "@drops/events";
 import type { DropsEvent } from "@drops/events";
 import { Partitioners } from "kafkajs";
-import type { Kafka, Message, Producer } from "kafkajs";
+import type { Kafka, Message, PartitionerArgs, Producer, RecordMetadata, TopicMessages } from "kafkajs";
 import { Batcher } from "./batcher.ts";
 import type { BatcherStats } from "./batcher.ts";
 import { withActiveTraceContext } from "./trace.ts";
@@ -59,15 +59,50 @@ export function isProducerSequenceError(err: unknown, depth = 0): boolean {
   return Array.isArray(e.errors) && e.errors.some((x) => isProducerSequenceError(x, depth + 1));
 }
 
+/** Where kafkajs's partitioner put a message on the latest attempt of its send. */
+type Placement = { topic: string; partition: number };
+
+/**
+ * The messages of `sent` that kafkajs resolved without a broker's ack: their (topic, partition), as
+ * the partitioner placed them, is not among the acked ones. kafkajs 2.2.4 retries a produce only to
+ * the brokers that had not answered yet: when a leader dies mid-send and its partitions move to a
+ * broker that already acked its own share, those partitions' messages are never sent again, and
+ * sendBatch resolves as if they were written (sendMessages.js, responsePerBroker). A message the
+ * partitioner never saw (which kafkajs always calls) counts as unacked.
+ */
+export function unackedMessages(sent: readonly TopicMessages[], acks: readonly RecordMetadata[], placed: (m: Message) => Placement | undefined): TopicMessages[] {
+  const acked = new Set(acks.filter((a) => a.errorCode === 0).map((a) => `${a.topicName}\u0000${a.partition}`));
+  return sent.flatMap(({ topic, messages }) => {
+    const left = messages.filter((m) => {
+      const p = placed(m);
+      return p === undefined || p.topic !== topic || !acked.has(`${topic}\u0000${p.partition}`);
+    });
+    return left.length > 0 ? [{ topic, messages: left }] : [];
+  });
+}
+
+/** Sends of a batch's unacked rest before the batch fails as a whole (the caller retries it). */
+const MAX_RESENDS = 10;
+
 export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventProducer {
+  const placements = new WeakMap<Message, Placement>();
+  // murmur2 on the key, as the Java client: the same key lands on the same partition everywhere.
+  // Each placement is remembered, to find the messages kafkajs resolved without sending (unackedMessages).
+  const createPartitioner = () => {
+    const partition = Partitioners.DefaultPartitioner();
+    return (args: PartitionerArgs): number => {
+      const p = partition(args);
+      placements.set(args.message, { topic: args.topic, partition: p });
+      return p;
+    };
+  };
   // Idempotence needs acks=all and at most 5 in-flight requests per connection.
   const make = (): Producer =>
     kafka.producer({
       idempotent: true,
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
-      // murmur2 on the key, as the Java client: the same key lands on the same partition everywhere.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner,
       retry: { retries: opts.retries ?? Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
     });
   let producer = make();
@@ -104,17 +139,25 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): EventP
   const batcher = new Batcher({
     lingerMs: opts.lingerMs ?? 5,
     maxBatch: opts.maxBatch ?? 500,
-    send: async (topicMessages) => {
-      for (let attempt = 0; ; attempt++) {
+    send: async (batch) => {
+      let topicMessages = batch;
+      let renewals = 0;
+      for (let resends = 0; ; ) {
         await connect();
+        let acks: RecordMetadata[];
         try {
-          await producer.sendBatch({ topicMessages, acks: -1 });
-          return;
+          acks = await producer.sendBatch({ topicMessages, acks: -1 });
         } catch (err) {
           // A re-send after renewing may duplicate what the broker kept: consumers dedupe by event id.
-          if (!isProducerSequenceError(err) || attempt >= 2 || closed) throw err;
+          if (!isProducerSequenceError(err) || renewals >= 2 || closed) throw err;
+          renewals++;
           await renew();
+          continue;
         }
+        // Resolved is not acked: what kafkajs skipped after a leader moved goes out again, alone.
+        topicMessages = unackedMessages(topicMessages, acks, (m) => placements.get(m));
+        if (topicMessages.length === 0) return;
+        if (++resends > MAX_RESENDS) throw new Error(`kafka: ${topicMessages.reduce((n, t) => n + t.messages.length, 0)} messages not acknowledged after ${MAX_RESENDS} sends`);
       }
     },
   });

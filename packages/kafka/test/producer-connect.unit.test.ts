@@ -5,14 +5,17 @@
  * instances' outbox relays never published again after the broker's restart).
  */
 import t from "tap";
-import type { Kafka, Producer, ProducerBatch } from "kafkajs";
+import type { Kafka, PartitionerArgs, Producer, ProducerBatch, ProducerConfig, RecordMetadata } from "kafkajs";
 import { createProducer } from "../src/index.ts";
 
 type Fake = { connects: number; disconnects: number; batches: ProducerBatch[] };
 
-/** A kafkajs client whose producers fail their first `failures` connects (ECONNREFUSED), then work. */
+const partitionMetadata = [{ partitionId: 0, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }];
+
+/** A kafkajs client whose producers fail their first `failures` connects (ECONNREFUSED), then work (every send acked). */
 function fakeKafka(failures: number): { kafka: Kafka; fake: Fake } {
   const fake: Fake = { connects: 0, disconnects: 0, batches: [] };
+  let partitioner: ((args: PartitionerArgs) => number) | undefined;
   const producer = {
     connect: async () => {
       fake.connects++;
@@ -21,12 +24,17 @@ function fakeKafka(failures: number): { kafka: Kafka; fake: Fake } {
     disconnect: async () => {
       fake.disconnects++;
     },
-    sendBatch: async (batch: ProducerBatch) => {
+    sendBatch: async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
       fake.batches.push(batch);
-      return [];
+      // kafkajs places each message with the producer's partitioner; the acks name the partitions.
+      return (batch.topicMessages ?? []).flatMap(({ topic, messages }) => messages.map((message) => ({ topicName: topic, partition: partitioner!({ topic, partitionMetadata, message }), errorCode: 0 })));
     },
   } as unknown as Producer;
-  return { kafka: { producer: () => producer } as unknown as Kafka, fake };
+  const producerOf = (config: ProducerConfig): Producer => {
+    partitioner = config.createPartitioner!();
+    return producer;
+  };
+  return { kafka: { producer: producerOf } as unknown as Kafka, fake };
 }
 
 const message = (n: number) => ({ key: "k", value: Buffer.from(String(n)) });
