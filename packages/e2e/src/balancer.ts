@@ -35,7 +35,7 @@ export type Balancer = {
   answered: (service: ServiceName) => Promise<number[]>;
   /** Resolves once HAProxy reports the instance in `state` (UP: in rotation; DOWN: out of it). */
   waitState: (service: ServiceName, index: number, state: "UP" | "DOWN", timeoutMs?: number) => Promise<void>;
-  /** The last lines HAProxy printed. */
+  /** The last lines HAProxy printed (its errors and state changes; up to 5000). */
   output: string[];
   stop: () => Promise<void>;
 };
@@ -90,7 +90,7 @@ async function startBalancer(bin: string, fronts: Record<ServiceName, number>, i
   const proc: ChildProcess = spawn(bin, ["-W", "-db", "-f", cfg], { stdio: ["ignore", "pipe", "pipe"] });
   const keep = (d: Buffer): void => {
     for (const line of d.toString().split("\n")) if (line.trim()) output.push(line);
-    if (output.length > 200) output.splice(0, output.length - 200);
+    if (output.length > 5000) output.splice(0, output.length - 5000);
   };
   proc.stdout?.on("data", keep);
   proc.stderr?.on("data", keep);
