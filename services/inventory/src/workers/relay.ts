@@ -171,7 +171,10 @@ export function createStockRelay(opts: RelayOptions): StockRelay {
     for (const dropId of hot) {
       const last = owned.get(dropId) ?? tried.get(dropId);
       const initialised = ready.has(dropId) || !owned.has(dropId);
-      if (last !== undefined && now - last < leaseMs / 3 && initialised) continue;
+      // an owned lease is the keeper's to renew (every third of it); the round steps in only when the
+      // keeper missed a turn, so an idle stream costs one renewal per third of the lease, not two
+      const window = owned.has(dropId) && ready.has(dropId) ? (2 * leaseMs) / 3 : leaseMs / 3;
+      if (last !== undefined && now - last < window && initialised) continue;
       const r = await group.lease(dropId, leaseMs);
       if (r === "busy") {
         loseLease(dropId);
