@@ -75,7 +75,7 @@ export async function beginArchive(deps: HotSetDeps, dropId: string, opts: { qui
 export async function finishArchive(deps: HotSetDeps, dropId: string, opts: { nowMs?: number } = {}): Promise<ArchiveStep> {
   const { reason, lastStreamId } = await settledCheck(deps, dropId, opts.nowMs ?? Date.now(), 0);
   const r = reason === null ? await deps.store.archive(dropId, lastStreamId) : ({ status: "NOT_SETTLED" } as const);
-  if (r.status === "ARCHIVED" || r.status === "ALREADY") {
+  if (r.status === "ARCHIVED") {
     // its entry in the due index (left by its last reserve) goes too, the safe way (clear, then look again)
     await createDueIndex(deps.redis, { prefix: deps.prefix }).reindex(dropId);
     await setArchiveState(deps.pool, dropId, "archived");
@@ -108,7 +108,7 @@ export async function endedCandidates(deps: Pick<HotSetDeps, "redis" | "store" |
 const inFlight = new Map<string, Promise<void>>();
 
 /**
- * Re-loads an archived drop from the ledger (the resync path) and clears its archive mark; the
+ * Re-loads an archived drop from the ledger (the resync path, which also clears its archive mark); the
  * StockStore's `rehydrate` hook. Another instance re-loading it at the same time (RESYNC busy) is
  * waited for briefly; the caller then asks again.
  */
@@ -117,10 +117,7 @@ export function rehydrate(deps: { redis: Redis; pool: Pool; store: Pick<StockSto
   if (running) return running;
   const p = (async () => {
     const r = await resyncDrop(deps, dropId);
-    if (r.status === "RESYNCED") {
-      await deps.pool.query("UPDATE drops SET archive_state = NULL, updated_at = now() WHERE id = $1", [dropId]);
-      return;
-    }
+    if (r.status === "RESYNCED") return;
     if (r.status === "UNKNOWN_DROP" || r.status === "NOT_OPENED") throw new Error(`drop ${dropId} is archived in Redis but cannot be re-loaded from the ledger (${r.status})`);
     await sleep(100);
   })().finally(() => inFlight.delete(dropId));

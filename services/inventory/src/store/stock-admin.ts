@@ -119,6 +119,8 @@ export async function resyncDrop(deps: ResyncDeps, dropId: string, opts: { lockT
             holds,
           });
           if (r.status === "RESYNCED") {
+            // a resync re-loads an archived drop too (its holds back from the ledger): live again
+            await deps.pool.query("UPDATE drops SET archive_state = NULL, updated_at = now() WHERE id = $1 AND archive_state IS NOT NULL", [dropId]);
             return { status: "RESYNCED", fence: token, available: counters.available, held: counters.held, sold: counters.sold, total: counters.total + counters.adjustments, holds: holds.length };
           }
           if (r.status === "STALE_FENCE") return { status: "STALE_FENCE" };

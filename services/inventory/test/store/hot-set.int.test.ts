@@ -113,3 +113,32 @@ t.test("a drop that takes a write between its two archive steps goes back into t
   t.same((await pool.query("SELECT archive_state FROM drops WHERE id = 'r'")).rows, [{ archive_state: null }]);
   t.equal(archiver.stats().returned, 1);
 });
+
+t.test("a restock or a status change of an archived drop re-loads it first: a retried reserve of an old order replays, it does not hold twice", async (t) => {
+  const f = stockFixture(t);
+  const { pool } = await dbFixture(t);
+  const newLocker = lockerFactory(t, f.prefix);
+  await scheduleDrop(pool, { dropId: "s", total: 1, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
+  await markLoaded(pool, "s");
+  await f.store.openDrop({ dropId: "s", total: 1, startsAtMs: 0, perBuyerLimit: 0, holdMs: HOUR });
+  await f.store.reserve({ dropId: "s", orderId: "o1", buyerId: "b1", qty: 1 });
+  await f.store.confirm({ dropId: "s", orderId: "o1" });
+  const relay = createStockRelay({ redis: f.redis, prefix: f.prefix, publish: async () => undefined, sinks: [ledgerSink(pool)], blockMs: 50 });
+  t.teardown(() => relay.stop());
+  relay.start();
+  const k = dropKeys("s", f.prefix);
+  await eventually(async () => (await f.redis.xlen(k.events)) === 0 && (await ledgerCounters(pool, "s")).rows === 3, 10_000);
+  const archiver = createArchiver({ redis: f.redis, pool, store: f.store, prefix: f.prefix, locker: newLocker(), quietMs: 0 });
+  t.same(await archiver.archiveOnce(), { archived: 0, begun: 1 });
+  await eventually(async () => (await archiver.archiveOnce()).archived === 1, 10_000);
+  t.equal(await f.redis.exists(k.holds), 0);
+
+  const locker = newLocker();
+  const store: StockStore = createStockStore(f.redis, { prefix: f.prefix, rehydrate: (dropId) => rehydrate({ redis: f.redis, pool, store, locker, prefix: f.prefix }, dropId) });
+  t.match(await store.adjust({ dropId: "s", delta: 1, fence: 1 }), { status: "ADJUSTED", available: 1 });
+  t.equal(await f.redis.hexists(k.meta, "archived"), 0, "re-loaded before the restock");
+  t.same((await pool.query("SELECT archive_state FROM drops WHERE id = 's'")).rows, [{ archive_state: null }]);
+  t.match(await store.reserve({ dropId: "s", orderId: "o1", buyerId: "b1", qty: 1 }), { status: "DUPLICATE", state: "sold" }, "the old order replays");
+  t.match(await store.reserve({ dropId: "s", orderId: "o2", buyerId: "b2", qty: 1 }), { status: "HELD" }, "the restocked unit sells");
+  await f.assertInvariant("s");
+});

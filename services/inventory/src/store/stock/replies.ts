@@ -155,14 +155,13 @@ export function parseAdjust(raw: unknown): AdjustOutcome {
 
 export type ArchiveOutcome =
   | { status: "ARCHIVED"; lastStreamId: string }
-  | { status: "ALREADY" | "RELAYING" | "NOT_LOADED" }
+  | { status: "RELAYING" | "NOT_LOADED" }
   | { status: "NOT_SETTLED"; reason: string };
 
 export function parseArchive(raw: unknown): ArchiveOutcome {
   const r = asReply(raw, "archive-drop");
   switch (r[0]) {
     case "ARCHIVED": return { status: "ARCHIVED", lastStreamId: r[1] === undefined ? "" : str(r, 1) };
-    case "ALREADY": return { status: "ALREADY" };
     case "RELAYING": return { status: "RELAYING" };
     case "NOT_LOADED": return { status: "NOT_LOADED" };
     case "NOT_SETTLED": return { status: "NOT_SETTLED", reason: str(r, 1) };

@@ -116,6 +116,15 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
   const keys = (dropId: string) => dropKeys(dropId, prefix);
   const hot = (dropId: string) => redis.sadd(dropIndexKey(prefix), dropId);
 
+  /**
+   * Before an admin write (status, adjust): an archived drop is re-loaded first, so a drop that goes on
+   * sale again has its old orders back (a retried reserve of one must replay, not hold twice).
+   */
+  async function live(dropId: string): Promise<void> {
+    await hot(dropId);
+    if (opts.rehydrate && (await redis.hexists(keys(dropId).meta, "archived")) === 1) await opts.rehydrate(dropId);
+  }
+
   /** Runs a command; when it finds the drop archived, re-loads it from the ledger and runs it again. */
   async function unarchived<T>(dropId: string, command: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -167,7 +176,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
     async setStatus(dropId, status, nowMs) {
       const k = keys(dropId);
       // Its "status" entry must reach the relay even for an archived drop.
-      await hot(dropId);
+      await live(dropId);
       return parseSetStatus(await scripts.run("setDropStatus", [k.meta, k.events], [dropId, status, now(nowMs)]));
     },
 
@@ -212,7 +221,7 @@ export function createStockStore(redis: Redis, opts: StockStoreOptions = {}): St
     async adjust(input) {
       const k = keys(input.dropId);
       if (!Number.isSafeInteger(input.delta) || input.delta === 0) throw new RangeError(`delta must be a non-zero integer, got ${input.delta}`);
-      await hot(input.dropId);
+      await live(input.dropId);
       return parseAdjust(await scripts.run("adjustStock", [k.meta, k.events], [input.dropId, input.delta, nonNegInt("fence", input.fence), now(input.nowMs)]));
     },
 

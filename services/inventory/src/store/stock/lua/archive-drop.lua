@@ -11,15 +11,14 @@
 --     must not have moved since the caller compared Redis with the ledger
 --   ARGV[2] nowMs ("" = Redis server time)
 -- RETURNS: {"ARCHIVED", lastStreamId} (buyers, holds, expiry, stream deleted; meta keeps its counters and
---   status and gets archived = nowMs, archivedStreamId); {"ALREADY"} when archived before (nothing written);
---   {"NOT_SETTLED", reason} (nothing written) when the drop is not a drop, is live (open or paused with units
+--   status and gets archived = nowMs, archivedStreamId; a drop archived before and written since, e.g. by
+--   a status change, is compacted again); {"NOT_SETTLED", reason} (nothing written) when the drop is not a drop, is live (open or paused with units
 --   left), has a hold, has stream entries not relayed and trimmed, or moved past ARGV[1];
 --   {"RELAYING"} when a relay still leases the stream (nothing written: try again once it let go);
 --   {"NOT_LOADED"} when there is no meta hash.
 -- @include server-time
-local m = redis.call("HMGET", KEYS[1], "status", "kind", "available", "held", "archived")
+local m = redis.call("HMGET", KEYS[1], "status", "kind", "available", "held")
 if not m[1] then return {"NOT_LOADED"} end
-if m[5] then return {"ALREADY"} end
 if m[2] == "product" then return {"NOT_SETTLED", "product"} end
 if m[1] ~= "closed" and tonumber(m[3]) > 0 then return {"NOT_SETTLED", "live"} end
 if tonumber(m[4]) ~= 0 or redis.call("ZCARD", KEYS[4]) ~= 0 then return {"NOT_SETTLED", "holds"} end
