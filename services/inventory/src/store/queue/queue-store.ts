@@ -9,7 +9,7 @@ import type { ReserveOutcome } from "../../domain/reservation.ts";
 import { id, nonNegInt, now, purchaseArgs } from "../stock/args.ts";
 import { dropKeys } from "../stock/keys.ts";
 import { parseReserve } from "../stock/replies.ts";
-import { markDue } from "../stock/due-index.ts";
+import { markDueSoon } from "../stock/due-index.ts";
 import { defineStockScripts, type Redis } from "../stock/scripts.ts";
 import type { ReserveInput } from "../stock/purchase.ts";
 import { queueKeys } from "./keys.ts";
@@ -86,7 +86,7 @@ export function createQueueStore(redis: Redis, opts: { prefix: string }): QueueS
       ]);
       if (Array.isArray(raw) && raw[0] === "ADMISSION_INVALID") return { status: "ADMISSION_INVALID", reason: String(raw[1]) };
       const outcome = parseReserve(raw, input.orderId, fingerprint);
-      if (outcome.status === "HELD") await markDue(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
+      if (outcome.status === "HELD") markDueSoon(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
       return outcome;
     },
     changesChannel: (dropId) => queueKeys(dropId, prefix).changes,

@@ -24,6 +24,15 @@ export async function markDue(redis: Pick<Redis, "zadd">, prefix: string, dropId
   await redis.zadd(dueIndexKey(prefix), "LT", expiresAtMs, dropId);
 }
 
+/**
+ * markDue for the purchase path: sent right after the reserve's reply on the same connection, but not
+ * waited for, so a buyer's answer costs one round trip as before. A mark that fails (a timeout, the
+ * process gone) leaves the hold to the sweeper's audit (SWEEPER_AUDIT_MS), which marks it then.
+ */
+export function markDueSoon(redis: Pick<Redis, "zadd">, prefix: string, dropId: string, expiresAtMs: number): void {
+  markDue(redis, prefix, dropId, expiresAtMs).catch(() => undefined);
+}
+
 /** The item's earliest hold still in its expiry zset (ms), or null when it has none. */
 async function earliestHold(redis: ZRedis, prefix: string, dropId: string): Promise<number | null> {
   const head = await redis.zrange(dropKeys(dropId, prefix).expiry, 0, 0, "WITHSCORES");

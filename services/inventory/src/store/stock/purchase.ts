@@ -10,7 +10,7 @@ import { snapshotSeq } from "../../domain/to-events.ts";
 import { id, now, purchaseArgs, type PurchaseInfo } from "./args.ts";
 import { dropKeys, pendingPurchaseKey, scriptVersionKey } from "./keys.ts";
 import { parseReserve } from "./replies.ts";
-import { markDue } from "./due-index.ts";
+import { markDueSoon } from "./due-index.ts";
 import { defineStockScripts, SCRIPT_VERSION, type Redis } from "./scripts.ts";
 
 export { SCRIPT_VERSION, pendingPurchaseKey };
@@ -35,7 +35,7 @@ export type ReserveInput = {
 export type PurchaseStock = {
   /**
    * Holds `qty` units for the order (reserve.lua): atomic, idempotent per orderId; a rejection writes
-   * nothing. A hold (new or replayed) then marks the drop in the due index (due-index.ts).
+   * nothing. A hold (new or replayed) then marks the drop in the due index (due-index.ts, markDueSoon).
    */
   reserve(input: ReserveInput): Promise<ReserveOutcome>;
   /** The drop's live counters and status; null when the drop is not loaded. */
@@ -79,8 +79,7 @@ export function createPurchaseStock(redis: Redis, opts: { prefix: string }): Pur
         ...purchaseArgs(input.purchase, input.traceparent),
       ]);
       const outcome = parseReserve(raw, input.orderId, fingerprint);
-      // After the hold exists (a replay marks again: its first attempt may have died before marking).
-      if (outcome.status === "HELD") await markDue(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
+      if (outcome.status === "HELD") markDueSoon(redis, prefix, input.dropId, outcome.holdExpiresAtMs);
       return outcome;
     },
 
