@@ -3,6 +3,7 @@
 #   scripts/infra.sh up      start what is not already answering (idempotent)
 #   scripts/infra.sh down    stop what this script started (Kafka, and Redis/PostgreSQL if it started them)
 #   scripts/infra.sh status  show what answers
+#   scripts/infra.sh brokers print the KAFKA_BROKERS list of the Kafka nodes (with KAFKA_BROKERS_COUNT)
 # Configured endpoints (DATABASE_URL, REDIS_URL, KAFKA_BROKERS) are used as they are when they answer.
 # KAFKA_BROKERS_COUNT=3 (default 1) runs three KRaft nodes instead of one, each broker and controller,
 # the three the controller quorum, on the ports KAFKA_BROKERS lists (default 9092, 9094, 9096; each
@@ -198,5 +199,6 @@ case "${1:-up}" in
     if [[ "${REDIS_CLUSTER:-0}" == 1 ]]; then bash "$DROPS_ROOT/scripts/redis-cluster.sh" status; fi
     while read -r f; do port_open "${f%%:*}" "${f##*:}" && echo "kafka up ($f)" || echo "kafka down ($f)"; done < <(kafka_addrs)
     ;;
-  *) die "usage: scripts/infra.sh up|down|status" ;;
+  brokers) kafka_addrs | paste -sd, ;;
+  *) die "usage: scripts/infra.sh up|down|status|brokers" ;;
 esac

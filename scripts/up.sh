@@ -69,6 +69,9 @@ if [[ "${REDIS_CLUSTER:-0}" == 1 && -z "${STOCK_REDIS_CLUSTER_NODES:-}" ]]; then
   STOCK_REDIS_CLUSTER_NODES="$(bash scripts/redis-cluster.sh nodes)"; export STOCK_REDIS_CLUSTER_NODES
 fi
 
+# KAFKA_BROKERS_COUNT=3: infra.sh runs three brokers; every service gets all three (not only the first as a seed).
+if [[ "${KAFKA_BROKERS_COUNT:-1}" != 1 ]]; then KAFKA_BROKERS="$(bash scripts/infra.sh brokers)"; export KAFKA_BROKERS; fi
+
 step "Creating Kafka topics"
 node scripts/create-topics.ts
 step "Applying database migrations"
