@@ -20,15 +20,6 @@ UNIT=('packages/*/test/**/*.unit.test.ts' 'services/*/test/**/*.unit.test.ts')
 WITH_INFRA=('packages/*/test/**/*.int.test.ts' 'services/*/test/**/*.int.test.ts' 'packages/e2e/test/**/*.e2e.test.ts')
 BROWSER=('packages/e2e/test/browser/**/*.browser.test.ts')
 FAULTS=('packages/e2e/test/faults/**/*.fault.test.ts')
-# A known failure, left out of the full run and reported (docs/reliability.md, issue 12): after a Kafka
-# broker kill -9 and restart, one accepted order sometimes stays held (both full runs on 2026-12-01;
-# it passed in 5 of 5 runs alone).
-# It still runs alone: bash scripts/test.sh packages/e2e/test/faults/kafka.fault.test.ts
-KNOWN_FAILING=('packages/e2e/test/faults/kafka.fault.test.ts')
-FAULTS=()
-for f in packages/e2e/test/faults/*.fault.test.ts; do
-  [[ " ${KNOWN_FAILING[*]} " == *" $f "* ]] || FAULTS+=("$f")
-done
 full=1
 if (($# > 0)); then
   full=0 UNIT=() WITH_INFRA=() BROWSER=() FAULTS=()
@@ -90,9 +81,6 @@ if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#FAULTS[@]} > 0)); then
   fi
   if ((${#FAULTS[@]} > 0)); then
     step "Fault suite (one file at a time; docs/reliability.md)"
-    if ((full)); then
-      for f in "${KNOWN_FAILING[@]}"; do echo "    SKIPPED, a known failure (docs/reliability.md): $f"; done
-    fi
     run_tests faults --jobs=1 --timeout=900 "${FAULTS[@]}"
   fi
   if ((${#BROWSER[@]} > 0)); then
