@@ -7,11 +7,12 @@
  * instance goes. Throughout, buyers purchase and read their orders, carts, notifications and the drop
  * through the balancer: not one request may go unanswered or get a 5xx, every accepted order ends
  * confirmed, sold == confirmed, and the stock reconciles. On a PostgreSQL of its own (scratch-infra.ts).
+ * In the fault tier (one file at a time, longer timeout): 18 restarts take 4 to 14 minutes here.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";
-import { acceptedOf, api, attempt, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startBalancedStack, startScratchInfra, statusCounts, SERVICES } from "../src/index.ts";
-import type { Api, Attempt, Balancer, FaultBuyer, ScratchInfra, Stack } from "../src/index.ts";
+import { acceptedOf, api, attempt, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startBalancedStack, startScratchInfra, statusCounts, SERVICES } from "../../src/index.ts";
+import type { Api, Attempt, Balancer, FaultBuyer, ScratchInfra, Stack } from "../../src/index.ts";
 
 t.setTimeout(1_500_000);
 
