@@ -74,6 +74,8 @@ if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#FAULTS[@]} > 0)); then
   step "Creating Kafka topics and applying migrations"
   node scripts/create-topics.ts
   node scripts/migrate.ts
+  # The scale-out e2e test and the rolling-restart fault run a real HAProxy (Debian's haproxy).
+  ensure_haproxy
 
   if ((${#WITH_INFRA[@]} > 0)); then
     step "Integration and end-to-end tests"
