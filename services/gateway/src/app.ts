@@ -53,7 +53,7 @@ import { createPurchaseStock, productAvailable } from "./store/stock.ts";
 import { openStockGate } from "./store/stock-gate.ts";
 import { createWorkers, type GatewayWorkers } from "./workers.ts";
 import { gatewayGauges } from "./store/metrics.ts";
-import { adminMetricsRoutes } from "./routes/admin-metrics.ts";
+import { adminMetricsRoutes, metricsSources } from "./routes/admin-metrics.ts";
 
 export type GatewayOptions = {
   /** Live stock for drop answers; default: the inventory's Redis snapshot (catalog figures for drops not loaded). */
@@ -160,7 +160,7 @@ export async function buildApp(config: Config, clients: Clients = openClients(co
       const orderService = createOrderClient(config.ORDER_URL, config.SERVICE_TIMEOUT_MS, app.internalAuth, app.log);
       await app.register(adminDropRoutes, { tokens, inventory });
       await app.register(adminOrderRoutes, { tokens, orders: orderService });
-      await app.register(adminMetricsRoutes, { tokens, sources: { inventory: config.INVENTORY_URL, order: config.ORDER_URL, timeoutMs: config.SERVICE_TIMEOUT_MS } });
+      await app.register(adminMetricsRoutes, { tokens, sources: metricsSources(config) });
       await app.register(sellerSalesRoutes, { tokens, catalog, inventory, orders: orderService });
     },
   });

@@ -1,4 +1,4 @@
-import { bool, commonSpec, int, oneOf, str, type ConfigOf, url } from "@drops/config";
+import { bool, commonSpec, int, oneOf, str, type ConfigOf, type Parser, url } from "@drops/config";
 import { topics } from "@drops/events";
 import { DEV_ADMISSION_SECRET, DEV_JWT_SECRET, configReaders, serviceSpec, stockRedisSpec } from "@drops/http/config";
 
@@ -7,6 +7,26 @@ export { DEV_ADMISSION_SECRET, DEV_JWT_SECRET };
 
 /** The shell's variables; DATABASE_URL is only read by the row-lock comparison (PURCHASE_STRATEGY=rowlock). */
 const shell = serviceSpec("gateway", 3000, { portVar: "PORT" });
+
+/** A comma-separated list of http(s) URLs of GET /metrics (empty: none); every bad item is named. */
+function metricsUrls(describe: string): Parser<string[]> {
+  return {
+    describe,
+    default: [],
+    parse: (raw) => {
+      const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = items.filter((item) => {
+        try {
+          return !["http:", "https:"].includes(new URL(item).protocol);
+        } catch {
+          return true;
+        }
+      });
+      if (bad.length > 0) throw new Error(`not an http(s) URL: ${bad.map((b) => JSON.stringify(b)).join(", ")}`);
+      return items;
+    },
+  };
+}
 
 /** Every variable the gateway service reads (see README.md). Imports nothing instrumented. */
 export const spec = {
@@ -25,6 +45,10 @@ export const spec = {
   NOTIFICATION_URL: url("http://127.0.0.1:3005", ["http", "https"], "base URL of the notification service"),
   DEAD_LETTER_MEMORY_BYTES: int(64 * 1024 * 1024, { min: 1024, max: 4 * 1024 * 1024 * 1024 }, "bytes of dead letters (read from the .dlq topics) each gateway keeps in memory for the admin list and replay; the oldest leave first"),
   SERVICE_TIMEOUT_MS: int(5000, { min: 50, max: 60_000 }, "timeout of one call to the order, inventory, cart or notification service (and of a dead-letter replay) in milliseconds"),
+  // the admin summary (GET /api/admin/metrics/summary) over several instances (README "Metrics summary over instances")
+  SUMMARY_GATEWAY_METRICS_URLS: metricsUrls("comma-separated GET /metrics URLs of every gateway instance (this one included) the admin summary adds up; empty: this gateway's own metrics, in-process"),
+  SUMMARY_INVENTORY_METRICS_URLS: metricsUrls("comma-separated GET /metrics URLs of every inventory instance the admin summary adds up; empty: INVENTORY_URL + /metrics"),
+  SUMMARY_ORDER_METRICS_URLS: metricsUrls("comma-separated GET /metrics URLs of every order instance the admin summary adds up; empty: ORDER_URL + /metrics"),
   STOCK_KEY_PREFIX: str("", "namespace of the inventory's stock keys in Redis (tests use a unique one; production none)"),
   REDIS_COMMAND_TIMEOUT_MS: int(1000, { min: 10, max: 60_000 }, "a Redis command not answered in this time fails (purchase: 503)"),
   SOLD_OUT_FLAG_MS: int(2000, { min: 0, max: 60_000 }, "how long the in-memory sold-out flag of a drop may short-circuit purchases (0: off)"),

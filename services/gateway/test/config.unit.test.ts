@@ -19,3 +19,10 @@ t.test("ADMISSION_SECRET: dev default, minimum length, required in production", 
   const a = "a".repeat(32);
   t.equal(readConfig({ NODE_ENV: "production", JWT_SECRET: secret, ADMISSION_SECRET: a, ...internal }).ADMISSION_SECRET, a);
 });
+
+t.test("SUMMARY_*_METRICS_URLS: empty by default, comma-separated http(s) URLs, every bad one named", async (t) => {
+  t.same(readConfig({}).SUMMARY_GATEWAY_METRICS_URLS, []);
+  t.same(readConfig({}).SUMMARY_INVENTORY_METRICS_URLS, []);
+  t.same(readConfig({ SUMMARY_ORDER_METRICS_URLS: " http://127.0.0.1:3103/metrics, https://o2:3203/metrics ," }).SUMMARY_ORDER_METRICS_URLS, ["http://127.0.0.1:3103/metrics", "https://o2:3203/metrics"]);
+  t.throws(() => readConfig({ SUMMARY_GATEWAY_METRICS_URLS: "http://127.0.0.1:9464/metrics,127.0.0.1:9465,ftp://x/metrics" }), /SUMMARY_GATEWAY_METRICS_URLS=.* is invalid: not an http\(s\) URL: "127\.0\.0\.1:9465", "ftp:\/\/x\/metrics"/);
+});

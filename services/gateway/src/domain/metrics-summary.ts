@@ -22,6 +22,52 @@ export function parsePrometheus(text: string): Sample[] {
 
 const sum = (xs: Sample[]) => xs.reduce((a, s) => a + s.value, 0);
 
+/**
+ * How the samples of several instances of one service merge into one (INSTANCES=3 behind HAProxy:
+ * every instance's GET /metrics is read). Checked against the code that records each metric:
+ *
+ * | metric                                           | kind      | recorded by                                                        | merge |
+ * |--------------------------------------------------|-----------|--------------------------------------------------------------------|-------|
+ * | drops_purchase_attempts_total{outcome,path}      | counter   | each gateway's purchase path (gateway store/metrics.ts)            | sum   |
+ * | drops_reserve_duration_seconds_{bucket,sum,count}| histogram | each gateway's reserve calls (gateway store/metrics.ts)            | sum   |
+ * | drops_http_server_duration_seconds_*             | histogram | each process's requests (packages/http observe.ts)                 | sum   |
+ * | drops_sse_connections                            | gauge     | streams open on that gateway process                               | sum   |
+ * | drops_kafka_consumer_lag{group,topic}            | gauge     | every gateway reads the same lag from Kafka (packages/telemetry kafka-lag.ts) | max |
+ * | drops_kafka_dead_letters{topic}                  | gauge     | every gateway reads the same .dlq water marks (kafka-lag.ts)       | max   |
+ * | drops_stock_{available,held,sold}{drop_id}       | gauge     | every inventory reads the shared stock Redis at scrape (inventory store/metrics.ts) | max |
+ * | drops_holds_active, drops_stock_stream_backlog   | gauge     | the same, shared Redis                                             | max   |
+ * | drops_queue_length{drop_id}                      | gauge     | the same, shared Redis (observed only when > 0)                    | max   |
+ * | drops_queue_admitted_total                       | counter   | each inventory's own admitter                                      | sum   |
+ * | drops_saga_duration_seconds_*                    | histogram | the order instance whose saga step ended it (order saga-step.ts)   | sum   |
+ * | drops_saga_compensations_total{reason}           | counter   | the order instance that ran the step (saga-step.ts)                | sum   |
+ * | drops_outbox_backlog                             | gauge     | every order instance COUNTs the shared outbox table (order store/metrics.ts) | max |
+ * | anything else                                    |           | (not read by the summary)                                          | sum   |
+ *
+ * A shared gauge is the same figure read by each instance a moment apart: the max is one of those
+ * reads (never a multiple of it); an instance that could not read it observes nothing and is simply
+ * not among them. Samples are matched on name and labels, `service_name` aside (a per-instance
+ * SERVICE_NAME must not split them).
+ */
+export const SHARED_GAUGES: ReadonlySet<string> = new Set([
+  "drops_kafka_consumer_lag", "drops_kafka_dead_letters",
+  "drops_stock_available", "drops_stock_held", "drops_stock_sold", "drops_holds_active", "drops_stock_stream_backlog", "drops_queue_length",
+  "drops_outbox_backlog",
+]);
+
+/** The samples of several instances of one service as one instance's: summed, or the max of a shared gauge (SHARED_GAUGES). */
+export function mergeInstances(instances: readonly (readonly Sample[])[]): Sample[] {
+  const merged = new Map<string, Sample>();
+  for (const samples of instances) {
+    for (const s of samples) {
+      const key = `${s.name}{${Object.keys(s.labels).filter((k) => k !== "service_name").sort().map((k) => `${k}=${JSON.stringify(s.labels[k])}`).join(",")}}`;
+      const prev = merged.get(key);
+      if (!prev) merged.set(key, { ...s });
+      else prev.value = SHARED_GAUGES.has(s.name) ? Math.max(prev.value, s.value) : prev.value + s.value;
+    }
+  }
+  return [...merged.values()];
+}
+
 function by(samples: Sample[], name: string, label: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of samples) if (s.name === name) out[s.labels[label] ?? ""] = (out[s.labels[label] ?? ""] ?? 0) + s.value;
@@ -66,7 +112,7 @@ export type MetricsSummary = {
   queueAdmitted: number;
 };
 
-/** The summary of the gateway's, the inventory's and the order service's samples (any may be empty). */
+/** The summary of the gateway's, the inventory's and the order service's samples (any may be empty; several instances: mergeInstances first). */
 export function summarize(s: { gateway: Sample[]; inventory: Sample[]; order: Sample[] }, maxDrops = 50): MetricsSummary {
   const g = s.gateway;
   const inv = s.inventory;
