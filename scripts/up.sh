@@ -60,6 +60,15 @@ if ((INSTANCES > 1)); then
   ensure_haproxy
   # Behind the balancer a stop drains first (packages/http drain.ts), inside a longer grace.
   export SHUTDOWN_DRAIN_MS="${SHUTDOWN_DRAIN_MS:-3000}" SHUTDOWN_GRACE_MS="${SHUTDOWN_GRACE_MS:-20000}"
+  # The admin metrics summary reads every instance's own GET /metrics, not the one HAProxy picks.
+  gw_urls="" inv_urls="" ord_urls=""
+  for ((i = 1; i <= INSTANCES; i++)); do
+    gw_urls+="${gw_urls:+,}http://127.0.0.1:$((${METRICS_PORT:-9464} + i - 1))/metrics"
+    inv_urls+="${inv_urls:+,}http://127.0.0.1:$(instance_port "inventory-$i")/metrics"
+    ord_urls+="${ord_urls:+,}http://127.0.0.1:$(instance_port "order-$i")/metrics"
+  done
+  export SUMMARY_GATEWAY_METRICS_URLS="${SUMMARY_GATEWAY_METRICS_URLS:-$gw_urls}" \
+    SUMMARY_INVENTORY_METRICS_URLS="${SUMMARY_INVENTORY_METRICS_URLS:-$inv_urls}" SUMMARY_ORDER_METRICS_URLS="${SUMMARY_ORDER_METRICS_URLS:-$ord_urls}"
 fi
 
 ensure_deps
