@@ -8,8 +8,7 @@
  * would still be safe: every step re-checks in Redis and the ledger, and archive-drop.lua is atomic.
  */
 import { startLoop, type Loop } from "@drops/http";
-import type { LockHandle, Locker } from "@drops/redis";
-import { LockNotAcquiredError } from "@drops/redis";
+import { createLeadership, type Locker } from "@drops/redis";
 import { archivingDrops, beginArchive, endedCandidates, finishArchive, type HotSetDeps } from "../store/hot-set.ts";
 
 export const ARCHIVER_LOCK = "archiver:drops";
@@ -40,10 +39,10 @@ export function createArchiver(opts: ArchiverOptions): Archiver {
   const intervalMs = opts.intervalMs ?? 5_000;
   const quietMs = opts.quietMs ?? 600_000;
   const ttl = opts.lockTtlMs ?? 10_000;
-  const stats: ArchiverStats = { rounds: 0, archived: 0, begun: 0, returned: 0, errors: 0, active: false };
+  const stats = { rounds: 0, archived: 0, begun: 0, returned: 0, errors: 0 };
+  const leader = createLeadership(opts.locker, ARCHIVER_LOCK, ttl, { name: "archiver", logger: opts.logger });
   /** Items known to be products (never archived; their kind never changes). */
   const products = new Set<string>();
-  let handle: LockHandle | undefined;
   let loop: Loop | undefined;
 
   async function archiveOnce(): Promise<{ archived: number; begun: number }> {
@@ -63,32 +62,15 @@ export function createArchiver(opts: ArchiverOptions): Archiver {
     return { archived, begun };
   }
 
-  async function leadership(): Promise<boolean> {
-    if (handle && !handle.signal.aborted) return true;
-    if (handle) {
-      opts.logger?.warn({ token: handle.token }, "archiver lost its lock; standing by");
-      handle = undefined;
-      stats.active = false;
-    }
-    try {
-      handle = await opts.locker.acquire(ARCHIVER_LOCK, ttl, { retryCount: 0 });
-    } catch (err) {
-      if (err instanceof LockNotAcquiredError) return false;
-      throw err;
-    }
-    stats.active = true;
-    return true;
-  }
-
   return {
     archiveOnce,
-    stats: () => ({ ...stats }),
+    stats: (): ArchiverStats => ({ ...stats, active: leader.token !== null }),
     start() {
       loop ??= startLoop("archiver", {
         idleMs: intervalMs,
         round: async () => {
           try {
-            if (await leadership()) {
+            if (await leader.holds()) {
               const r = await archiveOnce();
               if (r.archived + r.begun > 0) opts.logger?.info(r, "archiver round");
             }
@@ -103,9 +85,7 @@ export function createArchiver(opts: ArchiverOptions): Archiver {
     async stop() {
       await loop?.stop();
       loop = undefined;
-      await handle?.release();
-      handle = undefined;
-      stats.active = false;
+      await leader.release();
     },
   };
 }

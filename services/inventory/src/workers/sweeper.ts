@@ -10,8 +10,7 @@
  * `held`, so each hold is released exactly once.
  */
 import { startLoop, type Loop } from "@drops/http";
-import type { LockHandle, Locker } from "@drops/redis";
-import { LockNotAcquiredError } from "@drops/redis";
+import { createLeadership, type Locker } from "@drops/redis";
 import type { StockStore } from "../store/stock/stock-store.ts";
 import type { DueIndex } from "../store/stock/due-index.ts";
 
@@ -55,8 +54,8 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
   const itemsPerRound = opts.itemsPerRound ?? 1_000;
   const auditMs = opts.auditMs ?? 30_000;
   let audited = 0;
-  const stats: SweeperStats = { rounds: 0, expired: 0, errors: 0, active: false, token: null };
-  let handle: LockHandle | undefined;
+  const stats = { rounds: 0, expired: 0, errors: 0 };
+  const leader = createLeadership(opts.locker, SWEEPER_LOCK, ttl, { name: "hold sweeper", logger: opts.logger });
   let loop: Loop | undefined;
 
   async function drain(dropId: string): Promise<number> {
@@ -87,35 +86,15 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
     return n;
   }
 
-  async function leadership(): Promise<boolean> {
-    if (handle && !handle.signal.aborted) return true;
-    if (handle) {
-      opts.logger?.warn({ token: handle.token }, "hold sweeper lost its lock; standing by");
-      handle = undefined;
-      stats.active = false;
-      stats.token = null;
-    }
-    try {
-      handle = await opts.locker.acquire(SWEEPER_LOCK, ttl, { retryCount: 0 });
-    } catch (err) {
-      if (err instanceof LockNotAcquiredError) return false;
-      throw err;
-    }
-    stats.active = true;
-    stats.token = handle.token;
-    opts.logger?.info({ token: handle.token }, "hold sweeper active");
-    return true;
-  }
-
   return {
     sweepOnce,
-    stats: () => ({ ...stats }),
+    stats: (): SweeperStats => ({ ...stats, active: leader.token !== null, token: leader.token }),
     start() {
       loop ??= startLoop("hold sweeper", {
         idleMs: intervalMs,
         round: async () => {
           try {
-            if (await leadership()) {
+            if (await leader.holds()) {
               if (Date.now() - audited >= auditMs) {
                 audited = Date.now();
                 await opts.due.audit();
@@ -133,10 +112,7 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
     async stop() {
       await loop?.stop();
       loop = undefined;
-      await handle?.release();
-      handle = undefined;
-      stats.active = false;
-      stats.token = null;
+      await leader.release();
     },
   };
 }
