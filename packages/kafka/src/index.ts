@@ -1,6 +1,7 @@
 export { createKafka, checkKafka, type CreateKafkaOptions } from "./client.ts";
 export { createProducer, isProducerSequenceError, unackedMessages, type EventProducer, type ProducerOptions, type ProducerStats } from "./producer.ts";
 export { partitionOf } from "./partition.ts";
+export { waitUntilServing } from "./serving.ts";
 export { ensureTopics, replicationFor, topicConfig, type EnsureTopicSpec, type TopicReplication } from "./topics.ts";
 export { runConsumer, type ConsumerRunner, type ConsumerStats, type KeyParallelism, type Handler, type Handlers, type MessageContext, type RunConsumerOptions } from "./consumer.ts";
 export { ConsumerOptionsError, consumerOptionsProblems } from "./consumer-options.ts";
