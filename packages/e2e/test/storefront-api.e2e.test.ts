@@ -3,6 +3,7 @@
  * product's pictures on a drop, on the drop and product searches; what an order bought, by name
  * (a drop order's product, each line of a cart order); whether a buyer watches a drop.
  */
+import { eventually } from "@drops/testing";
 import t from "tap";
 import { api, checkout, createProduct, mintBuyer, purchase, setCartLine, setUpDrop, setUpSeller, sleepUntil, startStack, type Api, type Stack } from "../src/index.ts";
 
@@ -78,7 +79,11 @@ t.test("order names: a drop order carries its product's name and picture, a cart
   t.equal(cart.status, 201, "a cart order");
 
   type NamedOrder = { orderId: string; dropId: string | null; name: string | null; imageUrl: string | null; lines?: { productId: string; name: string | null; quantity: number }[] };
-  const list = await client.call<{ items: NamedOrder[]; total: number }>("GET", "/api/orders", { token: buyer.token });
+  // Each order is created by its saga after the 201 (a drop's from StockReserved, a cart's from
+  // CartCheckedOut): the list shows it once it exists.
+  const listed = () => client.call<{ items: NamedOrder[]; total: number }>("GET", "/api/orders", { token: buyer.token });
+  await eventually(async () => (await listed()).body.items?.length === 2, 30_000).catch(() => undefined);
+  const list = await listed();
   t.equal(list.status, 200);
   t.equal(list.body.total, 2);
   const dropOrder = list.body.items.find((o) => o.orderId === bought.body.orderId);
