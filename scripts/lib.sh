@@ -100,7 +100,7 @@ ensure_chromium() {
   info "chromium $(/usr/bin/chromium --version 2>/dev/null || true)"
 }
 
-# ensure_haproxy: the load balancer of INSTANCES>1 (scripts/up.sh) and of the scale-out e2e tests
+# ensure_haproxy: the load balancer of INSTANCES>1 (scripts/up.sh) and of the scale-out topology test
 # (Debian's haproxy), installed with apt-get when `haproxy` is not on PATH (needs root or sudo).
 ensure_haproxy() {
   if command -v haproxy >/dev/null 2>&1; then return 0; fi

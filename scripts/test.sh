@@ -3,6 +3,8 @@
 # unit tests (*.unit.test.ts: no infrastructure, so before any is started); then PostgreSQL, Redis
 # and a Kafka broker (started here if none answers, stopped again at the end), topics and
 # migrations; then the integration (*.int.test.ts) and end-to-end (*.e2e.test.ts) tests; then the
+# topology tests (*.topology.test.ts, one file at a time: 18 processes behind HAProxy, or the stock
+# on a Redis Cluster, too heavy for the 2 cores beside the other tiers' parallel files); then the
 # fault suite (*.fault.test.ts, one file at a time: each kills and restarts a Kafka broker, Redis or
 # PostgreSQL of its own, on other ports, or the processes of its own stack); then the
 # browser tests (*.browser.test.ts: the storefront in headless Chromium, installed here when missing;
@@ -19,12 +21,13 @@ started=$(date +%s)
 UNIT=('packages/*/test/**/*.unit.test.ts' 'services/*/test/**/*.unit.test.ts')
 WITH_INFRA=('packages/*/test/**/*.int.test.ts' 'services/*/test/**/*.int.test.ts' 'packages/e2e/test/**/*.e2e.test.ts')
 BROWSER=('packages/e2e/test/browser/**/*.browser.test.ts')
+TOPOLOGY=('packages/e2e/test/topology/**/*.topology.test.ts')
 FAULTS=('packages/e2e/test/faults/**/*.fault.test.ts')
 full=1
 if (($# > 0)); then
-  full=0 UNIT=() WITH_INFRA=() BROWSER=() FAULTS=()
+  full=0 UNIT=() WITH_INFRA=() BROWSER=() TOPOLOGY=() FAULTS=()
   for f in "$@"; do
-    case $f in *.unit.test.ts) UNIT+=("$f") ;; *.browser.test.ts) BROWSER+=("$f") ;; *.fault.test.ts) FAULTS+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
+    case $f in *.unit.test.ts) UNIT+=("$f") ;; *.browser.test.ts) BROWSER+=("$f") ;; *.fault.test.ts) FAULTS+=("$f") ;; *.topology.test.ts) TOPOLOGY+=("$f") ;; *) WITH_INFRA+=("$f") ;; esac
   done
 fi
 
@@ -64,7 +67,7 @@ if ((${#UNIT[@]} > 0)); then
     run_tests unit "${UNIT[@]}"
 fi
 
-if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#FAULTS[@]} > 0)); then
+if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#TOPOLOGY[@]} + ${#FAULTS[@]} > 0)); then
   had_kafka=0
   [[ -f "$DROPS_RUN/pids/kafka.pid" ]] && had_kafka=1
   bash scripts/infra.sh up
@@ -74,12 +77,16 @@ if ((${#WITH_INFRA[@]} + ${#BROWSER[@]} + ${#FAULTS[@]} > 0)); then
   step "Creating Kafka topics and applying migrations"
   node scripts/create-topics.ts
   node scripts/migrate.ts
-  # The scale-out e2e test and the rolling-restart fault run a real HAProxy (Debian's haproxy).
+  # The scale-out topology test and the rolling-restart fault run a real HAProxy (Debian's haproxy).
   ensure_haproxy
 
   if ((${#WITH_INFRA[@]} > 0)); then
     step "Integration and end-to-end tests"
     run_tests infra "${WITH_INFRA[@]}"
+  fi
+  if ((${#TOPOLOGY[@]} > 0)); then
+    step "Topology tests (one file at a time)"
+    run_tests topology --jobs=1 --timeout=600 "${TOPOLOGY[@]}"
   fi
   if ((${#FAULTS[@]} > 0)); then
     step "Fault suite (one file at a time; docs/reliability.md)"

@@ -8,8 +8,8 @@
 import t from "tap";
 import { createRedis, createStockRedis } from "@drops/redis";
 import { startRedisCluster, type ScratchRedisCluster } from "@drops/testing/redis-cluster";
-import { acceptedOf, api, attempt, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts } from "../src/index.ts";
-import type { Api, Stack } from "../src/index.ts";
+import { acceptedOf, api, attempt, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts } from "../../src/index.ts";
+import type { Api, Stack } from "../../src/index.ts";
 
 let cluster: ScratchRedisCluster | undefined;
 let stack: Stack | undefined;

@@ -6,8 +6,8 @@
  * every instance of every service is in rotation. On a PostgreSQL of its own (scratch-infra.ts).
  */
 import t from "tap";
-import { acceptedOf, api, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startBalancedStack, startScratchInfra, statusCounts, wave, SERVICES } from "../src/index.ts";
-import type { Api, Balancer, ScratchInfra, Stack } from "../src/index.ts";
+import { acceptedOf, api, expectAllConfirmed, faultBuyers, setUpDrop, sleepUntil, startBalancedStack, startScratchInfra, statusCounts, wave, SERVICES } from "../../src/index.ts";
+import type { Api, Balancer, ScratchInfra, Stack } from "../../src/index.ts";
 
 t.setTimeout(600_000);
 
