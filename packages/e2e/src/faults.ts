@@ -100,6 +100,15 @@ export async function expectAllConfirmed(t: Tap, stack: Stack, client: Api, drop
   });
   const byStatus = count(statuses);
   t.comment(`${orders.length} accepted: ${JSON.stringify(byStatus)}`);
+  const cancelled = orders.filter((_, i) => statuses[i] === "cancelled");
+  if (cancelled.length > 0) {
+    // Why each was cancelled (its answer's reason) and every process's lines that name it, to a file.
+    const answers = await Promise.all(cancelled.map(async (o) => (await client.call("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token })).body));
+    const file = join(tmpdir(), `drops-fault-${stack.id}-cancelled.log`);
+    const lines = stack.instances.flatMap((i) => i.output.filter((l) => cancelled.some((o) => l.includes(o.orderId))).map((l) => `${i.service}#${i.index} ${l}`));
+    writeFileSync(file, `${JSON.stringify(answers, null, 2)}\n${lines.join("\n")}\n${stack.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.join("\n")}`).join("\n")}\n`);
+    t.comment(`cancelled: ${JSON.stringify(answers)}; their log lines and every process's output: ${file}`);
+  }
   t.same(orders.filter((_, i) => statuses[i] === "cancelled").map((o) => o.orderId), [], "no order paid with pm_card_ok ends cancelled");
   t.same(orders.flatMap((o, i) => (statuses[i] === "confirmed" ? [] : [`${o.orderId} ${statuses[i]}`])), [], "every accepted order confirmed (nothing lost)");
   const confirmed = statuses.filter((s) => s === "confirmed").length;

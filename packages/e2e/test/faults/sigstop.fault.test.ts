@@ -1,0 +1,57 @@
+/**
+ * Fault suite, a network pause: SIGSTOP of an order instance (one of two) for longer than its Kafka
+ * session timeout, then SIGCONT, during a running drop with purchases in flight. Its partitions and
+ * lapsed charges move to the other instance; when it wakes, its late work must be idempotent and its
+ * deadline timers must not count the frozen time: every accepted order confirmed (all pay with
+ * pm_card_ok: none cancelled), sold == confirmed, the stock consistent. Runs on the shared
+ * infrastructure (it pauses only the stack's own process).
+ *
+ * A KNOWN FAILURE since 2026-12-01 (scripts/test.sh KNOWN_FAILING, docs/reliability.md): 1 to 4 of
+ * the 30 orders end cancelled with PAYMENT_FAILED ("did not go through in time") in every run of
+ * that day's last hours; it passed in earlier runs. Cause not found yet.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import t from "tap";
+import { acceptedOf, api, expectAllConfirmed, FAULT_ENV, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts, wave } from "../../src/index.ts";
+import type { Api, Stack } from "../../src/index.ts";
+
+t.setTimeout(600_000);
+
+let stack: Stack;
+let client: Api;
+
+t.before(async () => {
+  stack = await startStack({ instances: { gateway: 2, order: 2 }, env: FAULT_ENV });
+  client = api(stack.gatewayUrl);
+});
+
+t.teardown(async () => {
+  await stack?.stop();
+});
+
+const UNITS = 30;
+
+async function openDrop(): Promise<Awaited<ReturnType<typeof setUpDrop>>> {
+  const drop = await setUpDrop(client, { units: UNITS, perBuyerLimit: 1, holdSeconds: 120, startsInMs: 1500 });
+  await sleepUntil(drop.startsAt);
+  return drop;
+}
+
+t.test("SIGSTOP of an order instance for longer than its session timeout, then SIGCONT: none cancelled, nothing applied twice", async (t) => {
+  const started = Date.now();
+  const drop = await openDrop();
+  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
+  const first = await wave(client, drop.dropId, before);
+  const inFlight = wave(client, drop.dropId, during, 30);
+  await sleep(150);
+  stack.pause("order", 1);
+  const second = await inFlight;
+  await sleep(Number(FAULT_ENV.order.CONSUMER_SESSION_TIMEOUT_MS) + 4_000); // its session expires: the other instance takes over
+  stack.resume("order", 1);
+  const third = await wave(client, drop.dropId, after);
+  const all = [...first, ...second, ...third];
+  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
+  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx");
+  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
+  t.comment(`SIGSTOP order: ${JSON.stringify(out)}`);
+});
