@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { eventually } from "@drops/testing";
 import type { Api, DropSetup, PurchaseReply } from "./api.ts";
 import { diagnoseOrders } from "./diagnose.ts";
-import { mintBuyer, purchase } from "./api.ts";
+import { api, mintBuyer, purchase, setUpDrop, sleepUntil } from "./api.ts";
 import { orderStatus, settledStock, type PlacedOrder } from "./saga.ts";
-import { runScript, type Stack } from "./stack.ts";
+import { runScript, startStack, type Stack } from "./stack.ts";
 
 export type FaultBuyer = { userId: string; token: string; key: string };
 
@@ -42,6 +42,22 @@ export async function wave(client: Api, dropId: string, buyers: readonly FaultBu
     return attempt(client, dropId, b);
   }));
 }
+
+/** The stack of the process drills (processes, sigstop): two gateways, two order instances, FAULT_ENV, on the shared infrastructure. */
+export async function startDrillStack(): Promise<{ stack: Stack; client: Api }> {
+  const stack = await startStack({ instances: { gateway: 2, order: 2 }, env: FAULT_ENV });
+  return { stack, client: api(stack.gatewayUrl) };
+}
+
+/** The drills' drop: `units` (default 30) at one per buyer, 120 s holds, opened 1.5 s from now and waited for. */
+export async function openFaultDrop(client: Api, units = FAULT_UNITS): Promise<DropSetup> {
+  const drop = await setUpDrop(client, { units, perBuyerLimit: 1, holdSeconds: 120, startsInMs: 1500 });
+  await sleepUntil(drop.startsAt);
+  return drop;
+}
+
+/** Units of a drill's drop. */
+export const FAULT_UNITS = 30;
 
 export function acceptedOf(attempts: readonly Attempt[]): PlacedOrder[] {
   return attempts.flatMap((a) => (a.reply?.status === 201 && a.reply.body.orderId !== undefined ? [{ buyer: a.buyer, orderId: a.reply.body.orderId }] : []));

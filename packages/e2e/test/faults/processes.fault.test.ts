@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";
-import { acceptedOf, api, attempt, expectAllConfirmed, FAULT_ENV, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts, wave } from "../../src/index.ts";
+import { acceptedOf, api, attempt, expectAllConfirmed, FAULT_UNITS, faultBuyers, openFaultDrop, startDrillStack, statusCounts, wave } from "../../src/index.ts";
 import type { Api, Stack } from "../../src/index.ts";
 
 t.setTimeout(600_000);
@@ -19,25 +19,18 @@ let stack: Stack;
 let client: Api;
 
 t.before(async () => {
-  stack = await startStack({ instances: { gateway: 2, order: 2 }, env: FAULT_ENV });
-  client = api(stack.gatewayUrl);
+  ({ stack, client } = await startDrillStack());
 });
 
 t.teardown(async () => {
   await stack?.stop();
 });
 
-const UNITS = 30;
-
-async function openDrop(): Promise<Awaited<ReturnType<typeof setUpDrop>>> {
-  const drop = await setUpDrop(client, { units: UNITS, perBuyerLimit: 1, holdSeconds: 120, startsInMs: 1500 });
-  await sleepUntil(drop.startsAt);
-  return drop;
-}
+const UNITS = FAULT_UNITS;
 
 t.test("kill -9 of an order instance mid-drop, restarted: nothing lost, none cancelled", async (t) => {
   const started = Date.now();
-  const drop = await openDrop();
+  const drop = await openFaultDrop(client);
   const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
   const first = await wave(client, drop.dropId, before);
   const inFlight = wave(client, drop.dropId, during, 30);
@@ -56,7 +49,7 @@ t.test("kill -9 of an order instance mid-drop, restarted: nothing lost, none can
 
 t.test("kill -9 of the inventory mid-drop, restarted: nothing lost, none cancelled", async (t) => {
   const started = Date.now();
-  const drop = await openDrop();
+  const drop = await openFaultDrop(client);
   const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
   const first = await wave(client, drop.dropId, before);
   const inFlight = wave(client, drop.dropId, during, 30);
@@ -75,7 +68,7 @@ t.test("kill -9 of the inventory mid-drop, restarted: nothing lost, none cancell
 
 t.test("kill -9 of one gateway of two: the other keeps answering, a retry with the same key gets the same answer", async (t) => {
   const started = Date.now();
-  const drop = await openDrop();
+  const drop = await openFaultDrop(client);
   const g0 = api(stack.instance("gateway", 0).url);
   const g1 = api(stack.instance("gateway", 1).url);
   const buyers = faultBuyers(40);

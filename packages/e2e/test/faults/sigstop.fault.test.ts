@@ -12,7 +12,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";
-import { acceptedOf, api, expectAllConfirmed, FAULT_ENV, faultBuyers, setUpDrop, sleepUntil, startStack, statusCounts, wave } from "../../src/index.ts";
+import { acceptedOf, expectAllConfirmed, FAULT_ENV, FAULT_UNITS, faultBuyers, openFaultDrop, startDrillStack, statusCounts, wave } from "../../src/index.ts";
 import type { Api, Stack } from "../../src/index.ts";
 
 t.setTimeout(600_000);
@@ -21,25 +21,18 @@ let stack: Stack;
 let client: Api;
 
 t.before(async () => {
-  stack = await startStack({ instances: { gateway: 2, order: 2 }, env: FAULT_ENV });
-  client = api(stack.gatewayUrl);
+  ({ stack, client } = await startDrillStack());
 });
 
 t.teardown(async () => {
   await stack?.stop();
 });
 
-const UNITS = 30;
-
-async function openDrop(): Promise<Awaited<ReturnType<typeof setUpDrop>>> {
-  const drop = await setUpDrop(client, { units: UNITS, perBuyerLimit: 1, holdSeconds: 120, startsInMs: 1500 });
-  await sleepUntil(drop.startsAt);
-  return drop;
-}
+const UNITS = FAULT_UNITS;
 
 t.test("SIGSTOP of an order instance for longer than its session timeout, then SIGCONT: none cancelled, nothing applied twice", async (t) => {
   const started = Date.now();
-  const drop = await openDrop();
+  const drop = await openFaultDrop(client);
   const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
   const first = await wave(client, drop.dropId, before);
   const inFlight = wave(client, drop.dropId, during, 30);
