@@ -15,3 +15,4 @@ export { startService, runService, type StartServiceOptions, type RunningService
 export { serviceSpec, loadConfigOrExit, checkSecrets } from "./config.ts";
 export { strictValidatorCompiler, containsNul, rejectNul } from "./validation.ts";
 export { startLoop, type Loop, type LoopLogger } from "./loop.ts";
+export { singleFlight } from "./single-flight.ts";

@@ -1,5 +1,5 @@
 /** The catalog's products as the cart needs them (CATALOG_URL): existence, name and price. */
-import { createServiceClient, type InternalAuth, type ServiceClient } from "@drops/http";
+import { createServiceClient, singleFlight, type InternalAuth, type ServiceClient } from "@drops/http";
 import type { ProductInfo } from "../domain/cart.ts";
 
 type Log = Parameters<typeof createServiceClient>[0]["log"];
@@ -17,11 +17,14 @@ export function createProductCatalog(baseUrl: string, timeoutMs: number, auth: I
     const p = await catalog.call<ProductInfo>({ method: "GET", path: `/products/${encodeURIComponent(productId)}`, ...(requestId ? { requestId } : {}) });
     return { productId: p.productId, name: p.name, priceCents: p.priceCents };
   };
+  // Checkouts of the same products at the same moment (a popular line in many carts) share one call
+  // per product: one GET instead of one per buyer, and never older than the calls it replaces.
+  const shared = singleFlight(product);
   return {
     product,
     async products(productIds, requestId) {
       const found = await Promise.all(
-        productIds.map((id) => product(id, requestId).catch((err: unknown) => {
+        productIds.map((id) => shared(id, requestId).catch((err: unknown) => {
           if ((err as { statusCode?: number }).statusCode === 404) return null;
           throw err;
         })),

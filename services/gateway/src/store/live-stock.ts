@@ -5,6 +5,7 @@
  * the same moment (a crowd reconnecting costs Redis one read per drop, not one per client).
  */
 import type { FastifyBaseLogger } from "fastify";
+import { singleFlight } from "@drops/http";
 import { liveOfDropAnswer, type LiveStock, type StockFigures, type StockSource } from "../domain/live-stock.ts";
 import type { PurchaseStock } from "./stock.ts";
 
@@ -31,14 +32,5 @@ export type VersionedSnapshots = {
 };
 
 export function versionedSnapshots(stock: Pick<PurchaseStock, "versionedSnapshot">): VersionedSnapshots {
-  const inFlight = new Map<string, Promise<(StockFigures & { seq: number }) | null>>();
-  return {
-    read(dropId) {
-      const pending = inFlight.get(dropId);
-      if (pending) return pending;
-      const p = stock.versionedSnapshot(dropId).finally(() => inFlight.delete(dropId));
-      inFlight.set(dropId, p);
-      return p;
-    },
-  };
+  return { read: singleFlight((dropId: string) => stock.versionedSnapshot(dropId)) };
 }
