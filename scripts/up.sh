@@ -48,6 +48,10 @@ service_port() { local v; v="$(port_var "$1")"; echo "${!v}"; }
 INSTANCES="${INSTANCES:-1}"
 [[ "$INSTANCES" =~ ^[1-9][0-9]*$ ]] || die "INSTANCES must be a positive number (got '$INSTANCES')"
 INSTANCE_PORT_STEP="${INSTANCE_PORT_STEP:-100}"
+# Six PostgreSQL pools per set of services (inventory 1, order 2, notification 2, catalog 1): with
+# more instances each pool gets fewer connections, so that all of them stay under PostgreSQL's
+# default max_connections of 100 (10 each with one instance; 4 with three).
+export DATABASE_POOL_MAX="${DATABASE_POOL_MAX:-$(( INSTANCES == 1 ? 10 : (80 / (6 * INSTANCES) > 2 ? 80 / (6 * INSTANCES) : 2) ))}"
 # instance_names SERVICE: its pid/log names: the service itself with one instance, else SERVICE-1..N.
 instance_names() { if ((INSTANCES == 1)); then echo "$1"; else for ((i = 1; i <= INSTANCES; i++)); do echo "$1-$i"; done; fi; }
 # instance_port NAME: the port of an instance (with one instance, the service's own port).

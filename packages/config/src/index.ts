@@ -189,6 +189,7 @@ export const commonSpec = {
   LOG_LEVEL: oneOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
   HOST: str("127.0.0.1", "interface to listen on"),
   DATABASE_URL: url("postgresql://postgres@127.0.0.1:5432/drops", ["postgres", "postgresql"]),
+  DATABASE_POOL_MAX: int(10, { min: 1, max: 500 }, "connections of each PostgreSQL pool of the service (its SQL pool, and Prisma's where it has one): size it so that every instance's pools together stay under the server's max_connections"),
   REDIS_URL: url("redis://127.0.0.1:6379", ["redis", "rediss"]),
   KAFKA_BROKERS: list(["127.0.0.1:9092"], "comma-separated host:port list"),
   /** Tracing (@drops/telemetry): off loads no trace SDK. */

@@ -141,6 +141,8 @@ function commonEnv(id: string, prefix: string, infra: Infra): Record<string, str
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
     DATABASE_URL: infra.databaseUrl,
+    // Several stacks run at once (parallel test files) on one PostgreSQL of max_connections 100.
+    DATABASE_POOL_MAX: "4",
     REDIS_URL: infra.redisUrl,
     // Redlock on the stack's Redis too (the inventory's default is 127.0.0.1:6379 whatever REDIS_URL says).
     REDLOCK_URLS: infra.redisUrl,

@@ -23,7 +23,7 @@ export type Clients = {
 /** Creates the clients without connecting (connections open on first use). */
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
-  const db = createDb(config.DATABASE_URL, config.DB_SCHEMA);
+  const db = createDb(config.DATABASE_URL, config.DB_SCHEMA, config.DATABASE_POOL_MAX);
   infra.onClose(() => db.$disconnect());
   const kafka = infra.kafka(config.KAFKA_BROKERS);
   const producer = infra.producer(kafka, { lingerMs: 2 });

@@ -30,7 +30,7 @@ export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
   const redis = infra.stockRedis(stockRedisTarget(config));
   const lockClients = config.REDLOCK_URLS.map((url) => infra.redis(url, { check: false, connectionName: `${config.SERVICE_NAME}-redlock` }));
-  const pool = infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA });
+  const pool = infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA, max: config.DATABASE_POOL_MAX });
   const kafka = infra.kafka(config.KAFKA_BROKERS);
   const producer = infra.producer(kafka);
   return { redis, pool, lockClients, kafka, producer, shell: infra.shell };

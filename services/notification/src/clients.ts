@@ -23,8 +23,8 @@ export type Clients = {
 /** Creates the clients without connecting (connections open on first use). */
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
-  const pool = infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA });
-  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA) });
+  const pool = infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA, max: config.DATABASE_POOL_MAX });
+  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA, config.DATABASE_POOL_MAX) });
   infra.onClose(() => prisma.$disconnect());
   const kafka = infra.kafka(config.KAFKA_BROKERS);
   const hub = config.LIVE_PUSH === "redis" ? redisHub(infra, config) : createLiveHub();

@@ -21,10 +21,10 @@ export type Clients = {
 export function openClients(config: Config): Clients {
   const infra = createInfra(config.SERVICE_NAME);
   const kafka = infra.kafka(config.KAFKA_BROKERS);
-  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA) });
+  const prisma = new PrismaClient({ adapter: prismaAdapter(config.DATABASE_URL, config.DB_SCHEMA, config.DATABASE_POOL_MAX) });
   infra.onClose(() => prisma.$disconnect());
   return {
-    pool: infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA }),
+    pool: infra.postgres(config.DATABASE_URL, { schema: config.DB_SCHEMA, max: config.DATABASE_POOL_MAX }),
     prisma,
     kafka,
     producer: infra.producer(kafka, { lingerMs: 2 }),
