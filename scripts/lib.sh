@@ -84,34 +84,41 @@ ensure_deps() {
   (cd "$DROPS_ROOT" && pnpm run --silent generate)
 }
 
+# apt_install WHAT HINT PACKAGE...: installs Debian packages with apt-get (root, or sudo), updating
+# the package lists once if the first try fails; dies with HINT when it cannot.
+apt_install() {
+  local what=$1 hint=$2; shift 2
+  command -v apt-get >/dev/null 2>&1 || die "$what is required: $hint"
+  local sudo=()
+  if ((EUID != 0)); then need sudo "Run as root or install sudo to install $what (apt-get install $*)."; sudo=(sudo); fi
+  step "Installing $what (apt-get install $*)"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "$@" >/dev/null ||
+    { "${sudo[@]}" apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y "$@" >/dev/null; } ||
+    die "could not install $* (apt-get install -y $* failed): $hint"
+}
+
 # ensure_chromium: the headless browser of the browser test tier (Debian's chromium and
-# chromium-driver, driven by playwright-core), installed with apt-get when /usr/bin/chromium is
-# missing (needs root or sudo).
+# chromium-driver at /usr/bin), installed with apt-get when missing.
 ensure_chromium() {
   if [[ -x /usr/bin/chromium ]]; then return 0; fi
-  need apt-get "Install Chromium so that /usr/bin/chromium exists (Debian: apt-get install chromium chromium-driver)."
-  local sudo=()
-  if ((EUID != 0)); then need sudo "Run as root or install sudo to install Chromium."; sudo=(sudo); fi
-  step "Installing Chromium for the browser tests (apt-get install chromium chromium-driver)"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y chromium chromium-driver >/dev/null ||
-    { "${sudo[@]}" apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y chromium chromium-driver >/dev/null; } ||
-    die "could not install chromium and chromium-driver"
+  apt_install "Chromium for the browser tests" "install it so that /usr/bin/chromium exists (Debian: apt-get install chromium chromium-driver)" chromium chromium-driver
   [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing"
   info "chromium $(/usr/bin/chromium --version 2>/dev/null || true)"
 }
 
 # ensure_haproxy: the load balancer of INSTANCES>1 (scripts/up.sh) and of the scale-out topology test
-# (Debian's haproxy), installed with apt-get when `haproxy` is not on PATH (needs root or sudo).
+# (Debian's haproxy), installed with apt-get when `haproxy` is not on PATH.
 ensure_haproxy() {
   if command -v haproxy >/dev/null 2>&1; then return 0; fi
-  command -v apt-get >/dev/null 2>&1 ||
-    die "HAProxy is required to run several instances behind one URL: install it (Debian/Ubuntu: apt-get install haproxy; macOS: brew install haproxy), or run one instance (INSTANCES=1)"
-  local sudo=()
-  if ((EUID != 0)); then need sudo "Run as root or install sudo to install HAProxy (apt-get install haproxy), or run one instance (INSTANCES=1)."; sudo=(sudo); fi
-  step "Installing HAProxy for the balancer (apt-get install haproxy)"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y haproxy >/dev/null ||
-    { "${sudo[@]}" apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y haproxy >/dev/null; } ||
-    die "could not install haproxy (apt-get install -y haproxy failed); install it yourself or run one instance (INSTANCES=1)"
+  apt_install "HAProxy for the balancer" "install it (Debian/Ubuntu: apt-get install haproxy; macOS: brew install haproxy), or run one instance (INSTANCES=1)" haproxy
   command -v haproxy >/dev/null 2>&1 || die "haproxy installed but not on PATH"
   info "$(haproxy -v 2>/dev/null | head -1)"
+}
+
+# ensure_docker_compose: Debian's docker-compose, which the unit tier uses to validate
+# docker-compose.yml (`docker-compose config -q`; no Docker engine needed), installed when missing.
+ensure_docker_compose() {
+  if command -v docker-compose >/dev/null 2>&1; then return 0; fi
+  apt_install "docker-compose to validate docker-compose.yml" "install it (Debian/Ubuntu: apt-get install docker-compose), or any docker-compose on PATH" docker-compose
+  command -v docker-compose >/dev/null 2>&1 || die "docker-compose installed but not on PATH"
 }

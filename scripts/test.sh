@@ -67,6 +67,7 @@ run_tests() {
 saved_coverage="$DROPS_RUN/coverage-tiers"
 rm -rf "$saved_coverage"
 if ((${#UNIT[@]} > 0)); then
+  ensure_docker_compose
   step "Unit tests (no infrastructure)"
   # Pointed at closed ports, so a unit test that reaches for infrastructure fails here even when
   # PostgreSQL, Redis or Kafka happen to be running.
