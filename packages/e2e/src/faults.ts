@@ -122,7 +122,9 @@ export async function expectAllConfirmed(t: Tap, stack: Stack, client: Api, drop
     const answers = await Promise.all(cancelled.map(async (o) => (await client.call("GET", `/api/orders/${o.orderId}`, { token: o.buyer.token })).body));
     const file = join(tmpdir(), `drops-fault-${stack.id}-cancelled.log`);
     const lines = stack.instances.flatMap((i) => i.output.filter((l) => cancelled.some((o) => l.includes(o.orderId))).map((l) => `${i.service}#${i.index} ${l}`));
-    writeFileSync(file, `${JSON.stringify(answers, null, 2)}\n${lines.join("\n")}\n${stack.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.join("\n")}`).join("\n")}\n`);
+    // Their rows (order, payment: attempts, lease, error), outbox and saga events, read from PostgreSQL and Kafka.
+    const where = await diagnoseOrders(stack, drop.dropId, cancelled.map((o) => o.orderId).slice(0, 10)).catch((e: unknown) => `diagnosis failed: ${String(e)}`);
+    writeFileSync(file, `${JSON.stringify(answers, null, 2)}\n${lines.join("\n")}\n${where}\n${stack.instances.map((i) => `--- ${i.service}#${i.index}\n${i.output.join("\n")}`).join("\n")}\n`);
     t.comment(`cancelled: ${JSON.stringify(answers)}; their log lines and every process's output: ${file}`);
   }
   t.same(orders.filter((_, i) => statuses[i] === "cancelled").map((o) => o.orderId), [], "no order paid with pm_card_ok ends cancelled");

@@ -6,9 +6,11 @@
  * pm_card_ok: none cancelled), sold == confirmed, the stock consistent. Runs on the shared
  * infrastructure (it pauses only the stack's own process).
  *
- * A KNOWN FAILURE since 2026-12-01 (scripts/test.sh KNOWN_FAILING, docs/reliability.md): 1 to 4 of
- * the 30 orders end cancelled with PAYMENT_FAILED ("did not go through in time") in every run of
- * that day's last hours; it passed in earlier runs. Cause not found yet.
+ * It cancelled 1 to 4 of its 30 orders (PAYMENT_FAILED:TIMEOUT) in most runs until 2026-12-01: the
+ * instance froze inside its begin-charge transaction; the other, given the redelivered request, did
+ * not see the uncommitted payment row, waited on the order's lock, and started the charge afresh
+ * under the frozen one's deadline, long past by then. beginCharge now locks the order first and reads
+ * the clock after its locks; a charge frozen between begin and send gets its whole timeout.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";

@@ -21,11 +21,16 @@ import { outgoing } from "../domain/order.ts";
 import { appendOutbox, envelopes, type Cause } from "../store/outbox.ts";
 import type { ChargeResult, PaymentDeps } from "../store/payment-provider.ts";
 import { lockPayment, settlePayment, skipPayment, startPayment } from "../store/payments.ts";
-import { applyInTx, causeOf } from "../store/saga-step.ts";
-import { silenceDeadline } from "../workers/stall-watch.ts";
+import { lockOrder } from "../store/orders.ts";
+import { applyToLocked, causeOf } from "../store/saga-step.ts";
+import { silenceDeadline, stallCount } from "../workers/stall-watch.ts";
 
-/** A charge sent (or about to be sent) to the provider: until when it may go unanswered, and which attempt it is. */
-export type StartedCharge = { deadlineAt: number; attempt: number };
+/**
+ * A charge sent (or about to be sent) to the provider: until when it may go unanswered, which attempt
+ * it is, and the process's stall count when it was begun (stall-watch.ts): a charge begun, then frozen
+ * before it was sent, gets its whole timeout from the send.
+ */
+export type StartedCharge = { deadlineAt: number; attempt: number; stalls: number };
 
 /**
  * Starts (or resumes) the charge; returns its deadline and attempt, or null when there is nothing to
@@ -38,25 +43,33 @@ export type StartedCharge = { deadlineAt: number; attempt: number };
  */
 export async function beginCharge(deps: PaymentDeps, req: PaymentRequested, cause: Cause): Promise<StartedCharge | null> {
   return inTransaction(deps.pool, async (tx) => {
-    const now = deps.now();
-    const deadlineAt = now + deps.paymentTimeoutMs;
+    // The order first, then its payment. Another attempt of the same charge begun at the same time
+    // (another instance's redelivery or recovery) waits on the order until this one commits, then
+    // finds its processing row and resumes it. Payment first, a row not yet committed was invisible
+    // to the other's FOR UPDATE, and it started the charge afresh under the first one's deadline,
+    // which had run out while it waited (a paying buyer cancelled: the SIGSTOP drill).
+    const current = await lockOrder(tx, req.orderId);
     const payment = await lockPayment(tx, req.orderId);
+    // The clock is read once the locks are held: waiting for them is not the provider's silence.
+    const now = deps.now();
+    const stalls = stallCount();
+    const deadlineAt = now + deps.paymentTimeoutMs;
     const base = { orderId: req.orderId, amountCents: req.amountCents, paymentMethod: req.paymentMethod, now };
     if (payment !== null) {
       if (payment.status !== "processing") return null; // settled before: a redelivery
-      const { order } = await applyInTx(tx, deps, req.orderId, { type: "ChargeResumed", deadlineAt }, cause);
+      const { order } = await applyToLocked(tx, deps, req.orderId, current, { type: "ChargeResumed", deadlineAt }, cause);
       const attempt = await startPayment(tx, base);
       // An order that ended meanwhile is still asked once (money a lost attempt took is then refunded), briefly.
-      return { deadlineAt: order?.status === "payment_pending" ? deadlineAt : now + Math.min(deps.paymentTimeoutMs, 5_000), attempt };
+      return { deadlineAt: order?.status === "payment_pending" ? deadlineAt : now + Math.min(deps.paymentTimeoutMs, 5_000), attempt, stalls };
     }
-    const { order } = await applyInTx(tx, deps, req.orderId, { type: "PaymentStarted", deadlineAt }, cause);
+    const { order } = await applyToLocked(tx, deps, req.orderId, current, { type: "PaymentStarted", deadlineAt }, cause);
     if (order === null) return null; // not an order of this service: nothing to charge
     if (order.status !== "payment_pending") {
       await skipPayment(tx, { ...base, reason: `order is ${order.status}` });
       return null;
     }
     const attempt = await startPayment(tx, base);
-    return { deadlineAt: order.paymentDeadlineAt ?? deadlineAt, attempt };
+    return { deadlineAt: order.paymentDeadlineAt ?? deadlineAt, attempt, stalls };
   });
 }
 
@@ -67,8 +80,10 @@ export class ChargeStopped extends Error {}
 type Outcome = { result: ChargeResult; timedOut: boolean };
 
 async function charge(deps: PaymentDeps, req: PaymentRequested, started: StartedCharge, stop?: AbortSignal): Promise<Outcome> {
-  // Not AbortSignal.timeout: the time this process was frozen is not the provider's silence.
-  const deadline = silenceDeadline(Math.max(0, started.deadlineAt - deps.now()), deps.paymentTimeoutMs);
+  // Not AbortSignal.timeout: the time this process was frozen is not the provider's silence. Frozen
+  // since the charge was begun (before it was sent), the whole timeout runs from now.
+  const left = stallCount() !== started.stalls ? deps.paymentTimeoutMs : Math.max(0, started.deadlineAt - deps.now());
+  const deadline = silenceDeadline(left, deps.paymentTimeoutMs);
   const signal = stop === undefined ? deadline.signal : AbortSignal.any([deadline.signal, stop]);
   try {
     return { result: await deps.provider.charge({ orderId: req.orderId, amountCents: req.amountCents, currency: req.currency, paymentMethod: req.paymentMethod }, signal), timedOut: false };
@@ -81,14 +96,17 @@ async function charge(deps: PaymentDeps, req: PaymentRequested, started: Started
   }
 }
 
+/** How a charge ended here: cut off by our own deadline or answered, and whether that settled the payment (false: another attempt had). */
+export type Finished = { timedOut: boolean; settled: boolean };
+
 /** Steps 2 and 3 of a charge begun by beginCharge: the provider call (until its deadline) and the settlement. */
-export async function finishCharge(deps: PaymentDeps, req: PaymentRequested, started: StartedCharge, cause: Cause, stop?: AbortSignal): Promise<void> {
+export async function finishCharge(deps: PaymentDeps, req: PaymentRequested, started: StartedCharge, cause: Cause, stop?: AbortSignal): Promise<Finished> {
   const outcome = await charge(deps, req, started, stop);
-  await settle(deps, req, outcome, started.attempt, cause);
+  return { timedOut: outcome.timedOut, settled: await settle(deps, req, outcome, started.attempt, cause) };
 }
 
-async function settle(deps: PaymentDeps, req: PaymentRequested, { result, timedOut }: Outcome, attempt: number, cause: Cause): Promise<void> {
-  await inTransaction(deps.pool, async (tx) => {
+async function settle(deps: PaymentDeps, req: PaymentRequested, { result, timedOut }: Outcome, attempt: number, cause: Cause): Promise<boolean> {
+  return inTransaction(deps.pool, async (tx) => {
     const now = deps.now();
     // Settles only a processing row, atomically (the UPDATE locks it; a concurrent attempt of the same
     // charge waits, then finds it settled and settles nothing). The provider's answer settles whichever
@@ -102,12 +120,13 @@ async function settle(deps: PaymentDeps, req: PaymentRequested, { result, timedO
       now,
       onlyAttempt: timedOut ? attempt : null,
     });
-    if (!settled) return;
+    if (!settled) return false;
     const message =
       result.status === "approved"
         ? outgoing("PaymentSucceeded", { orderId: req.orderId, paymentId: result.paymentId, amountCents: req.amountCents })
         : outgoing("PaymentFailed", { orderId: req.orderId, amountCents: req.amountCents, reason: result.reason, detail: result.detail });
     await appendOutbox(tx, envelopes(deps, req.orderId, [message], cause, now));
+    return true;
   });
 }
 

@@ -37,7 +37,7 @@ export async function applyInTx(tx: Tx, deps: SagaDeps, orderId: string, input: 
 }
 
 /** Applies `input` to `current`, the order as locked in this transaction (null: unknown). */
-async function applyToLocked(tx: Tx, deps: SagaDeps, orderId: string, current: Order | null, input: SagaInput, cause: Cause): Promise<StepResult> {
+export async function applyToLocked(tx: Tx, deps: SagaDeps, orderId: string, current: Order | null, input: SagaInput, cause: Cause): Promise<StepResult> {
   const now = deps.now();
   const decision = decide(current, input, now);
   let order = current;

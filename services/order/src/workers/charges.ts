@@ -86,7 +86,9 @@ export function createChargeRunner(deps: PaymentDeps, opts: ChargeRunnerOptions)
   async function run(req: PaymentRequested, started: StartedCharge, cause: Cause): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await finishCharge(deps, req, started, cause, stopping.signal);
+        const done = await finishCharge(deps, req, started, cause, stopping.signal);
+        // A time-out ends a paying buyer's order: worth a line (which attempt, and whether it settled).
+        if (done.timedOut) opts.logger?.warn({ orderId: req.orderId, attempt: started.attempt, deadlineAt: new Date(started.deadlineAt).toISOString(), settled: done.settled }, "charge timed out: no answer from the payment provider by its deadline");
         return;
       } catch (err) {
         if (err instanceof ChargeStopped || stopping.signal.aborted) return; // left processing: recovered elsewhere

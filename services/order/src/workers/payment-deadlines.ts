@@ -12,8 +12,8 @@ import { startLoop, type Loop, type LoopLogger } from "@drops/http";
 import { lockOverduePayments } from "../store/orders.ts";
 import { applyInTx, observeStep, type SagaDeps, type StepResult } from "../store/saga-step.ts";
 
-/** One sweep; returns how many orders timed out. */
-export async function sweepPaymentDeadlines(deps: SagaDeps, opts: { maxChargeAttempts: number; limit?: number }): Promise<number> {
+/** One sweep; returns how many orders timed out (their ids to `onTimedOut`). */
+export async function sweepPaymentDeadlines(deps: SagaDeps, opts: { maxChargeAttempts: number; limit?: number; onTimedOut?: (orderIds: string[]) => void }): Promise<number> {
   const limit = opts.limit ?? 100;
   const results = await inTransaction(deps.pool, async (tx) => {
     const ids = await lockOverduePayments(tx, deps.now(), limit, opts.maxChargeAttempts);
@@ -21,6 +21,8 @@ export async function sweepPaymentDeadlines(deps: SagaDeps, opts: { maxChargeAtt
     for (const id of ids) done.push(await applyInTx(tx, deps, id, { type: "PaymentTimedOut" }, null));
     return done;
   });
+  const timedOut = results.flatMap((r) => (r.decision?.change != null && r.order !== null ? [r.order.id] : []));
+  if (timedOut.length > 0) opts.onTimedOut?.(timedOut);
   for (const r of results) observeStep("PaymentTimedOut", r, deps.now());
   return results.length;
 }
@@ -30,6 +32,11 @@ export function startPaymentDeadlineSweeper(deps: SagaDeps, opts: { intervalMs: 
   return startLoop("payment deadline sweeper", {
     idleMs: opts.intervalMs,
     logger: opts.logger,
-    round: async () => (await sweepPaymentDeadlines(deps, { maxChargeAttempts: opts.maxChargeAttempts, limit })) === limit,
+    round: async () =>
+      (await sweepPaymentDeadlines(deps, {
+        maxChargeAttempts: opts.maxChargeAttempts,
+        limit,
+        onTimedOut: (orderIds) => opts.logger?.warn({ orderIds }, "payment deadline passed with no charge that can still answer: orders timed out"),
+      })) === limit,
   });
 }

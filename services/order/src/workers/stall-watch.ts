@@ -13,12 +13,16 @@ const STALL_MS = 1_000;
 
 let lastTick = 0;
 let lastStallEndedAt = -Infinity;
+let stalls = 0;
 let watching: NodeJS.Timeout | undefined;
 
 /** One look at the clock: records a stall that just ended (the last look was too long ago). */
 function observe(): void {
   const now = Date.now();
-  if (now - lastTick > TICK_MS + STALL_MS) lastStallEndedAt = now;
+  if (now - lastTick > TICK_MS + STALL_MS) {
+    lastStallEndedAt = now;
+    stalls++;
+  }
   lastTick = now;
 }
 
@@ -27,6 +31,16 @@ function watch(): void {
   lastTick = Date.now();
   watching = setInterval(observe, TICK_MS);
   watching.unref();
+}
+
+/**
+ * How many stalls this process has seen (and starts the watch): two readings that differ mean the
+ * process was frozen between them. Independent of any injected clock.
+ */
+export function stallCount(): number {
+  watch();
+  observe();
+  return stalls;
 }
 
 /** Whether the process was frozen at some point after `since` (ms epoch). */

@@ -151,3 +151,70 @@ t.test("a resumed charge's deadline starts at the resume; an attempt it supersed
   const end = await pool.query<{ status: string; last_error: string }>("SELECT status, last_error FROM payments WHERE order_id = $1", [r.orderId]);
   t.match(end.rows[0], { status: "failed", last_error: /^TIMEOUT/ }, "the latest attempt's time-out is the provider's silence");
 });
+
+t.test("two attempts of one charge begun at once: the second waits for the first's commit, then resumes its row with a deadline of its own", async (t) => {
+  const { pool } = await testDatabase(t, "charges");
+  const { provider, charges } = approvingProvider();
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+
+  // The first attempt (an instance that froze, SIGSTOP, inside its begin transaction): its order and
+  // payment row written, not yet committed, for longer than the payment timeout.
+  let commit!: () => void;
+  const held = new Promise<void>((res) => (commit = res));
+  let locked!: () => void;
+  const firstLocked = new Promise<void>((res) => (locked = res));
+  const first = inTransaction(pool, async (tx) => {
+    await applyInTx(tx, deps, r.orderId, { type: "PaymentStarted", deadlineAt: Date.now() + 1_000 }, null);
+    await startPayment(tx, { orderId: r.orderId, amountCents: 1_000, paymentMethod: r.paymentMethod, now: Date.now() });
+    locked();
+    await held;
+  });
+  await firstLocked;
+  // The second (the other instance, given the redelivered request) begins meanwhile.
+  const second = beginCharge(deps, req, null);
+  await new Promise((res) => setTimeout(res, 1_300));
+  const committedAt = Date.now();
+  commit();
+  await first;
+  const started = await second;
+  t.match(started, { attempt: 2 }, "it resumed the first attempt's row");
+  t.ok(started!.deadlineAt >= committedAt + 1_000 - 50, `its deadline runs from when it could begin (${started!.deadlineAt - committedAt} ms after the first committed), not the first's, long past`);
+  const done = await finishCharge(deps, req, started!, null);
+  t.same(done, { timedOut: false, settled: true });
+  const end = await pool.query<{ status: string }>("SELECT status FROM payments WHERE order_id = $1", [r.orderId]);
+  t.equal(end.rows[0]!.status, "succeeded", "charged, not timed out");
+  t.same(charges, [r.orderId]);
+});
+
+t.test("frozen between beginning a charge and sending it: the whole timeout runs from the send", async (t) => {
+  const { pool } = await testDatabase(t, "charges");
+  const provider: PaymentProvider = {
+    charge: async (req, signal) => {
+      await new Promise((res, reject) => {
+        const timer = setTimeout(res, 300);
+        signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+      });
+      return { status: "approved", paymentId: `pay_${req.orderId}` };
+    },
+    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
+  };
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+  const started = await beginCharge(deps, req, null);
+  await new Promise((res) => setTimeout(res, 300)); // the stall watch ticks before the freeze
+  // Frozen past the deadline before the charge was sent (SIGSTOP, a VM pause, a long GC).
+  const end = Date.now() + 1_500;
+  while (Date.now() < end) {
+    // busy: no timer can fire
+  }
+  t.ok(Date.now() > started!.deadlineAt, "the begin's deadline has passed");
+  const done = await finishCharge(deps, req, started!, null);
+  t.same(done, { timedOut: false, settled: true }, "answered within the timeout counted from the send");
+  const row = await pool.query<{ status: string }>("SELECT status FROM payments WHERE order_id = $1", [r.orderId]);
+  t.equal(row.rows[0]!.status, "succeeded");
+});
