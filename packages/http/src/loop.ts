@@ -1,7 +1,8 @@
 /**
  * A background loop: runs `round` again at once while it reports more work (or was woken), else
  * after `idleMs`.
- * Errors are logged and retried after `idleMs`. `stop()` waits for the round in flight.
+ * Errors are counted (`onError`, e.g. the worker's error stat), logged and retried after `idleMs`.
+ * `stop()` waits for the round in flight.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -13,7 +14,7 @@ export type Loop = {
   stop: () => Promise<void>;
 };
 
-export function startLoop(name: string, opts: { idleMs: number; round: () => Promise<boolean>; logger?: LoopLogger }): Loop {
+export function startLoop(name: string, opts: { idleMs: number; round: () => Promise<boolean>; logger?: LoopLogger | undefined; onError?: (err: unknown) => void }): Loop {
   const abort = new AbortController();
   let idle: AbortController | undefined;
   let woken = false;
@@ -24,7 +25,8 @@ export function startLoop(name: string, opts: { idleMs: number; round: () => Pro
       try {
         more = await opts.round();
       } catch (err) {
-        opts.logger?.warn({ err, loop: name }, `${name} round failed`);
+        opts.onError?.(err);
+        opts.logger?.warn({ err, loop: name }, `${name} round failed; retrying`);
       }
       if (more || woken || abort.signal.aborted) continue;
       idle = new AbortController();

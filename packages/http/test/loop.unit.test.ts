@@ -23,12 +23,14 @@ t.test("a loop runs rounds back to back while they report more work, else after 
   t.notOk(inFlight, "stop waited for the round in flight");
 });
 
-t.test("a failing round is logged and retried after idleMs", async (t) => {
+t.test("a failing round is counted, logged and retried after idleMs", async (t) => {
   const warnings: string[] = [];
+  const errors: unknown[] = [];
   let rounds = 0;
   const loop = startLoop("flaky", {
     idleMs: 10,
     logger: { warn: (_o, msg) => warnings.push(msg) },
+    onError: (err) => errors.push(err),
     round: async () => {
       rounds += 1;
       if (rounds === 1) throw new Error("boom");
@@ -38,5 +40,6 @@ t.test("a failing round is logged and retried after idleMs", async (t) => {
   await new Promise((r) => setTimeout(r, 60));
   await loop.stop();
   t.ok(rounds >= 2, "retried");
-  t.equal(warnings[0], "flaky round failed");
+  t.equal(warnings[0], "flaky round failed; retrying");
+  t.same(errors.map((e) => (e as Error).message), ["boom"], "onError got the round's error, once");
 });

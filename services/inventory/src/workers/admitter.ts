@@ -156,15 +156,9 @@ export function createAdmitter(opts: AdmitterOptions): Admitter {
     start() {
       loop ??= startLoop("waiting-room admitter", {
         idleMs: intervalMs,
-        round: async () => {
-          try {
-            return await runOnce();
-          } catch (err) {
-            stats.errors += 1;
-            opts.logger?.warn({ err }, "admitter round failed");
-            return false;
-          }
-        },
+        round: runOnce,
+        logger: opts.logger,
+        onError: () => (stats.errors += 1),
       });
     },
     async stop() {

@@ -69,17 +69,14 @@ export function createArchiver(opts: ArchiverOptions): Archiver {
       loop ??= startLoop("archiver", {
         idleMs: intervalMs,
         round: async () => {
-          try {
-            if (await leader.holds()) {
-              const r = await archiveOnce();
-              if (r.archived + r.begun > 0) opts.logger?.info(r, "archiver round");
-            }
-          } catch (err) {
-            stats.errors += 1;
-            opts.logger?.warn({ err }, "archiver round failed; retrying");
+          if (await leader.holds()) {
+            const r = await archiveOnce();
+            if (r.archived + r.begun > 0) opts.logger?.info(r, "archiver round");
           }
           return false;
         },
+        logger: opts.logger,
+        onError: () => (stats.errors += 1),
       });
     },
     async stop() {

@@ -107,15 +107,9 @@ export function createOpener(opts: OpenerOptions): Opener {
     start() {
       loop ??= startLoop("drop opener", {
         idleMs: intervalMs,
-        round: async () => {
-          try {
-            await runOnce();
-          } catch (err) {
-            totals.errors += 1;
-            opts.logger?.warn({ err }, "drop opener round failed");
-          }
-          return false;
-        },
+        round: async () => (await runOnce(), false),
+        logger: opts.logger,
+        onError: () => (totals.errors += 1),
       });
     },
     async stop() {

@@ -93,20 +93,17 @@ export function createSweeper(opts: SweeperOptions): Sweeper {
       loop ??= startLoop("hold sweeper", {
         idleMs: intervalMs,
         round: async () => {
-          try {
-            if (await leader.holds()) {
-              if (Date.now() - audited >= auditMs) {
-                audited = Date.now();
-                await opts.due.audit();
-              }
-              await sweepOnce();
+          if (await leader.holds()) {
+            if (Date.now() - audited >= auditMs) {
+              audited = Date.now();
+              await opts.due.audit();
             }
-          } catch (err) {
-            stats.errors += 1;
-            opts.logger?.warn({ err }, "hold sweep failed; retrying");
+            await sweepOnce();
           }
           return false;
         },
+        logger: opts.logger,
+        onError: () => (stats.errors += 1),
       });
     },
     async stop() {

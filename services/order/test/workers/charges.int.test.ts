@@ -23,6 +23,22 @@ function reservation(paymentMethod: string): StockReserved {
   return { orderId: randomUUID(), dropId: uniqueName("d"), buyerId: randomUUID(), quantity: 1, holdExpiresAt: Date.now() + 120_000, amountCents: 1_000, currency: "EUR", paymentMethod };
 }
 
+/** A provider that approves the n-th charge (from 1) after `answerIn(n)` ms, or gives up when its deadline aborts. */
+function approvingAfter(answerIn: (call: number) => number): PaymentProvider {
+  let calls = 0;
+  return {
+    charge: async (req, signal) => {
+      const ms = answerIn(++calls);
+      await new Promise((res, reject) => {
+        const timer = setTimeout(res, ms);
+        signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+      });
+      return { status: "approved", paymentId: `pay_${req.orderId}` };
+    },
+    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
+  };
+}
+
 t.test("18 hanging charges queued first: every honest order behind them is confirmed while they are all still payment_pending", async (t) => {
   const env = await startSagaEnv(t, { PAYMENT_TIMEOUT_MS: "12000", PAYMENT_LATENCY_MS: "20", PAYMENT_CONCURRENCY: "64" });
   const statuses = async (ids: string[]): Promise<Map<string, string>> => {
@@ -114,21 +130,9 @@ t.test("our own outage does not time out a payer: a charge interrupted past its 
 
 t.test("a resumed charge's deadline starts at the resume; an attempt it superseded cannot time it out", async (t) => {
   const { pool } = await testDatabase(t, "charges");
-  // The provider answers the second send only (the first is lost, as by a worker that froze).
-  let calls = 0;
-  const provider: PaymentProvider = {
-    charge: async (req, signal) => {
-      calls++;
-      // The first send never answers; the second answers after 600 ms. Both give up when their deadline aborts.
-      const answerIn = calls === 1 ? 60_000 : 600;
-      await new Promise((res, reject) => {
-        const timer = setTimeout(res, answerIn);
-        signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
-      });
-      return { status: "approved", paymentId: `pay_${req.orderId}` };
-    },
-    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
-  };
+  // The provider answers the second send only (the first is lost, as by a worker that froze): the
+  // first never answers; the second answers after 600 ms.
+  const provider = approvingAfter((call) => (call === 1 ? 60_000 : 600));
   const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 400, maxAttempts: 3 };
   const r = reservation("pm_card_ok");
   await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
@@ -191,16 +195,7 @@ t.test("two attempts of one charge begun at once: the second waits for the first
 
 t.test("frozen between beginning a charge and sending it: the whole timeout runs from the send", async (t) => {
   const { pool } = await testDatabase(t, "charges");
-  const provider: PaymentProvider = {
-    charge: async (req, signal) => {
-      await new Promise((res, reject) => {
-        const timer = setTimeout(res, 300);
-        signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
-      });
-      return { status: "approved", paymentId: `pay_${req.orderId}` };
-    },
-    refund: async (req) => ({ refundId: `re_${req.orderId}` }),
-  };
+  const provider = approvingAfter(() => 300);
   const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
   const r = reservation("pm_card_ok");
   await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
