@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Locator, type Page } from "playwright-core";
+import { eventually } from "@drops/testing";
 import { ROOT } from "../../src/index.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -52,4 +53,19 @@ export async function tokenOf(page: Page): Promise<string> {
   const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem("drops.session") ?? "null") as { token?: string } | null)?.token ?? "");
   if (!token) throw new Error("no session in this tab");
   return token;
+}
+
+/**
+ * Waits until the image at `img` has loaded with a natural width `width` accepts. Polled from the
+ * test with a function the driver evaluates: Playwright's waitForFunction re-evaluates its predicate
+ * with eval() in the page, which the storefront's CSP (script-src 'self', no 'unsafe-eval') refuses.
+ */
+export async function imageLoaded(img: Locator, width: (naturalWidth: number) => boolean, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => {
+    const w = await img.evaluate((el) => {
+      const i = el as unknown as { complete: boolean; naturalWidth: number };
+      return i.complete ? i.naturalWidth : -1;
+    });
+    return w >= 0 && width(w) ? true : undefined;
+  }, timeoutMs, 100);
 }

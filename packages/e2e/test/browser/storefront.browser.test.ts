@@ -9,10 +9,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import t, { type Test } from "tap";
-import { eventually } from "@drops/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { api, checkout, createProduct, mintBuyer, setCartLine, setUpDrop, setUpSeller, startStack, type Api, type Stack } from "../../src/index.ts";
-import { launchChromium, SCREENSHOTS, screenshot, tokenOf, watchErrors } from "./browser.ts";
+import { imageLoaded, launchChromium, SCREENSHOTS, screenshot, tokenOf, watchErrors } from "./browser.ts";
 
 let stack: Stack;
 let client: Api;
@@ -87,7 +86,8 @@ t.test("a buyer signs up, waits on the drop page for the countdown, buys with a 
   await shot(page, "drop-before-opening");
 
   await page.getByRole("button", { name: "Buy now" }).waitFor({ timeout: 20_000 });
-  await page.waitForFunction('!document.querySelector("button.buy").disabled', undefined, { timeout: 20_000 });
+  // A locator, not waitForFunction (whose predicate the page's CSP refuses to eval: imageLoaded).
+  await page.locator("button.buy:enabled").waitFor({ timeout: 20_000 });
   t.ok(await countdown.isHidden(), "the countdown is gone at zero");
   await shot(page, "drop-after-opening");
 
@@ -162,7 +162,7 @@ t.test("a queued drop: the buyer joins the line before the opening, is admitted,
   await shot(page, "queue-waiting");
   await line.filter({ hasText: /It's your turn: buy before \d\d:\d\d:\d\d/ }).waitFor({ timeout: 30_000 });
   t.pass("admitted after the opening, live");
-  await page.waitForFunction('!document.querySelector("button.buy").disabled', undefined, { timeout: 10_000 });
+  await page.locator("button.buy:enabled").waitFor({ timeout: 10_000 });
   await shot(page, "queue-admitted");
   await page.getByRole("button", { name: "Buy now" }).click();
   await page.locator("#buy-answer").filter({ hasText: /Held until \d\d:\d\d:\d\d/ }).waitFor();
@@ -273,7 +273,7 @@ t.test("a seller applies, an admin approves in a second browser context, the sel
   await seller.getByRole("timer").waitFor();
   const src = await seller.locator("figure img").getAttribute("src");
   t.match(src, /^\/api\/images\//, "the drop page shows the uploaded image");
-  await seller.waitForFunction('(() => { const img = document.querySelector("figure img"); return img.complete && img.naturalWidth === 1; })()', undefined, { timeout: 10_000 });
+  await imageLoaded(seller.locator("figure img"), (w) => w === 1);
   t.pass("and it loads");
   await seller.goBack();
   await seller.getByRole("heading", { name: `Seller console: ${business}` }).waitFor();
@@ -307,11 +307,7 @@ t.test("a buyer sees drops with pictures on the list (desktop and 375 px), watch
   const card = page.locator(`li.drop-card[data-drop-id="${drop.dropId}"]`);
   await card.waitFor();
   t.equal(await card.locator("img.thumb").getAttribute("src"), url, "the drop card shows the product's picture");
-  // Polled with a function evaluated by the driver (a string predicate is eval'ed in the page, which its CSP forbids).
-  await eventually(async () => ((await card.locator("img.thumb").evaluate((i) => {
-    const img = i as unknown as { complete: boolean; naturalWidth: number };
-    return img.complete && img.naturalWidth > 0;
-  })) ? true : undefined), 10_000, 100);
+  await imageLoaded(card.locator("img.thumb"), (w) => w > 0);
   t.pass("the picture loaded");
   t.match(await card.textContent(), /Upcoming/, "with its status");
   await page.goto("/");
