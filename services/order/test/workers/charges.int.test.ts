@@ -5,7 +5,7 @@
  * charge left `processing` by a dead instance is resumed once its lease lapsed.
  */
 import { randomUUID } from "node:crypto";
-import t from "tap";
+import t, { type Test } from "tap";
 import { inTransaction } from "@drops/db";
 import type { StockReserved } from "@drops/events";
 import { testEnvelope } from "@drops/kafka/testing";
@@ -21,6 +21,16 @@ import { approvingProvider, eventsOf, startSagaEnv, testDatabase } from "../help
 
 function reservation(paymentMethod: string): StockReserved {
   return { orderId: randomUUID(), dropId: uniqueName("d"), buyerId: randomUUID(), quantity: 1, holdExpiresAt: Date.now() + 120_000, amountCents: 1_000, currency: "EUR", paymentMethod };
+}
+
+/** A fresh schema with one held order (pm_card_ok), the payment deps over it, and its PaymentRequested payload. */
+async function heldOrder(t: Test, provider: PaymentProvider, paymentTimeoutMs: number) {
+  const { pool } = await testDatabase(t, "charges");
+  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs, maxAttempts: 3 };
+  const r = reservation("pm_card_ok");
+  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+  return { pool, deps, r, req };
 }
 
 /** A provider that approves the n-th charge (from 1) after `answerIn(n)` ms, or gives up when its deadline aborts. */
@@ -82,11 +92,8 @@ t.test("18 hanging charges queued first: every honest order behind them is confi
 });
 
 t.test("a charge left processing by a dead instance is resumed once its lease lapsed, and reported once", async (t) => {
-  const { pool } = await testDatabase(t, "charges");
   const { provider, charges } = approvingProvider();
-  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 30_000, maxAttempts: 3 };
-  const r = reservation("pm_card_ok");
-  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const { pool, deps, r } = await heldOrder(t, provider, 30_000);
   // The dead instance began the charge (its consumer committed the request) and never settled it.
   await inTransaction(pool, async (tx) => {
     await applyInTx(tx, deps, r.orderId, { type: "PaymentStarted", deadlineAt: Date.now() + 30_000 }, null);
@@ -104,11 +111,8 @@ t.test("a charge left processing by a dead instance is resumed once its lease la
 });
 
 t.test("our own outage does not time out a payer: a charge interrupted past its deadline is resumed with a new deadline, not cancelled", async (t) => {
-  const { pool } = await testDatabase(t, "charges");
   const { provider, charges } = approvingProvider();
-  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
-  const r = reservation("pm_card_ok");
-  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
+  const { pool, deps, r } = await heldOrder(t, provider, 1_000);
   // The charge was sent 20 s ago by an instance that died (or froze, or was rebalancing) right after:
   // its deadline passed long ago and its lease lapsed; nobody asked the provider since.
   const long = Date.now() - 20_000;
@@ -129,14 +133,10 @@ t.test("our own outage does not time out a payer: a charge interrupted past its 
 });
 
 t.test("a resumed charge's deadline starts at the resume; an attempt it superseded cannot time it out", async (t) => {
-  const { pool } = await testDatabase(t, "charges");
   // The provider answers the second send only (the first is lost, as by a worker that froze): the
   // first never answers; the second answers after 600 ms.
   const provider = approvingAfter((call) => (call === 1 ? 60_000 : 600));
-  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 400, maxAttempts: 3 };
-  const r = reservation("pm_card_ok");
-  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
-  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+  const { pool, deps, r, req } = await heldOrder(t, provider, 400);
 
   const first = await beginCharge(deps, req, null);
   t.match(first, { attempt: 1 });
@@ -157,12 +157,8 @@ t.test("a resumed charge's deadline starts at the resume; an attempt it supersed
 });
 
 t.test("two attempts of one charge begun at once: the second waits for the first's commit, then resumes its row with a deadline of its own", async (t) => {
-  const { pool } = await testDatabase(t, "charges");
   const { provider, charges } = approvingProvider();
-  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
-  const r = reservation("pm_card_ok");
-  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
-  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+  const { pool, deps, r, req } = await heldOrder(t, provider, 1_000);
 
   // The first attempt (an instance that froze, SIGSTOP, inside its begin transaction): its order and
   // payment row written, not yet committed, for longer than the payment timeout.
@@ -194,12 +190,8 @@ t.test("two attempts of one charge begun at once: the second waits for the first
 });
 
 t.test("frozen between beginning a charge and sending it: the whole timeout runs from the send", async (t) => {
-  const { pool } = await testDatabase(t, "charges");
   const provider = approvingAfter(() => 300);
-  const deps: PaymentDeps = { pool, topics: defaultTopics, now: Date.now, newId: randomUUID, defaultCurrency: "EUR", provider, paymentTimeoutMs: 1_000, maxAttempts: 3 };
-  const r = reservation("pm_card_ok");
-  await runSagaStep(deps, r.orderId, { type: "StockReserved", reserved: r, defaultCurrency: "EUR" }, null);
-  const req = { orderId: r.orderId, buyerId: r.buyerId, amountCents: 1_000, currency: "EUR", paymentMethod: r.paymentMethod };
+  const { pool, deps, r, req } = await heldOrder(t, provider, 1_000);
   const started = await beginCharge(deps, req, null);
   await new Promise((res) => setTimeout(res, 300)); // the stall watch ticks before the freeze
   // Frozen past the deadline before the charge was sent (SIGSTOP, a VM pause, a long GC).
