@@ -3,6 +3,7 @@
  * re-delivered entry is not applied twice), and the `stock_counters` projection updated in the same
  * transaction. Written by the relay (a sink run before XACK).
  */
+import { inTransaction } from "@drops/db";
 import type { StockCounters } from "../domain/stock.ts";
 import type { Pool } from "./db.ts";
 import type { StockStreamEntry } from "../domain/stream-entry.ts";
@@ -19,9 +20,9 @@ export async function appendEntries(pool: Pool, dropId: string, entries: readonl
     return kind === null ? [] : [{ e, kind }];
   });
   if (rows.length === 0) return 0;
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  // inTransaction: a connection PostgreSQL ends mid-transaction (a stop, a failover) rejects the
+  // append instead of an unhandled 'error' event on the checked-out client, which killed the process.
+  return inTransaction(pool, async (client) => {
     const inserted = await client.query<{ kind: LedgerKind; qty: number }>(
       `INSERT INTO stock_ledger (drop_id, order_id, buyer_id, kind, qty, stream_id, expires_at, at)
        SELECT $1, NULLIF(o, ''), NULLIF(b, ''), k, q, s, CASE WHEN x IS NULL THEN NULL ELSE to_timestamp(x / 1000.0) END, to_timestamp(a / 1000.0)
@@ -50,14 +51,8 @@ export async function appendEntries(pool: Pool, dropId: string, entries: readonl
         [dropId, d.total, d.adjustments, d.available, d.held, d.sold, inserted.rows.length],
       );
     }
-    await client.query("COMMIT");
     return inserted.rows.length;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The sink the relay runs before acknowledging a batch. */

@@ -1,6 +1,7 @@
 import t from "tap";
 import { eventually } from "@drops/testing";
 import { stockFixture, HOUR } from "../stock-fixture.ts";
+import { createPool } from "@drops/db";
 import { dbFixture } from "../db-fixture.ts";
 import { createStockRelay } from "../../src/workers/relay.ts";
 import { parseStreamEntry } from "../../src/domain/stream-entry.ts";
@@ -55,4 +56,39 @@ t.test("the relay writes the ledger before acknowledging; the ledger matches Red
   const holds = await ledgerHolds(pool, "L");
   t.equal(holds.length, 15);
   t.same(holds.filter((h) => h.state === "held").length, 5);
+});
+
+t.test("PostgreSQL ending the connection of an append in flight (a stop, a failover): the append rejects, the process lives on", async (t) => {
+  const { pool, url } = await dbFixture(t);
+  pool.on("error", () => undefined); // idle clients, as @drops/clients does
+  t.equal(await appendEntries(pool, "x", [entry("1-0", { type: "opened", qty: 5, status: "open" })]), 1);
+  let uncaught: unknown;
+  const onUncaught = (err: unknown): void => {
+    uncaught = err;
+  };
+  process.on("uncaughtException", onUncaught);
+  t.teardown(() => process.off("uncaughtException", onUncaught));
+
+  // Another transaction holds the drop's counters row, so the append waits inside its own transaction.
+  const blocker = await pool.connect();
+  await blocker.query("BEGIN");
+  await blocker.query("SELECT 1 FROM stock_counters WHERE drop_id = 'x' FOR UPDATE");
+  const append = appendEntries(pool, "x", [entry("2-0", { type: "reserved", orderId: "o1", buyerId: "b1", qty: 1, expiresAtMs: 61_000 })]);
+  append.catch(() => undefined);
+  const admin = createPool(url, { max: 1 });
+  t.teardown(() => admin.end());
+  const pid = await eventually(async () => {
+    const r = await admin.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%stock_counters%' AND pid <> $1",
+      [(await blocker.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid],
+    );
+    return r.rows[0]?.pid;
+  }, 10_000);
+  await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+  await t.rejects(append, "the append rejects");
+  await new Promise((r) => setTimeout(r, 200)); // the connection's 'end' arrives after the rejection
+  await blocker.query("ROLLBACK");
+  blocker.release();
+  t.equal(uncaught, undefined, "no uncaught 'error' event (it had killed the inventory in the PostgreSQL fault)");
+  t.equal(await appendEntries(pool, "x", [entry("2-0", { type: "reserved", orderId: "o1", buyerId: "b1", qty: 1, expiresAtMs: 61_000 })]), 1, "the next append runs on a healthy connection");
 });
