@@ -6,6 +6,7 @@
  * reconciliation command agreeing.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -159,3 +160,34 @@ export const FAULT_ENV = {
     PAYMENT_CONCURRENCY: "6",
   },
 } as const;
+
+/**
+ * The process drills' shape: a drop opened, 15 buyers before the fault, 15 at 30 a second with
+ * `inject` landing 150 ms into them, `outage` ms of waiting, `heal`, then 10 buyers after; every
+ * purchase answered (no 5xx: `why` says why none may fail), then the end check. `label` names the
+ * outcome's comment.
+ */
+export async function waveDrill(
+  t: Tap,
+  stack: Stack,
+  client: Api,
+  d: { label: string; why: string; outageMs: number; inject: () => unknown; heal: () => unknown },
+): Promise<Outcome> {
+  const started = Date.now();
+  const drop = await openFaultDrop(client);
+  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
+  const first = await wave(client, drop.dropId, before);
+  const inFlight = wave(client, drop.dropId, during, 30);
+  await sleep(150);
+  await d.inject();
+  const second = await inFlight;
+  await sleep(d.outageMs);
+  await d.heal();
+  const third = await wave(client, drop.dropId, after);
+  const all = [...first, ...second, ...third];
+  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
+  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, `every purchase answered, no 5xx${d.why ? ` (${d.why})` : ""}`);
+  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), FAULT_UNITS, started);
+  t.comment(`${d.label}: ${JSON.stringify(out)}`);
+  return out;
+}

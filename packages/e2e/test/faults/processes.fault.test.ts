@@ -10,7 +10,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";
-import { acceptedOf, api, attempt, expectAllConfirmed, FAULT_UNITS, faultBuyers, openFaultDrop, startDrillStack, statusCounts, wave } from "../../src/index.ts";
+import { acceptedOf, api, attempt, expectAllConfirmed, FAULT_UNITS, faultBuyers, openFaultDrop, startDrillStack, statusCounts, wave, waveDrill } from "../../src/index.ts";
 import type { Api, Stack } from "../../src/index.ts";
 
 t.setTimeout(600_000);
@@ -29,41 +29,23 @@ t.teardown(async () => {
 const UNITS = FAULT_UNITS;
 
 t.test("kill -9 of an order instance mid-drop, restarted: nothing lost, none cancelled", async (t) => {
-  const started = Date.now();
-  const drop = await openFaultDrop(client);
-  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
-  const first = await wave(client, drop.dropId, before);
-  const inFlight = wave(client, drop.dropId, during, 30);
-  await sleep(150);
-  await stack.kill("order", 0, "SIGKILL");
-  const second = await inFlight;
-  await sleep(1000);
-  await stack.start("order", 0);
-  const third = await wave(client, drop.dropId, after);
-  const all = [...first, ...second, ...third];
-  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
-  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx (the order service is not on the purchase path)");
-  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
-  t.comment(`kill -9 order: ${JSON.stringify(out)}`);
+  await waveDrill(t, stack, client, {
+    label: "kill -9 order",
+    why: "the order service is not on the purchase path",
+    outageMs: 1000,
+    inject: () => stack.kill("order", 0, "SIGKILL"),
+    heal: () => stack.start("order", 0),
+  });
 });
 
 t.test("kill -9 of the inventory mid-drop, restarted: nothing lost, none cancelled", async (t) => {
-  const started = Date.now();
-  const drop = await openFaultDrop(client);
-  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
-  const first = await wave(client, drop.dropId, before);
-  const inFlight = wave(client, drop.dropId, during, 30);
-  await sleep(150);
-  await stack.kill("inventory", 0, "SIGKILL");
-  const second = await inFlight;
-  await sleep(1000);
-  await stack.start("inventory", 0);
-  const third = await wave(client, drop.dropId, after);
-  const all = [...first, ...second, ...third];
-  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
-  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx (the reservation runs in the gateway, on Redis)");
-  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
-  t.comment(`kill -9 inventory: ${JSON.stringify(out)}`);
+  await waveDrill(t, stack, client, {
+    label: "kill -9 inventory",
+    why: "the reservation runs in the gateway, on Redis",
+    outageMs: 1000,
+    inject: () => stack.kill("inventory", 0, "SIGKILL"),
+    heal: () => stack.start("inventory", 0),
+  });
 });
 
 t.test("kill -9 of one gateway of two: the other keeps answering, a retry with the same key gets the same answer", async (t) => {

@@ -12,9 +12,8 @@
  * under the frozen one's deadline, long past by then. beginCharge now locks the order first and reads
  * the clock after its locks; a charge frozen between begin and send gets its whole timeout.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import t from "tap";
-import { acceptedOf, expectAllConfirmed, FAULT_ENV, FAULT_UNITS, faultBuyers, openFaultDrop, startDrillStack, statusCounts, wave } from "../../src/index.ts";
+import { FAULT_ENV, startDrillStack, waveDrill } from "../../src/index.ts";
 import type { Api, Stack } from "../../src/index.ts";
 
 t.setTimeout(600_000);
@@ -30,23 +29,12 @@ t.teardown(async () => {
   await stack?.stop();
 });
 
-const UNITS = FAULT_UNITS;
-
 t.test("SIGSTOP of an order instance for longer than its session timeout, then SIGCONT: none cancelled, nothing applied twice", async (t) => {
-  const started = Date.now();
-  const drop = await openFaultDrop(client);
-  const [before, during, after] = [faultBuyers(15), faultBuyers(15), faultBuyers(10)];
-  const first = await wave(client, drop.dropId, before);
-  const inFlight = wave(client, drop.dropId, during, 30);
-  await sleep(150);
-  stack.pause("order", 1);
-  const second = await inFlight;
-  await sleep(Number(FAULT_ENV.order.CONSUMER_SESSION_TIMEOUT_MS) + 4_000); // its session expires: the other instance takes over
-  stack.resume("order", 1);
-  const third = await wave(client, drop.dropId, after);
-  const all = [...first, ...second, ...third];
-  t.comment(`answers: ${JSON.stringify(statusCounts(all))}`);
-  t.equal(all.filter((a) => a.reply === null || a.reply.status >= 500).length, 0, "every purchase answered, no 5xx");
-  const out = await expectAllConfirmed(t, stack, client, drop, acceptedOf(all), UNITS, started);
-  t.comment(`SIGSTOP order: ${JSON.stringify(out)}`);
+  await waveDrill(t, stack, client, {
+    label: "SIGSTOP order",
+    why: "",
+    outageMs: Number(FAULT_ENV.order.CONSUMER_SESSION_TIMEOUT_MS) + 4_000, // its session expires: the other instance takes over
+    inject: () => stack.pause("order", 1),
+    heal: () => stack.resume("order", 1),
+  });
 });
